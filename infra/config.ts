@@ -1,0 +1,360 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The typed, validated stack configuration. Every key is read and checked here, before any resource
+ * is declared, so a bad value fails `pulumi preview` with one line instead of a half-created stack.
+ * Components never see `pulumi.Config`; they receive the plain values below.
+ */
+
+export type NatGatewayStrategy = "Single" | "OnePerAz" | "None";
+
+export interface NetworkConfig {
+    readonly availabilityZoneCount: number;
+    readonly natGateways: NatGatewayStrategy;
+    readonly vpcCidr: string;
+}
+
+export interface ClusterConfig {
+    readonly clusterName: string;
+    readonly instanceType: string;
+    readonly minSize: number;
+    readonly maxSize: number;
+    readonly desiredCapacity: number;
+    readonly rootVolumeSizeGiB: number;
+    readonly managedScaling: boolean;
+    readonly managedTerminationProtection: boolean;
+    readonly targetCapacityPercent: number;
+}
+
+export interface LoadBalancerConfig {
+    readonly certificateArn: string | undefined;
+    readonly healthCheckPath: string;
+    readonly deregistrationDelaySeconds: number;
+}
+
+export interface ServiceConfig {
+    readonly serviceDesiredCount: number;
+    readonly containerImage: string;
+    readonly containerCpu: number;
+    readonly containerMemory: number;
+    readonly logRetentionDays: number;
+}
+
+export interface RebalancerConfig {
+    /** Names or ARNs of existing clusters to watch in addition to the demo cluster. */
+    readonly targetClusters: readonly string[];
+    readonly dryRun: boolean;
+    readonly maxMovesPerRun: number;
+    readonly maxMovesPerService: number;
+    readonly maxMovesPerInstance: number;
+    /** An EventBridge schedule expression, or "none" for event-driven runs only. */
+    readonly schedule: string;
+    readonly surgeTimeoutMinutes: number;
+    readonly reservedConcurrency: number;
+    readonly logRetentionDays: number;
+    readonly functionTimeoutSeconds: number;
+}
+
+export interface StackConfig {
+    readonly createDemoCluster: boolean;
+    readonly network: NetworkConfig;
+    readonly cluster: ClusterConfig;
+    readonly loadBalancer: LoadBalancerConfig;
+    readonly service: ServiceConfig;
+    readonly rebalancer: RebalancerConfig;
+}
+
+/** Every default in one place; Pulumi.dev.yaml documents the same values. */
+export const DEFAULTS = {
+    availabilityZoneCount: 2,
+    natGateways: "Single",
+    vpcCidr: "10.0.0.0/16",
+    createDemoCluster: true,
+    clusterName: "rebalance-demo",
+    instanceType: "t3.small",
+    minSize: 1,
+    maxSize: 3,
+    desiredCapacity: 2,
+    rootVolumeSizeGiB: 30,
+    managedScaling: false,
+    managedTerminationProtection: false,
+    targetCapacityPercent: 100,
+    certificateArn: undefined,
+    healthCheckPath: "/",
+    deregistrationDelaySeconds: 30,
+    serviceDesiredCount: 2,
+    containerImage: "public.ecr.aws/docker/library/httpd:2.4",
+    containerCpu: 128,
+    containerMemory: 128,
+    logRetentionDays: 14,
+    targetClusters: [],
+    dryRun: false,
+    maxMovesPerRun: 10,
+    maxMovesPerService: 5,
+    maxMovesPerInstance: 3,
+    schedule: "rate(15 minutes)",
+    surgeTimeoutMinutes: 15,
+    reservedConcurrency: 1,
+    rebalancerLogRetentionDays: 14,
+    functionTimeoutSeconds: 60,
+} as const satisfies Record<string, unknown>;
+
+/** The retention values CloudWatch Logs accepts (PutRetentionPolicy rejects anything else). */
+export const LOG_RETENTION_DAYS: readonly number[] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** A user-facing configuration mistake; the message names the key, the value and what is allowed. */
+export class ConfigError extends Error {
+    constructor(readonly key: string, readonly value: unknown, allowed: string) {
+        super(`config "${key}" = ${formatValue(value)}: ${allowed}`);
+        this.name = "ConfigError";
+    }
+}
+
+function formatValue(value: unknown): string {
+    return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+type Read = (key: string) => string | undefined;
+
+// ---- primitive readers: each returns the default when the key is unset, and never coerces ----
+
+function readInteger(read: Read, key: string, fallback: number, min: number, max: number): number {
+    const raw = read(key);
+    if (raw === undefined) {
+        return fallback;
+    }
+    const trimmed = raw.trim();
+    if (!/^-?\d+$/.test(trimmed)) {
+        throw new ConfigError(key, raw, `must be an integer between ${min} and ${max}`);
+    }
+    const value = Number(trimmed);
+    if (value < min || value > max) {
+        throw new ConfigError(key, value, `must be between ${min} and ${max}`);
+    }
+    return value;
+}
+
+function readBoolean(read: Read, key: string, fallback: boolean): boolean {
+    const raw = read(key);
+    if (raw === undefined) {
+        return fallback;
+    }
+    if (raw === "true" || raw === "false") {
+        return raw === "true";
+    }
+    throw new ConfigError(key, raw, "must be true or false");
+}
+
+function readString(read: Read, key: string, fallback: string, pattern: RegExp, allowed: string): string {
+    const raw = read(key);
+    const value = raw === undefined ? fallback : raw;
+    if (!pattern.test(value)) {
+        throw new ConfigError(key, value, allowed);
+    }
+    return value;
+}
+
+function readOneOf<T extends string>(read: Read, key: string, fallback: T, allowed: readonly T[]): T {
+    const raw = read(key);
+    if (raw === undefined) {
+        return fallback;
+    }
+    if (!(allowed as readonly string[]).includes(raw)) {
+        throw new ConfigError(key, raw, `must be one of ${allowed.join(", ")}`);
+    }
+    return raw as T;
+}
+
+function readRetention(read: Read, key: string, fallback: number): number {
+    const value = readInteger(read, key, fallback, 1, 3653);
+    if (!LOG_RETENTION_DAYS.includes(value)) {
+        throw new ConfigError(key, value, `must be one of CloudWatch's retention values ${LOG_RETENTION_DAYS.join(", ")}`);
+    }
+    return value;
+}
+
+// ---- formats ----
+
+const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const CLUSTER_ARN = /^arn:aws[-a-z]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/;
+const ACM_ARN = /^arn:aws[-a-z]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+// family "." size, lower case; the family always carries a generation digit (t3, m7i-flex, u-6tb1).
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.[a-z0-9]+$/;
+// A registry path with an optional tag or digest; deliberately loose, ECS reports pull errors itself.
+const CONTAINER_IMAGE = /^[a-z0-9][a-z0-9._\-/:@]*$/i;
+const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
+const CRON = /^cron\(([^()]+)\)$/;
+
+function readVpcCidr(read: Read): string {
+    const value = read("vpcCidr") ?? DEFAULTS.vpcCidr;
+    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+    const allowed = "must be an IPv4 CIDR block with a prefix between /16 and /24, e.g. 10.0.0.0/16";
+    if (!match || match.slice(1, 5).some((octet) => Number(octet) > 255)) {
+        throw new ConfigError("vpcCidr", value, allowed);
+    }
+    const prefix = Number(match[5]);
+    if (prefix < 16 || prefix > 24) {
+        throw new ConfigError("vpcCidr", value, allowed);
+    }
+    const address = match.slice(1, 5).reduce((acc, octet) => acc * 256 + Number(octet), 0);
+    if (address % 2 ** (32 - prefix) !== 0) {
+        throw new ConfigError("vpcCidr", value, `host bits must be zero for a /${prefix} (${allowed})`);
+    }
+    return value;
+}
+
+function readSchedule(read: Read): string {
+    const value = read("schedule") ?? DEFAULTS.schedule;
+    const allowed = 'must be "none", rate(N minute|minutes|hour|hours|day|days) or cron(<6 fields>)';
+    if (value === "none") {
+        return value;
+    }
+    const rate = RATE.exec(value);
+    if (rate) {
+        const n = Number(rate[1]);
+        const singular = !rate[2].endsWith("s");
+        // EventBridge rejects "rate(1 minutes)" and "rate(5 minute)".
+        if (n < 1 || singular !== (n === 1)) {
+            throw new ConfigError("schedule", value, `${allowed}, with a singular unit exactly when N = 1`);
+        }
+        return value;
+    }
+    const cron = CRON.exec(value);
+    if (cron && cron[1].trim().split(/\s+/).length === 6) {
+        return value;
+    }
+    throw new ConfigError("schedule", value, allowed);
+}
+
+function readTargetClusters(read: Read): readonly string[] {
+    const raw = read("targetClusters");
+    if (raw === undefined) {
+        return DEFAULTS.targetClusters;
+    }
+    const allowed = "must be a JSON list of ECS cluster names or ARNs, e.g. [\"prod\"]";
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(raw);
+    } catch {
+        throw new ConfigError("targetClusters", raw, allowed);
+    }
+    if (!Array.isArray(parsed)) {
+        throw new ConfigError("targetClusters", raw, allowed);
+    }
+    const seen = new Set<string>();
+    parsed.forEach((item: unknown, i: number) => {
+        const key = `targetClusters[${i}]`;
+        if (typeof item !== "string" || !(CLUSTER_NAME.test(item) || CLUSTER_ARN.test(item))) {
+            throw new ConfigError(key, item, "must be a cluster name (1-255 letters, digits, - or _) or arn:aws:ecs:<region>:<account>:cluster/<name>");
+        }
+        if (seen.has(item)) {
+            throw new ConfigError(key, item, "is listed twice; each cluster may appear once");
+        }
+        seen.add(item);
+    });
+    return parsed as string[];
+}
+
+// ---- sections ----
+
+function parseNetwork(read: Read): NetworkConfig {
+    return {
+        availabilityZoneCount: readInteger(read, "availabilityZoneCount", DEFAULTS.availabilityZoneCount, 2, 6),
+        natGateways: readOneOf<NatGatewayStrategy>(read, "natGateways", DEFAULTS.natGateways, ["Single", "OnePerAz", "None"]),
+        vpcCidr: readVpcCidr(read),
+    };
+}
+
+function parseCluster(read: Read): ClusterConfig {
+    const minSize = readInteger(read, "minSize", DEFAULTS.minSize, 0, 100);
+    const maxSize = readInteger(read, "maxSize", DEFAULTS.maxSize, 1, 100);
+    if (maxSize < minSize) {
+        throw new ConfigError("maxSize", maxSize, `must be at least minSize (${minSize})`);
+    }
+    const desiredCapacity = readInteger(read, "desiredCapacity", DEFAULTS.desiredCapacity, 0, 100);
+    if (desiredCapacity < minSize || desiredCapacity > maxSize) {
+        throw new ConfigError("desiredCapacity", desiredCapacity, `must be between minSize (${minSize}) and maxSize (${maxSize})`);
+    }
+    const managedScaling = readBoolean(read, "managedScaling", DEFAULTS.managedScaling);
+    const managedTerminationProtection = readBoolean(read, "managedTerminationProtection", DEFAULTS.managedTerminationProtection);
+    if (managedTerminationProtection && !managedScaling) {
+        // ECS rejects a capacity provider with termination protection but without managed scaling.
+        throw new ConfigError("managedTerminationProtection", true, "requires managedScaling = true");
+    }
+    return {
+        clusterName: readString(read, "clusterName", DEFAULTS.clusterName, CLUSTER_NAME, "must be 1-255 letters, digits, hyphens or underscores"),
+        instanceType: readString(read, "instanceType", DEFAULTS.instanceType, INSTANCE_TYPE, "must be an EC2 instance type family.size in lower case, e.g. t3.small or m7i.large"),
+        minSize,
+        maxSize,
+        desiredCapacity,
+        // The ECS-optimized AL2023 AMI's root snapshot is 30 GiB; EC2 refuses a smaller volume.
+        rootVolumeSizeGiB: readInteger(read, "rootVolumeSizeGiB", DEFAULTS.rootVolumeSizeGiB, 30, 16384),
+        managedScaling,
+        managedTerminationProtection,
+        targetCapacityPercent: readInteger(read, "targetCapacityPercent", DEFAULTS.targetCapacityPercent, 1, 100),
+    };
+}
+
+function parseLoadBalancer(read: Read): LoadBalancerConfig {
+    const certificateArn = read("certificateArn");
+    if (certificateArn !== undefined && !ACM_ARN.test(certificateArn)) {
+        throw new ConfigError("certificateArn", certificateArn, "must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<id>");
+    }
+    return {
+        certificateArn,
+        healthCheckPath: readString(read, "healthCheckPath", DEFAULTS.healthCheckPath, /^\/\S{0,1023}$/, 'must start with "/" and contain no spaces'),
+        // ECS caps a container's stopTimeout at 120 s, and stopTimeout must cover the delay.
+        deregistrationDelaySeconds: readInteger(read, "deregistrationDelaySeconds", DEFAULTS.deregistrationDelaySeconds, 0, 120),
+    };
+}
+
+function parseService(read: Read): ServiceConfig {
+    return {
+        serviceDesiredCount: readInteger(read, "serviceDesiredCount", DEFAULTS.serviceDesiredCount, 0, 1000),
+        containerImage: readString(read, "containerImage", DEFAULTS.containerImage, CONTAINER_IMAGE, "must be an image reference such as public.ecr.aws/docker/library/httpd:2.4"),
+        containerCpu: readInteger(read, "containerCpu", DEFAULTS.containerCpu, 0, 10240),
+        // 6 MiB is the smallest memory limit Docker accepts for a container.
+        containerMemory: readInteger(read, "containerMemory", DEFAULTS.containerMemory, 6, 1048576),
+        logRetentionDays: readRetention(read, "logRetentionDays", DEFAULTS.logRetentionDays),
+    };
+}
+
+function parseRebalancer(read: Read): RebalancerConfig {
+    return {
+        targetClusters: readTargetClusters(read),
+        dryRun: readBoolean(read, "dryRun", DEFAULTS.dryRun),
+        maxMovesPerRun: readInteger(read, "maxMovesPerRun", DEFAULTS.maxMovesPerRun, 1, 100),
+        maxMovesPerService: readInteger(read, "maxMovesPerService", DEFAULTS.maxMovesPerService, 1, 100),
+        maxMovesPerInstance: readInteger(read, "maxMovesPerInstance", DEFAULTS.maxMovesPerInstance, 1, 100),
+        schedule: readSchedule(read),
+        surgeTimeoutMinutes: readInteger(read, "surgeTimeoutMinutes", DEFAULTS.surgeTimeoutMinutes, 1, 180),
+        reservedConcurrency: readInteger(read, "reservedConcurrency", DEFAULTS.reservedConcurrency, 1, 10),
+        logRetentionDays: readRetention(read, "rebalancerLogRetentionDays", DEFAULTS.rebalancerLogRetentionDays),
+        functionTimeoutSeconds: readInteger(read, "functionTimeoutSeconds", DEFAULTS.functionTimeoutSeconds, 10, 900),
+    };
+}
+
+/** Reads raw strings by key, applies defaults and validates; throws ConfigError on the first bad value. */
+export function parseStackConfig(read: Read): StackConfig {
+    const createDemoCluster = readBoolean(read, "createDemoCluster", DEFAULTS.createDemoCluster);
+    const config: StackConfig = {
+        createDemoCluster,
+        network: parseNetwork(read),
+        cluster: parseCluster(read),
+        loadBalancer: parseLoadBalancer(read),
+        service: parseService(read),
+        rebalancer: parseRebalancer(read),
+    };
+    if (!createDemoCluster && config.rebalancer.targetClusters.length === 0) {
+        throw new ConfigError("createDemoCluster", false, "requires at least one entry in targetClusters, otherwise there is nothing to watch");
+    }
+    return config;
+}
+
+/** The stack's configuration, read from the project namespace (`pulumi config set <key> <value>`). */
+export function loadStackConfig(): StackConfig {
+    const config = new pulumi.Config();
+    return parseStackConfig((key) => config.get(key));
+}
