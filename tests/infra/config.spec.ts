@@ -1,0 +1,266 @@
+import { strict as assert } from "node:assert";
+import { ConfigError, DEFAULTS, LOG_RETENTION_DAYS, parseStackConfig, StackConfig } from "../../infra/config";
+
+/** Parses a config given as a plain map of raw `pulumi config` strings. */
+function parse(values: Record<string, string>): StackConfig {
+    return parseStackConfig((key) => values[key]);
+}
+
+describe("infra/config: parseStackConfig", () => {
+    describe("defaults", () => {
+        it("an empty stack config yields every default from DEFAULTS", () => {
+            const config = parse({});
+            assert.deepEqual(config, {
+                createDemoCluster: true,
+                network: { availabilityZoneCount: 2, natGateways: "Single", vpcCidr: "10.0.0.0/16" },
+                cluster: {
+                    clusterName: "rebalance-demo",
+                    instanceType: "t3.small",
+                    minSize: 1,
+                    maxSize: 3,
+                    desiredCapacity: 2,
+                    rootVolumeSizeGiB: 30,
+                    managedScaling: false,
+                    managedTerminationProtection: false,
+                    targetCapacityPercent: 100,
+                },
+                loadBalancer: { certificateArn: undefined, healthCheckPath: "/", deregistrationDelaySeconds: 30 },
+                service: {
+                    serviceDesiredCount: 2,
+                    containerImage: "public.ecr.aws/docker/library/httpd:2.4",
+                    containerCpu: 128,
+                    containerMemory: 128,
+                    logRetentionDays: 14,
+                },
+                rebalancer: {
+                    targetClusters: [],
+                    dryRun: false,
+                    maxMovesPerRun: 10,
+                    maxMovesPerService: 5,
+                    maxMovesPerInstance: 3,
+                    schedule: "rate(15 minutes)",
+                    surgeTimeoutMinutes: 15,
+                    reservedConcurrency: 1,
+                    logRetentionDays: 14,
+                    functionTimeoutSeconds: 60,
+                },
+            });
+        });
+
+        it("every default in DEFAULTS passes its own validation when set explicitly", () => {
+            const explicit: Record<string, string> = {};
+            for (const [key, value] of Object.entries(DEFAULTS)) {
+                if (value === undefined) continue;
+                explicit[key] = Array.isArray(value) ? JSON.stringify(value) : String(value);
+            }
+            assert.deepEqual(parse(explicit), parse({}));
+        });
+    });
+
+    describe("a full valid config is read into the nested StackConfig", () => {
+        const full: Record<string, string> = {
+            availabilityZoneCount: "3",
+            natGateways: "OnePerAz",
+            vpcCidr: "10.42.0.0/20",
+            createDemoCluster: "true",
+            clusterName: "demo_cluster-2",
+            instanceType: "m7i-flex.large",
+            minSize: "0",
+            maxSize: "6",
+            desiredCapacity: "4",
+            rootVolumeSizeGiB: "40",
+            managedScaling: "true",
+            managedTerminationProtection: "true",
+            targetCapacityPercent: "80",
+            certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+            healthCheckPath: "/healthz",
+            deregistrationDelaySeconds: "120",
+            serviceDesiredCount: "6",
+            containerImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:abcdef",
+            containerCpu: "256",
+            containerMemory: "6",
+            logRetentionDays: "3653",
+            targetClusters: JSON.stringify(["prod", "arn:aws:ecs:eu-west-1:123456789012:cluster/batch"]),
+            dryRun: "true",
+            maxMovesPerRun: "100",
+            maxMovesPerService: "1",
+            maxMovesPerInstance: "2",
+            schedule: "cron(0/10 * * * ? *)",
+            surgeTimeoutMinutes: "180",
+            reservedConcurrency: "10",
+            rebalancerLogRetentionDays: "1",
+            functionTimeoutSeconds: "900",
+        };
+
+        it("reads every key with its type", () => {
+            const config = parse(full);
+            assert.deepEqual(config.network, { availabilityZoneCount: 3, natGateways: "OnePerAz", vpcCidr: "10.42.0.0/20" });
+            assert.deepEqual(config.cluster, {
+                clusterName: "demo_cluster-2", instanceType: "m7i-flex.large", minSize: 0, maxSize: 6, desiredCapacity: 4,
+                rootVolumeSizeGiB: 40, managedScaling: true, managedTerminationProtection: true, targetCapacityPercent: 80,
+            });
+            assert.deepEqual(config.loadBalancer, { certificateArn: full.certificateArn, healthCheckPath: "/healthz", deregistrationDelaySeconds: 120 });
+            assert.deepEqual(config.service, {
+                serviceDesiredCount: 6, containerImage: full.containerImage, containerCpu: 256, containerMemory: 6, logRetentionDays: 3653,
+            });
+            assert.deepEqual(config.rebalancer, {
+                targetClusters: ["prod", "arn:aws:ecs:eu-west-1:123456789012:cluster/batch"],
+                dryRun: true, maxMovesPerRun: 100, maxMovesPerService: 1, maxMovesPerInstance: 2,
+                schedule: "cron(0/10 * * * ? *)", surgeTimeoutMinutes: 180, reservedConcurrency: 10,
+                logRetentionDays: 1, functionTimeoutSeconds: 900,
+            });
+        });
+
+        it("createDemoCluster = false is fine when targetClusters names something to watch", () => {
+            const config = parse({ createDemoCluster: "false", targetClusters: '["prod"]' });
+            assert.equal(config.createDemoCluster, false);
+            assert.deepEqual(config.rebalancer.targetClusters, ["prod"]);
+        });
+    });
+
+    describe("accepted edge values", () => {
+        const accepted: Array<[string, string]> = [
+            ["schedule", "none"],
+            ["schedule", "rate(1 minute)"],
+            ["schedule", "rate(1 hour)"],
+            ["schedule", "rate(2 hours)"],
+            ["schedule", "rate(1 day)"],
+            ["schedule", "rate(7 days)"],
+            ["instanceType", "c6gn.medium"],
+            ["instanceType", "t3.small"],
+            ["vpcCidr", "192.168.0.0/24"],
+            ["certificateArn", "arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/abc-123"],
+            ["targetClusters", "[]"],
+            ["containerCpu", "0"],
+            ["deregistrationDelaySeconds", "0"],
+            ["serviceDesiredCount", "0"],
+        ];
+        for (const [key, value] of accepted) {
+            it(`${key} = ${value}`, () => {
+                assert.doesNotThrow(() => parse({ [key]: value }));
+            });
+        }
+    });
+
+    describe("every invalid value is a one-line ConfigError naming key, value and what is allowed", () => {
+        // [key, bad value, expected message fragment, other keys needed to reach the check]
+        const rows: Array<[string, string, string, Record<string, string>?]> = [
+            ["availabilityZoneCount", "1", 'config "availabilityZoneCount" = 1: must be between 2 and 6'],
+            ["availabilityZoneCount", "7", "must be between 2 and 6"],
+            ["availabilityZoneCount", "2.5", 'config "availabilityZoneCount" = "2.5": must be an integer'],
+            ["availabilityZoneCount", "two", "must be an integer"],
+            ["availabilityZoneCount", "", "must be an integer"],
+            ["natGateways", "single", 'config "natGateways" = "single": must be one of Single, OnePerAz, None'],
+            ["natGateways", "Multiple", "must be one of Single, OnePerAz, None"],
+            ["vpcCidr", "10.0.0.0", 'config "vpcCidr" = "10.0.0.0": must be an IPv4 CIDR block'],
+            ["vpcCidr", "10.0.0.0/8", "prefix between /16 and /24"],
+            ["vpcCidr", "10.0.0.0/25", "prefix between /16 and /24"],
+            ["vpcCidr", "10.0.256.0/16", "must be an IPv4 CIDR block"],
+            ["vpcCidr", "10.0.1.0/16", "host bits must be zero"],
+            ["createDemoCluster", "yes", 'config "createDemoCluster" = "yes": must be true or false'],
+            ["createDemoCluster", "True", "must be true or false"],
+            ["createDemoCluster", "false", 'config "createDemoCluster" = false: requires at least one entry in targetClusters, otherwise there is nothing to watch'],
+            ["clusterName", "", "must be 1-255 letters, digits, hyphens or underscores"],
+            ["clusterName", "my cluster", 'config "clusterName" = "my cluster": must be 1-255 letters, digits, hyphens or underscores'],
+            ["clusterName", "a".repeat(256), "must be 1-255 letters"],
+            ["instanceType", "small", 'config "instanceType" = "small": must be an EC2 instance type family.size'],
+            ["instanceType", "T3.small", "must be an EC2 instance type"],
+            ["instanceType", "t3.", "must be an EC2 instance type"],
+            ["instanceType", "t.small", "must be an EC2 instance type"],
+            ["minSize", "-1", "must be between 0 and 100"],
+            ["maxSize", "0", "must be between 1 and 100"],
+            ["maxSize", "101", "must be between 1 and 100"],
+            ["maxSize", "1", 'config "maxSize" = 1: must be at least minSize (2)', { minSize: "2", desiredCapacity: "2" }],
+            ["desiredCapacity", "5", 'config "desiredCapacity" = 5: must be between minSize (1) and maxSize (3)'],
+            ["desiredCapacity", "0", "must be between minSize (1) and maxSize (3)"],
+            ["rootVolumeSizeGiB", "20", 'config "rootVolumeSizeGiB" = 20: must be between 30 and 16384'],
+            ["managedScaling", "1", "must be true or false"],
+            ["managedTerminationProtection", "true", 'config "managedTerminationProtection" = true: requires managedScaling = true'],
+            ["managedTerminationProtection", "on", "must be true or false"],
+            ["targetCapacityPercent", "0", "must be between 1 and 100"],
+            ["targetCapacityPercent", "101", "must be between 1 and 100"],
+            ["certificateArn", "arn:aws:iam::123456789012:server-certificate/x", 'config "certificateArn" = "arn:aws:iam::123456789012:server-certificate/x": must be an ACM certificate ARN'],
+            ["certificateArn", "arn:aws:acm:us-east-1:1234:certificate/abc", "must be an ACM certificate ARN"],
+            ["healthCheckPath", "health", 'config "healthCheckPath" = "health": must start with "/"'],
+            ["healthCheckPath", "/a b", 'must start with "/" and contain no spaces'],
+            ["deregistrationDelaySeconds", "121", 'config "deregistrationDelaySeconds" = 121: must be between 0 and 120'],
+            ["deregistrationDelaySeconds", "300", "must be between 0 and 120"],
+            ["serviceDesiredCount", "1001", "must be between 0 and 1000"],
+            ["serviceDesiredCount", "-1", "must be between 0 and 1000"],
+            ["containerImage", "", "must be an image reference"],
+            ["containerImage", "httpd 2.4", 'config "containerImage" = "httpd 2.4": must be an image reference'],
+            ["containerCpu", "10241", "must be between 0 and 10240"],
+            ["containerCpu", "0.5", "must be an integer"],
+            ["containerMemory", "5", 'config "containerMemory" = 5: must be between 6 and'],
+            ["logRetentionDays", "10", 'config "logRetentionDays" = 10: must be one of CloudWatch\'s retention values 1, 3, 5, 7, 14'],
+            ["logRetentionDays", "0", "must be between 1 and 3653"],
+            ["targetClusters", "prod", 'config "targetClusters" = "prod": must be a JSON list of ECS cluster names or ARNs'],
+            ["targetClusters", '{"a":1}', "must be a JSON list"],
+            ["targetClusters", '["prod", 3]', 'config "targetClusters[1]" = 3: must be a cluster name'],
+            ["targetClusters", '["my cluster"]', 'config "targetClusters[0]" = "my cluster": must be a cluster name'],
+            ["targetClusters", '["arn:aws:ecs:us-east-1:123:cluster/x"]', "must be a cluster name"],
+            ["targetClusters", '["arn:aws:ecs:us-east-1:123456789012:service/x/y"]', "must be a cluster name"],
+            ["targetClusters", '["prod","prod"]', 'config "targetClusters[1]" = "prod": is listed twice'],
+            ["dryRun", "maybe", 'config "dryRun" = "maybe": must be true or false'],
+            ["maxMovesPerRun", "0", 'config "maxMovesPerRun" = 0: must be between 1 and 100'],
+            ["maxMovesPerRun", "101", "must be between 1 and 100"],
+            ["maxMovesPerService", "0", 'config "maxMovesPerService" = 0: must be between 1 and 100'],
+            ["maxMovesPerInstance", "101", 'config "maxMovesPerInstance" = 101: must be between 1 and 100'],
+            ["schedule", "rate(5 minute)", 'config "schedule" = "rate(5 minute)": must be "none", rate(N minute|minutes|hour|hours|day|days) or cron(<6 fields>), with a singular unit exactly when N = 1'],
+            ["schedule", "rate(1 minutes)", "singular unit exactly when N = 1"],
+            ["schedule", "rate(0 minutes)", "singular unit exactly when N = 1"],
+            ["schedule", "rate(15 seconds)", 'must be "none", rate('],
+            ["schedule", "cron(0 12 * * ?)", 'config "schedule" = "cron(0 12 * * ?)": must be "none"'],
+            ["schedule", "*/15 * * * *", 'must be "none"'],
+            ["schedule", "None", 'must be "none"'],
+            ["surgeTimeoutMinutes", "0", 'config "surgeTimeoutMinutes" = 0: must be between 1 and 180'],
+            ["surgeTimeoutMinutes", "181", "must be between 1 and 180"],
+            ["reservedConcurrency", "0", 'config "reservedConcurrency" = 0: must be between 1 and 10'],
+            ["reservedConcurrency", "11", "must be between 1 and 10"],
+            ["rebalancerLogRetentionDays", "15", 'config "rebalancerLogRetentionDays" = 15: must be one of CloudWatch\'s retention values'],
+            ["functionTimeoutSeconds", "9", 'config "functionTimeoutSeconds" = 9: must be between 10 and 900'],
+            ["functionTimeoutSeconds", "901", "must be between 10 and 900"],
+        ];
+
+        for (const [key, value, fragment, context] of rows) {
+            it(`${key} = ${JSON.stringify(value.length > 40 ? value.slice(0, 20) + "…" : value)} → ${fragment}`, () => {
+                assert.throws(
+                    () => parse({ ...context, [key]: value }),
+                    (err: unknown) => {
+                        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+                        assert.ok(err.message.includes(fragment), `"${err.message}" does not contain "${fragment}"`);
+                        assert.ok(err.message.startsWith(`config "${key}`), `"${err.message}" does not name ${key}`);
+                        assert.ok(!err.message.includes("\n"), "the message must be one line");
+                        return true;
+                    },
+                );
+            });
+        }
+
+        it("the table covers every key in DEFAULTS", () => {
+            const covered = new Set(rows.map(([key]) => key));
+            const uncovered = Object.keys(DEFAULTS).filter((key) => !covered.has(key));
+            assert.deepEqual(uncovered, []);
+        });
+    });
+
+    it("LOG_RETENTION_DAYS is CloudWatch's list, and every value in it is accepted", () => {
+        assert.equal(LOG_RETENTION_DAYS.length, 22);
+        for (const days of LOG_RETENTION_DAYS) {
+            assert.equal(parse({ logRetentionDays: String(days) }).service.logRetentionDays, days);
+            assert.equal(parse({ rebalancerLogRetentionDays: String(days) }).rebalancer.logRetentionDays, days);
+        }
+    });
+
+    it("ConfigError carries the key and value for callers that want them", () => {
+        try {
+            parse({ maxMovesPerRun: "0" });
+            assert.fail("expected a ConfigError");
+        } catch (err) {
+            assert.ok(err instanceof ConfigError);
+            assert.equal(err.key, "maxMovesPerRun");
+            assert.equal(err.value, 0);
+            assert.equal(err.name, "ConfigError");
+        }
+    });
+});
