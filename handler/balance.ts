@@ -1,0 +1,143 @@
+/**
+ * The arithmetic of balance, with no ECS in it. A slot is one container instance as one service
+ * sees it: how many of the service's tasks it holds, how many it could hold, and its group at each
+ * spread level (for example [zone] or [zone, instance]).
+ *
+ * Targets are chosen level by level, as ECS's spread strategies apply in order: first the totals per
+ * group of the first field, then within each group by the next field. At every level the targets
+ * differ by at most one among groups that still have room (water-filling under capacity), and the
+ * larger targets go to the groups that already hold the most, so that the number of moves, the sum
+ * of max(0, count - target), is the least any balanced distribution allows.
+ */
+export interface Slot {
+  id: string;
+  /** Group key per spread level; its length is the number of levels. */
+  path: string[];
+  /** Tasks of the service on this instance. */
+  count: number;
+  /** Most tasks of the service the instance can hold (count plus room). */
+  capacity: number;
+  /** Tasks of all services on the instance: ties in surplus are given up by the busiest instance. */
+  load: number;
+}
+
+export interface Distribution {
+  /** Tasks to take away from each slot. */
+  removals: Map<string, number>;
+  /** Tasks to add: to a slot when the strategy pins it down, to a group (ECS picks the instance) otherwise. */
+  additions: Addition[];
+}
+
+export interface Addition {
+  /** The slot that receives, or undefined when ECS chooses the instance within `group`. */
+  slotId?: string;
+  group: string[];
+  count: number;
+}
+
+/** Balanced distribution of `total` tasks over `slots`, reached with the fewest removals. */
+export function distribute(slots: Slot[], total: number): Distribution {
+  const result: Distribution = { removals: new Map(), additions: [] };
+  if (total > sumOf(slots, (s) => s.capacity)) {
+    throw new Error(`invariant: ${total} tasks cannot fit in capacity ${sumOf(slots, (s) => s.capacity)}`);
+  }
+  distributeLevel(slots, 0, total, [], result);
+  return result;
+}
+
+function distributeLevel(slots: Slot[], level: number, total: number, group: string[], out: Distribution): void {
+  const levels = slots[0]?.path.length ?? 0;
+  if (level === levels) {
+    settleLeaf(slots, total, group, out);
+    return;
+  }
+  const groups = groupBy(slots, (s) => s.path[level]);
+  const targets = waterfill(
+    groups.map(([key, members]) => ({
+      key,
+      count: sumOf(members, (s) => s.count),
+      capacity: sumOf(members, (s) => s.capacity),
+      load: sumOf(members, (s) => s.load),
+    })),
+    total,
+  );
+  groups.forEach(([key, members], i) => distributeLevel(members, level + 1, targets[i], [...group, key], out));
+}
+
+/**
+ * Inside the last group no strategy says which instance holds what, so tasks stay where they are:
+ * surplus leaves the busiest instances first, and a deficit is left for ECS to place in the group.
+ */
+function settleLeaf(slots: Slot[], total: number, group: string[], out: Distribution): void {
+  const held = sumOf(slots, (s) => s.count);
+  if (held < total) {
+    const slotId = slots.length === 1 ? slots[0].id : undefined;
+    out.additions.push({ slotId, group, count: total - held });
+    return;
+  }
+  const remaining = new Map(slots.map((s) => [s.id, s.count]));
+  const load = new Map(slots.map((s) => [s.id, s.load]));
+  for (let surplus = held - total; surplus > 0; surplus--) {
+    const from = slots
+      .filter((s) => remaining.get(s.id)! > 0)
+      .sort((a, b) => load.get(b.id)! - load.get(a.id)! || compare(a.id, b.id))[0];
+    remaining.set(from.id, remaining.get(from.id)! - 1);
+    load.set(from.id, load.get(from.id)! - 1);
+    out.removals.set(from.id, (out.removals.get(from.id) ?? 0) + 1);
+  }
+}
+
+interface Group {
+  key: string;
+  count: number;
+  capacity: number;
+  load: number;
+}
+
+/**
+ * Targets summing to `total`: every group gets min(capacity, L) for the highest level L that fits,
+ * and the remainder goes one each to groups with room for L+1, preferring those holding the most
+ * (fewest moves), then the least busy (the busiest gives up its task), then a stable order.
+ */
+export function waterfill(groups: Group[], total: number): number[] {
+  let low = 0;
+  let high = Math.max(0, ...groups.map((g) => g.capacity));
+  const filled = (level: number) => groups.reduce((acc, g) => acc + Math.min(g.capacity, level), 0);
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (filled(mid) <= total) low = mid;
+    else high = mid - 1;
+  }
+  const targets = groups.map((g) => Math.min(g.capacity, low));
+  let remainder = total - filled(low);
+  const order = groups
+    .map((g, i) => ({ g, i }))
+    .filter(({ g }) => g.capacity > low)
+    .sort((a, b) => b.g.count - a.g.count || a.g.load - b.g.load || compare(a.g.key, b.g.key));
+  for (const { i } of order) {
+    if (remainder === 0) break;
+    targets[i] += 1;
+    remainder -= 1;
+  }
+  if (remainder !== 0) throw new Error(`invariant: water-filling left ${remainder} tasks unplaced`);
+  return targets;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Array<[string, T[]]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const members = groups.get(k);
+    if (members) members.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.entries()].sort(([a], [b]) => compare(a, b));
+}
+
+function sumOf<T>(items: T[], value: (item: T) => number): number {
+  return items.reduce((acc, item) => acc + value(item), 0);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

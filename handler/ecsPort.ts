@@ -1,0 +1,44 @@
+import type {
+  ContainerInstance,
+  Failure,
+  Service,
+  Tag,
+  Task,
+  TaskDefinition,
+} from "@aws-sdk/client-ecs";
+
+/**
+ * The ECS operations the engine uses, and nothing else. The SDK adapter (sdkEcsPort.ts) implements
+ * it for AWS and for the simulator; tests implement it in memory. Keeping the port this narrow is
+ * what keeps the Lambda's IAM policy short.
+ */
+export interface EcsPort {
+  listContainerInstances(cluster: string): Promise<string[]>;
+  /** At most 100 ARNs per call (ECS limit). */
+  describeContainerInstances(cluster: string, arns: string[]): Promise<Described<ContainerInstance>>;
+  listServices(cluster: string): Promise<string[]>;
+  /** At most 10 ARNs per call (ECS limit); tags included. */
+  describeServices(cluster: string, arns: string[]): Promise<Described<Service>>;
+  /** Tasks whose desired status is RUNNING (the ECS default for ListTasks). */
+  listTasks(cluster: string): Promise<string[]>;
+  /** At most 100 ARNs per call (ECS limit). */
+  describeTasks(cluster: string, arns: string[]): Promise<Described<Task>>;
+  describeTaskDefinition(taskDefinitionArn: string): Promise<TaskDefinition>;
+
+  updateServiceDesiredCount(cluster: string, serviceArn: string, desiredCount: number): Promise<void>;
+  stopTask(cluster: string, taskArn: string, reason: string): Promise<void>;
+  tagResource(resourceArn: string, tags: Tag[]): Promise<void>;
+  untagResource(resourceArn: string, tagKeys: string[]): Promise<void>;
+}
+
+export interface Described<T> {
+  items: T[];
+  failures: Failure[];
+}
+
+/** ECS's per-call limits for the Describe operations. */
+export const DESCRIBE_LIMITS = {
+  containerInstances: 100,
+  services: 10,
+  tasks: 100,
+} as const;

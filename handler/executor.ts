@@ -1,0 +1,158 @@
+import type { Service } from "@aws-sdk/client-ecs";
+import { Budgets, selectWithinBudgets } from "./budget";
+import { deploymentBounds } from "./deploymentBounds";
+import { EcsPort } from "./ecsPort";
+import { Logger } from "./log";
+import { Move, Plan, Skip, SurgeAction } from "./planner";
+import { Snapshot } from "./snapshot";
+import { SURGE_TAG, surgeTag } from "./surgeTag";
+
+/**
+ * Plan to ECS writes: one wave, then return. The executor decides how and how much, never what:
+ *
+ * - A surge recorded on a service is finished first (stop the surplus the planner named, restore
+ *   the desired count, remove the tag), rolled back (restore, untag) or forgotten (untag).
+ * - New moves are taken within the budgets, service by service:
+ *   - stop directly, when minimumHealthyPercent leaves room: ECS starts each replacement where
+ *     the service's spread strategy puts it, which is the emptiest zone and instance;
+ *   - otherwise surge (start before stop): tag the service with the surge, then raise its desired
+ *     count within maximumPercent. ECS places the extra tasks by the same strategy; a later run,
+ *     once the service is steady, stops the surplus and restores the count.
+ *
+ * Stops come before the count is restored so that an interruption can only leave too many tasks
+ * running, never too few. Nothing here registers a task definition or changes one.
+ */
+export interface ExecutionOptions extends Budgets {
+  dryRun: boolean;
+  now: Date;
+  log: Logger;
+}
+
+export type ActionKind = "stop" | "surge" | "complete-surge" | "rollback-surge" | "forget-surge";
+
+export interface Action {
+  kind: ActionKind;
+  service: string;
+  serviceName: string;
+  /** Tasks stopped (or that would be, in a dry run). */
+  tasks: string[];
+  /** The desired count set, where the action sets one. */
+  desiredCount?: number;
+  detail?: string;
+}
+
+export interface WaveReport {
+  dryRun: boolean;
+  actions: Action[];
+  /** Moves left for a later run: budgets or deployment bounds did not allow them now. */
+  deferred: number;
+  skipped: Skip[];
+  errors: Array<{ service: string; message: string }>;
+}
+
+export async function executeWave(ecs: EcsPort, snapshot: Snapshot, plan: Plan, options: ExecutionOptions): Promise<WaveReport> {
+  const report: WaveReport = { dryRun: options.dryRun, actions: [], deferred: 0, skipped: [], errors: [] };
+  const services = new Map(snapshot.services.map((s) => [s.serviceArn!, s]));
+  const write = writer(ecs, plan.clusterArn, options, report);
+  for (const surge of plan.surges) await write(surge.service, () => finishSurge(surge, ecs, plan.clusterArn, options, report));
+  const { selected, deferred } = selectWithinBudgets(plan.moves, options);
+  report.deferred = deferred.length;
+  for (const [serviceArn, moves] of byService(selected)) {
+    const service = services.get(serviceArn)!;
+    await write(serviceArn, () => startMoves(service, moves, ecs, plan.clusterArn, options, report));
+  }
+  return report;
+}
+
+/** Runs one service's writes; a failure is reported and the other services go on. */
+function writer(ecs: EcsPort, cluster: string, options: ExecutionOptions, report: WaveReport) {
+  return async (service: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      const message = `${errorName(error)}: ${errorMessage(error)}`;
+      options.log.error("write failed", { service, error: message });
+      report.errors.push({ service, message });
+    }
+  };
+}
+
+async function finishSurge(surge: SurgeAction, ecs: EcsPort, cluster: string, options: ExecutionOptions, report: WaveReport): Promise<void> {
+  const ids = { service: surge.service, serviceName: surge.serviceName };
+  if (surge.kind === "forget") {
+    report.actions.push({ kind: "forget-surge", ...ids, tasks: [], detail: surge.detail });
+    if (!options.dryRun) await ecs.untagResource(surge.service, [SURGE_TAG]);
+    return;
+  }
+  if (surge.kind === "rollback") {
+    report.actions.push({ kind: "rollback-surge", ...ids, tasks: [], desiredCount: surge.surge.from, detail: surge.detail });
+    if (options.dryRun) return;
+    await ecs.updateServiceDesiredCount(cluster, surge.service, surge.surge.from);
+    await ecs.untagResource(surge.service, [SURGE_TAG]);
+    return;
+  }
+  const tasks = surge.stop.map((m) => m.taskArn);
+  report.actions.push({ kind: "complete-surge", ...ids, tasks, desiredCount: surge.surge.from });
+  if (options.dryRun) return;
+  for (const task of tasks) await stopTask(ecs, cluster, task, options.log);
+  await ecs.updateServiceDesiredCount(cluster, surge.service, surge.surge.from);
+  await ecs.untagResource(surge.service, [SURGE_TAG]);
+}
+
+async function startMoves(service: Service, moves: Move[], ecs: EcsPort, cluster: string, options: ExecutionOptions, report: WaveReport): Promise<void> {
+  const ids = { service: service.serviceArn!, serviceName: service.serviceName! };
+  const bounds = deploymentBounds(service);
+  if (bounds.stoppable > 0) {
+    const batch = moves.slice(0, bounds.stoppable);
+    report.deferred += moves.length - batch.length;
+    const tasks = batch.map((m) => m.taskArn);
+    report.actions.push({ kind: "stop", ...ids, tasks });
+    if (!options.dryRun) for (const task of tasks) await stopTask(ecs, cluster, task, options.log);
+    return;
+  }
+  if (bounds.surgeable === 0) {
+    report.deferred += moves.length;
+    report.skipped.push({
+      ...ids,
+      reason: "no-room-to-move",
+      detail: "minimumHealthyPercent and maximumPercent allow neither a stop nor an extra task",
+    });
+    return;
+  }
+  const extra = Math.min(moves.length, bounds.surgeable);
+  report.deferred += moves.length - extra;
+  const from = service.desiredCount!;
+  report.actions.push({ kind: "surge", ...ids, tasks: [], desiredCount: from + extra });
+  if (options.dryRun) return;
+  // the tag goes first: if the count change then fails, the next run finds the tag and forgets it
+  await ecs.tagResource(service.serviceArn!, [surgeTag({ from, to: from + extra, startedAt: options.now })]);
+  await ecs.updateServiceDesiredCount(cluster, service.serviceArn!, from + extra);
+}
+
+/** StopTask is idempotent for our purpose: a task already stopped, or gone with its instance, is done. */
+async function stopTask(ecs: EcsPort, cluster: string, task: string, log: Logger): Promise<void> {
+  try {
+    await ecs.stopTask(cluster, task, "ecs-rebalancer: moving task to rebalance the service");
+    log.info("task stopped", { task });
+  } catch (error) {
+    if (errorName(error) === "InvalidParameterException" && /not found/i.test(errorMessage(error))) {
+      log.warn("task already gone", { task });
+      return;
+    }
+    throw error;
+  }
+}
+
+function byService(moves: Move[]): Map<string, Move[]> {
+  const groups = new Map<string, Move[]>();
+  for (const move of moves) groups.set(move.service, [...(groups.get(move.service) ?? []), move]);
+  return groups;
+}
+
+function errorName(error: unknown): string {
+  return (error as { name?: string })?.name ?? "Error";
+}
+
+function errorMessage(error: unknown): string {
+  return (error as { message?: string })?.message ?? String(error);
+}

@@ -1,0 +1,94 @@
+import type { TaskDefinition } from "@aws-sdk/client-ecs";
+import { EcsPort } from "./ecsPort";
+import { readTrigger } from "./events";
+import { createLogger } from "./log";
+import { rebalance } from "./rebalance";
+import { readSettings, Settings } from "./settings";
+
+/** What an invocation did, returned to Lambda (and read by tests and the simulate command). */
+export interface InvocationResult {
+  outcome: "rebalanced" | "ignored" | "failed";
+  eventId: string;
+  reason?: string;
+  clusters?: Array<{ clusterArn: string; moves: number; actions: number; errors: number }>;
+}
+
+export interface HandlerDependencies {
+  ecs: EcsPort;
+  env: Record<string, string | undefined>;
+  now?: () => Date;
+  write?: (line: string) => void;
+}
+
+const SEEN_VERSIONS_KEPT = 512;
+
+/**
+ * The Lambda entry, built once per cold start by the serialized callback factory. It never throws:
+ * a malformed event or a failed run is logged and returned, because a thrown error makes Lambda
+ * retry the event twice, and repeating writes is exactly what the reference Lambda got wrong.
+ */
+export function createEventHandler(deps: HandlerDependencies): (event: unknown) => Promise<InvocationResult> {
+  let settings: Settings | Error;
+  try {
+    settings = readSettings(deps.env);
+  } catch (error) {
+    settings = error as Error;
+  }
+  const now = deps.now ?? (() => new Date());
+  const taskDefinitionCache = new Map<string, TaskDefinition>();
+  // a duplicate delivery carries the same detail.version: its state was already acted on
+  const seenVersions = new Set<string>();
+
+  return async (event: unknown): Promise<InvocationResult> => {
+    const trigger = readTrigger(event);
+    const log = createLogger(
+      { correlationId: trigger.id },
+      { level: settings instanceof Error ? "info" : settings.logLevel, write: deps.write },
+    );
+    if (settings instanceof Error) {
+      log.error("invalid settings", { error: settings.message });
+      return { outcome: "failed", eventId: trigger.id, reason: settings.message };
+    }
+    if (trigger.kind === "ignore") {
+      log.info("event ignored", { reason: trigger.reason });
+      return { outcome: "ignored", eventId: trigger.id, reason: trigger.reason };
+    }
+    let clusters = settings.watchedClusters;
+    if (trigger.kind === "instance-change") {
+      if (!settings.watchedClusters.includes(trigger.clusterArn)) {
+        const reason = `cluster ${trigger.clusterArn} is not watched`;
+        log.warn("event ignored", { reason });
+        return { outcome: "ignored", eventId: trigger.id, reason };
+      }
+      const key = `${trigger.containerInstanceArn}#${trigger.version}`;
+      if (trigger.version !== undefined && seenVersions.has(key)) {
+        log.info("event ignored", { reason: "duplicate delivery", key });
+        return { outcome: "ignored", eventId: trigger.id, reason: "duplicate delivery" };
+      }
+      remember(seenVersions, key);
+      clusters = [trigger.clusterArn];
+    }
+    const results: NonNullable<InvocationResult["clusters"]> = [];
+    for (const cluster of clusters) {
+      try {
+        const report = await rebalance(deps.ecs, cluster, { ...settings, now: now(), log, taskDefinitionCache });
+        results.push({
+          clusterArn: report.clusterArn,
+          moves: report.plan.moves.length,
+          actions: report.wave.actions.length,
+          errors: report.wave.errors.length,
+        });
+      } catch (error) {
+        const message = `${(error as Error).name}: ${(error as Error).message}`;
+        log.error("run failed", { cluster, error: message });
+        return { outcome: "failed", eventId: trigger.id, reason: message, clusters: results };
+      }
+    }
+    return { outcome: "rebalanced", eventId: trigger.id, clusters: results };
+  };
+}
+
+function remember(seen: Set<string>, key: string): void {
+  seen.add(key);
+  if (seen.size > SEEN_VERSIONS_KEPT) seen.delete(seen.values().next().value as string);
+}

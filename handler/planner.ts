@@ -1,0 +1,184 @@
+import type { Service, Task } from "@aws-sdk/client-ecs";
+import { Distribution, distribute } from "./balance";
+import { isTaskOf, serviceSkipReason, SkipCode, SkipReason } from "./eligibility";
+import { freeResources, reserve } from "./placement";
+import { ClusterState, layoutService, ServiceLayout } from "./serviceLayout";
+import { Snapshot } from "./snapshot";
+import { readSurge, Surge } from "./surgeTag";
+
+/** One task to move: stop it on `from` so that ECS starts its replacement on `to`. */
+export interface Move {
+  service: string;
+  serviceName: string;
+  taskArn: string;
+  from: string;
+  /** The instance the replacement should land on, or null where ECS chooses within a zone. */
+  to: string | null;
+  /** The spread group that should receive the task (for example the zone), for reports. */
+  toGroup: string[];
+}
+
+export interface Skip {
+  service: string;
+  serviceName: string;
+  reason: SkipCode;
+  detail: string;
+}
+
+/** What to do with a surge recorded on a service (see surgeTag.ts and executor.ts). */
+export type SurgeAction =
+  | { kind: "complete"; service: string; serviceName: string; surge: Surge; stop: Move[] }
+  | { kind: "rollback"; service: string; serviceName: string; surge: Surge; detail: string }
+  | { kind: "forget"; service: string; serviceName: string; detail: string };
+
+export interface Plan {
+  clusterArn: string;
+  moves: Move[];
+  surges: SurgeAction[];
+  skipped: Skip[];
+  /** Eligible services that are already balanced. */
+  balanced: string[];
+}
+
+export interface PlanOptions {
+  now: Date;
+  /** A surge that is not steady after this long is rolled back. */
+  surgeTimeoutSeconds: number;
+}
+
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = { now: new Date(0), surgeTimeoutSeconds: 900 };
+
+/**
+ * Snapshot to plan, with no I/O. Every service ends in exactly one of: moves, a surge action,
+ * skipped (with its reason), or balanced. Services are planned in ARN order, and each planned move
+ * reserves room on its target so that two services never count on the same free space.
+ */
+export function planMoves(snapshot: Snapshot, options: PlanOptions = DEFAULT_PLAN_OPTIONS): Plan {
+  const plan: Plan = { clusterArn: snapshot.clusterArn, moves: [], surges: [], skipped: [], balanced: [] };
+  const cluster = clusterState(snapshot);
+  const services = [...snapshot.services].sort((a, b) => compare(a.serviceArn, b.serviceArn));
+  for (const service of services) {
+    const tasks = snapshot.tasks.filter((t) => isTaskOf(service, t));
+    const surge = readSurge(service);
+    if (surge !== undefined) {
+      planSurge(service, tasks, surge, cluster, options, plan);
+      continue;
+    }
+    const outcome = planService(service, tasks, cluster);
+    if ("code" in outcome) plan.skipped.push(skip(service, outcome));
+    else if (outcome.length === 0) plan.balanced.push(service.serviceArn!);
+    else plan.moves.push(...outcome);
+  }
+  return plan;
+}
+
+function planService(service: Service, tasks: Task[], cluster: ClusterState): Move[] | SkipReason {
+  const reason = serviceSkipReason(service, tasks);
+  if (reason) return reason;
+  const layout = layoutService(service, tasks, cluster);
+  if ("code" in layout) return layout;
+  const moves = movesFor(service, layout, distribute(layout.slots, service.desiredCount!));
+  for (const move of moves) reserveTarget(move, layout, cluster);
+  return moves;
+}
+
+/**
+ * A surge is finished when ECS has placed the extra tasks: the tasks to stop are the surplus of a
+ * balanced distribution of the original desired count over where the tasks now are. That choice is
+ * made fresh from the current state, so it stays right even if ECS placed the extra tasks elsewhere.
+ */
+function planSurge(
+  service: Service,
+  tasks: Task[],
+  surge: Surge | "malformed",
+  cluster: ClusterState,
+  options: PlanOptions,
+  plan: Plan,
+): void {
+  const ids = { service: service.serviceArn!, serviceName: service.serviceName! };
+  if (surge === "malformed") {
+    plan.surges.push({ kind: "forget", ...ids, detail: "the surge tag cannot be read" });
+    return;
+  }
+  if (service.desiredCount !== surge.to) {
+    // restored already, never applied, or changed by someone else (an autoscaler): theirs now
+    plan.surges.push({ kind: "forget", ...ids, detail: `desired count is ${service.desiredCount}, not ${surge.to}` });
+    return;
+  }
+  const reason = serviceSkipReason(service, tasks);
+  const layout = reason ?? layoutService(service, tasks, cluster);
+  if ("code" in layout) {
+    const ageSeconds = (options.now.getTime() - surge.startedAt.getTime()) / 1000;
+    if (ageSeconds > options.surgeTimeoutSeconds) {
+      plan.surges.push({ kind: "rollback", ...ids, surge, detail: `${layout.code}: ${layout.detail}` });
+    } else {
+      plan.skipped.push(skip(service, { code: "surge-in-flight", detail: `${layout.code}: ${layout.detail}` }));
+    }
+    return;
+  }
+  const stop = movesFor(service, layout, distribute(layout.slots, surge.from)).map((m) => ({ ...m, to: null }));
+  plan.surges.push({ kind: "complete", ...ids, surge, stop });
+}
+
+/**
+ * Pairs each removal with an addition. Removals are ordered so that the instance holding the most
+ * of the service's tasks gives first: a partial wave (budgets, deployment bounds) still moves the
+ * tasks that matter most.
+ */
+function movesFor(service: Service, layout: ServiceLayout, distribution: Distribution): Move[] {
+  const remaining = new Map(layout.slots.map((s) => [s.id, s.count]));
+  const removals = new Map(distribution.removals);
+  const targets = distribution.additions.flatMap((a) => Array.from({ length: a.count }, () => a));
+  const moves: Move[] = [];
+  let taken = 0;
+  while (removals.size > 0) {
+    const from = [...removals.keys()].sort((a, b) => remaining.get(b)! - remaining.get(a)! || compare(a, b))[0];
+    const task = layout.tasksBySlot.get(from)![layout.tasksBySlot.get(from)!.length - remaining.get(from)!];
+    remaining.set(from, remaining.get(from)! - 1);
+    if (removals.get(from) === 1) removals.delete(from);
+    else removals.set(from, removals.get(from)! - 1);
+    const target = targets[taken++];
+    moves.push({
+      service: service.serviceArn!,
+      serviceName: service.serviceName!,
+      taskArn: task.taskArn!,
+      from,
+      to: target?.slotId ?? null,
+      toGroup: target?.group ?? [],
+    });
+  }
+  return moves;
+}
+
+/** Keeps later services from counting on room this move will use. */
+function reserveTarget(move: Move, layout: ServiceLayout, cluster: ClusterState): void {
+  const target = move.to ?? roomiestInGroup(move.toGroup, layout, cluster);
+  if (target) reserve(cluster.free.get(target)!, layout.needs);
+}
+
+function roomiestInGroup(group: string[], layout: ServiceLayout, cluster: ClusterState): string | undefined {
+  const members = layout.slots.filter((s) => group.every((key, i) => s.path[i] === key) && s.capacity > s.count);
+  members.sort((a, b) => cluster.free.get(b.id)!.memory - cluster.free.get(a.id)!.memory);
+  return members[0]?.id;
+}
+
+function clusterState(snapshot: Snapshot): ClusterState {
+  const load = new Map<string, number>();
+  for (const task of snapshot.tasks) {
+    if (task.containerInstanceArn) load.set(task.containerInstanceArn, (load.get(task.containerInstanceArn) ?? 0) + 1);
+  }
+  return {
+    instances: [...snapshot.containerInstances].sort((a, b) => compare(a.containerInstanceArn, b.containerInstanceArn)),
+    free: new Map(snapshot.containerInstances.map((i) => [i.containerInstanceArn!, freeResources(i)])),
+    load,
+    taskDefinitions: new Map(snapshot.taskDefinitions.map((d) => [d.taskDefinitionArn!, d])),
+  };
+}
+
+function skip(service: Service, reason: SkipReason): Skip {
+  return { service: service.serviceArn!, serviceName: service.serviceName!, reason: reason.code, detail: reason.detail };
+}
+
+function compare(a: string | undefined, b: string | undefined): number {
+  return (a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0;
+}

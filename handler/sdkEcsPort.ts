@@ -1,0 +1,59 @@
+import type * as EcsSdk from "@aws-sdk/client-ecs";
+import type { ECSClient } from "@aws-sdk/client-ecs";
+import { EcsPort } from "./ecsPort";
+
+/**
+ * The EcsPort over the AWS SDK v3. The SDK module is passed in rather than imported: the Lambda's
+ * callback factory requires it at cold start from the runtime (nodejs22.x ships SDK v3), so the
+ * serialized archive never captures SDK internals. Lists use the SDK's paginators at their largest
+ * page size; retries are the client's (adaptive mode, set where the client is made).
+ */
+export function createSdkEcsPort(sdk: typeof EcsSdk, client: ECSClient): EcsPort {
+  const collect = async <T>(pages: AsyncIterable<T>, pick: (page: T) => string[] | undefined) => {
+    const arns: string[] = [];
+    for await (const page of pages) arns.push(...(pick(page) ?? []));
+    return arns;
+  };
+  return {
+    listContainerInstances: (cluster) =>
+      collect(sdk.paginateListContainerInstances({ client, pageSize: 100 }, { cluster }), (p) => p.containerInstanceArns),
+    listServices: (cluster) =>
+      collect(sdk.paginateListServices({ client, pageSize: 100 }, { cluster }), (p) => p.serviceArns),
+    listTasks: (cluster) =>
+      collect(sdk.paginateListTasks({ client, pageSize: 100 }, { cluster, desiredStatus: "RUNNING" }), (p) => p.taskArns),
+    describeContainerInstances: async (cluster, arns) => {
+      const out = await client.send(new sdk.DescribeContainerInstancesCommand({ cluster, containerInstances: arns }));
+      return { items: out.containerInstances ?? [], failures: out.failures ?? [] };
+    },
+    describeServices: async (cluster, arns) => {
+      const out = await client.send(new sdk.DescribeServicesCommand({ cluster, services: arns, include: ["TAGS"] }));
+      return { items: out.services ?? [], failures: out.failures ?? [] };
+    },
+    describeTasks: async (cluster, arns) => {
+      const out = await client.send(new sdk.DescribeTasksCommand({ cluster, tasks: arns }));
+      return { items: out.tasks ?? [], failures: out.failures ?? [] };
+    },
+    describeTaskDefinition: async (taskDefinition) => {
+      const out = await client.send(new sdk.DescribeTaskDefinitionCommand({ taskDefinition }));
+      if (!out.taskDefinition) throw new Error(`invariant: DescribeTaskDefinition returned no task definition for ${taskDefinition}`);
+      return out.taskDefinition;
+    },
+    updateServiceDesiredCount: async (cluster, service, desiredCount) => {
+      await client.send(new sdk.UpdateServiceCommand({ cluster, service, desiredCount }));
+    },
+    stopTask: async (cluster, task, reason) => {
+      await client.send(new sdk.StopTaskCommand({ cluster, task, reason }));
+    },
+    tagResource: async (resourceArn, tags) => {
+      await client.send(new sdk.TagResourceCommand({ resourceArn, tags }));
+    },
+    untagResource: async (resourceArn, tagKeys) => {
+      await client.send(new sdk.UntagResourceCommand({ resourceArn, tagKeys }));
+    },
+  };
+}
+
+/** The client the Lambda and the CLI use: adaptive retries absorb ECS's token-bucket throttling. */
+export function createEcsClient(sdk: typeof EcsSdk, region?: string): ECSClient {
+  return new sdk.ECSClient({ region, retryMode: "adaptive", maxAttempts: 8 });
+}

@@ -1,0 +1,92 @@
+import { Budgets } from "./budget";
+import { LogLevel } from "./log";
+
+/**
+ * The rebalancer's settings as the Lambda receives them: environment variables that the
+ * TaskRebalancer component sets from the validated stack config. Read once per cold start.
+ */
+export interface Settings extends Budgets {
+  watchedClusters: string[];
+  dryRun: boolean;
+  surgeTimeoutSeconds: number;
+  logLevel: LogLevel;
+}
+
+export const SETTINGS_ENV = {
+  watchedClusters: "REBALANCER_WATCHED_CLUSTERS",
+  dryRun: "REBALANCER_DRY_RUN",
+  maxMovesPerRun: "REBALANCER_MAX_MOVES_PER_RUN",
+  maxMovesPerService: "REBALANCER_MAX_MOVES_PER_SERVICE",
+  maxMovesPerInstance: "REBALANCER_MAX_MOVES_PER_INSTANCE",
+  surgeTimeoutSeconds: "REBALANCER_SURGE_TIMEOUT_SECONDS",
+  logLevel: "REBALANCER_LOG_LEVEL",
+} as const;
+
+export const DEFAULT_SETTINGS: Omit<Settings, "watchedClusters"> = {
+  dryRun: false,
+  maxMovesPerRun: 10,
+  maxMovesPerService: 5,
+  maxMovesPerInstance: 3,
+  surgeTimeoutSeconds: 900,
+  logLevel: "info",
+};
+
+const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/;
+
+/** Parses settings; a bad value is a one-line error naming the variable, the value and what is allowed. */
+export function readSettings(env: Record<string, string | undefined>): Settings {
+  const watched = (env[SETTINGS_ENV.watchedClusters] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (watched.length === 0) throw new Error(`${SETTINGS_ENV.watchedClusters} is empty: expected cluster ARNs, comma-separated`);
+  const wrong = watched.find((arn) => !CLUSTER_ARN.test(arn));
+  if (wrong) throw new Error(`${SETTINGS_ENV.watchedClusters} has "${wrong}": expected an ECS cluster ARN`);
+  return {
+    watchedClusters: watched,
+    dryRun: flag(env, "dryRun"),
+    maxMovesPerRun: count(env, "maxMovesPerRun", 1, 1000),
+    maxMovesPerService: count(env, "maxMovesPerService", 1, 1000),
+    maxMovesPerInstance: count(env, "maxMovesPerInstance", 1, 1000),
+    surgeTimeoutSeconds: count(env, "surgeTimeoutSeconds", 60, 86400),
+    logLevel: level(env),
+  };
+}
+
+function flag(env: Record<string, string | undefined>, key: "dryRun"): boolean {
+  const raw = env[SETTINGS_ENV[key]];
+  if (raw === undefined || raw === "") return DEFAULT_SETTINGS[key];
+  if (raw !== "true" && raw !== "false") throw new Error(`${SETTINGS_ENV[key]}="${raw}": expected true or false`);
+  return raw === "true";
+}
+
+type CountKey = "maxMovesPerRun" | "maxMovesPerService" | "maxMovesPerInstance" | "surgeTimeoutSeconds";
+
+function count(env: Record<string, string | undefined>, key: CountKey, min: number, max: number): number {
+  const raw = env[SETTINGS_ENV[key]];
+  if (raw === undefined || raw === "") return DEFAULT_SETTINGS[key];
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new Error(`${SETTINGS_ENV[key]}="${raw}": expected an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function level(env: Record<string, string | undefined>): LogLevel {
+  const raw = env[SETTINGS_ENV.logLevel];
+  if (raw === undefined || raw === "") return DEFAULT_SETTINGS.logLevel;
+  if (!["debug", "info", "warn", "error"].includes(raw)) {
+    throw new Error(`${SETTINGS_ENV.logLevel}="${raw}": expected debug, info, warn or error`);
+  }
+  return raw as LogLevel;
+}
+
+/** The environment that `readSettings` reads back to these settings (the component uses it). */
+export function settingsEnvironment(settings: Settings): Record<string, string> {
+  return {
+    [SETTINGS_ENV.watchedClusters]: settings.watchedClusters.join(","),
+    [SETTINGS_ENV.dryRun]: String(settings.dryRun),
+    [SETTINGS_ENV.maxMovesPerRun]: String(settings.maxMovesPerRun),
+    [SETTINGS_ENV.maxMovesPerService]: String(settings.maxMovesPerService),
+    [SETTINGS_ENV.maxMovesPerInstance]: String(settings.maxMovesPerInstance),
+    [SETTINGS_ENV.surgeTimeoutSeconds]: String(settings.surgeTimeoutSeconds),
+    [SETTINGS_ENV.logLevel]: settings.logLevel,
+  };
+}

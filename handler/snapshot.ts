@@ -1,0 +1,103 @@
+import type { ContainerInstance, Failure, Service, Task, TaskDefinition } from "@aws-sdk/client-ecs";
+import { DESCRIBE_LIMITS, EcsPort } from "./ecsPort";
+
+/**
+ * One cluster as the ECS API describes it. Every element is exactly what the API returns, so a
+ * snapshot file can be assembled with the AWS CLI as well as with `ecs-rebalance snapshot`.
+ */
+export interface Snapshot {
+  clusterArn: string;
+  containerInstances: ContainerInstance[];
+  services: Service[];
+  tasks: Task[];
+  taskDefinitions: TaskDefinition[];
+}
+
+export interface SnapshotRead {
+  snapshot: Snapshot;
+  /** Describe failures left after one retry; the planner sees their absence and skips conservatively. */
+  failures: Failure[];
+}
+
+/**
+ * Reads a cluster: list then describe, in ECS's batch sizes. Task definitions are read once per
+ * revision that a REPLICA service runs; revisions are immutable, so `taskDefinitionCache` may be
+ * kept across runs of a warm Lambda.
+ */
+export async function readSnapshot(
+  ecs: EcsPort,
+  cluster: string,
+  taskDefinitionCache: Map<string, TaskDefinition> = new Map(),
+): Promise<SnapshotRead> {
+  const failures: Failure[] = [];
+  const [instanceArns, serviceArns, taskArns] = await Promise.all([
+    ecs.listContainerInstances(cluster),
+    ecs.listServices(cluster),
+    ecs.listTasks(cluster),
+  ]);
+  const [containerInstances, services, tasks] = await Promise.all([
+    describeAll(instanceArns, DESCRIBE_LIMITS.containerInstances, (b) => ecs.describeContainerInstances(cluster, b), failures),
+    describeAll(serviceArns, DESCRIBE_LIMITS.services, (b) => ecs.describeServices(cluster, b), failures),
+    describeAll(taskArns, DESCRIBE_LIMITS.tasks, (b) => ecs.describeTasks(cluster, b), failures),
+  ]);
+  const taskDefinitions = await readTaskDefinitions(ecs, services, taskDefinitionCache);
+  const clusterArn = services[0]?.clusterArn ?? tasks[0]?.clusterArn ?? clusterArnFrom(containerInstances[0], cluster);
+  return { snapshot: { clusterArn, containerInstances, services, tasks, taskDefinitions }, failures };
+}
+
+/** Describes in batches; ARNs answered as `failures` are asked once more, since ECS is eventually consistent. */
+async function describeAll<T>(
+  arns: string[],
+  batchSize: number,
+  describe: (batch: string[]) => Promise<{ items: T[]; failures: Failure[] }>,
+  failures: Failure[],
+): Promise<T[]> {
+  const items: T[] = [];
+  let retry: string[] = [];
+  for (const batch of chunk(arns, batchSize)) {
+    const answer = await describe(batch);
+    items.push(...answer.items);
+    retry.push(...answer.failures.map((f) => f.arn).filter((arn): arn is string => !!arn));
+  }
+  for (const batch of chunk(retry, batchSize)) {
+    const answer = await describe(batch);
+    items.push(...answer.items);
+    failures.push(...answer.failures);
+  }
+  return items;
+}
+
+async function readTaskDefinitions(
+  ecs: EcsPort,
+  services: Service[],
+  cache: Map<string, TaskDefinition>,
+): Promise<TaskDefinition[]> {
+  const arns = new Set<string>();
+  for (const service of services) {
+    if (service.schedulingStrategy !== "DAEMON" && service.taskDefinition) arns.add(service.taskDefinition);
+  }
+  const result: TaskDefinition[] = [];
+  for (const arn of arns) {
+    let definition = cache.get(arn);
+    if (!definition) {
+      definition = await ecs.describeTaskDefinition(arn);
+      cache.set(arn, definition);
+    }
+    result.push(definition);
+  }
+  return result;
+}
+
+export function chunk<T>(items: T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+  return batches;
+}
+
+function clusterArnFrom(instance: ContainerInstance | undefined, cluster: string): string {
+  if (cluster.startsWith("arn:")) return cluster;
+  // container-instance ARNs embed the cluster name: arn:...:container-instance/<cluster>/<id>
+  const arn = instance?.containerInstanceArn;
+  if (arn) return arn.replace(/:container-instance\/([^/]+)\/.*$/, ":cluster/$1");
+  return cluster;
+}
