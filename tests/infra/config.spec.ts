@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ConfigError, DEFAULTS, LOG_RETENTION_DAYS, parseStackConfig, StackConfig } from "../../infra/config";
 
 /** Parses a config given as a plain map of raw `pulumi config` strings. */
@@ -242,6 +244,19 @@ describe("infra/config: parseStackConfig", () => {
             const uncovered = Object.keys(DEFAULTS).filter((key) => !covered.has(key));
             assert.deepEqual(uncovered, []);
         });
+    });
+
+    it("Pulumi.dev.yaml documents every key, and its values are exactly the defaults", () => {
+        const yaml = readFileSync(join(__dirname, "../../Pulumi.dev.yaml"), "utf8");
+        const documented = new Map<string, string>();
+        for (const match of yaml.matchAll(/^\s*(#\s*)?ecs-task-rebalancer:(\w+):\s*(.*)$/gm)) {
+            // Commented-out keys are documented but unset (their default is "unset").
+            documented.set(match[2], match[1] ? "" : match[3].replace(/^"(.*)"$/, "$1"));
+        }
+        assert.deepEqual([...documented.keys()].sort(), Object.keys(DEFAULTS).sort());
+        const set = Object.fromEntries([...documented].filter(([, value]) => value !== ""));
+        assert.deepEqual(parse(set), parse({}));
+        assert.match(yaml, /^\s*aws:region: us-east-1$/m);
     });
 
     it("LOG_RETENTION_DAYS is CloudWatch's list, and every value in it is accepted", () => {
