@@ -27,7 +27,8 @@ export interface SkipReason {
   detail: string;
 }
 
-const FARGATE_PROVIDERS = new Set(["FARGATE", "FARGATE_SPOT"]);
+// an array, not a Set: module-level values are serialized into the Lambda by value, and a Set is not
+const FARGATE_PROVIDERS = ["FARGATE", "FARGATE_SPOT"];
 
 /**
  * The checks that need nothing but the service and its tasks. A service that is not steady is being
@@ -76,7 +77,7 @@ function strategySkipReason(service: Service): SkipReason | undefined {
 
 function runsOnEc2(service: Service, tasks: Task[]): boolean {
   if (service.launchType && service.launchType !== "EC2") return false;
-  if (service.capacityProviderStrategy?.some((p) => FARGATE_PROVIDERS.has(p.capacityProvider ?? ""))) return false;
+  if (service.capacityProviderStrategy?.some((p) => FARGATE_PROVIDERS.includes(p.capacityProvider ?? ""))) return false;
   return tasks.every((t) => !t.launchType || t.launchType === "EC2");
 }
 

@@ -46,14 +46,12 @@ export interface PlanOptions {
   surgeTimeoutSeconds: number;
 }
 
-export const DEFAULT_PLAN_OPTIONS: PlanOptions = { now: new Date(0), surgeTimeoutSeconds: 900 };
-
 /**
  * Snapshot to plan, with no I/O. Every service ends in exactly one of: moves, a surge action,
  * skipped (with its reason), or balanced. Services are planned in ARN order, and each planned move
  * reserves room on its target so that two services never count on the same free space.
  */
-export function planMoves(snapshot: Snapshot, options: PlanOptions = DEFAULT_PLAN_OPTIONS): Plan {
+export function planMoves(snapshot: Snapshot, options: PlanOptions): Plan {
   const plan: Plan = { clusterArn: snapshot.clusterArn, moves: [], surges: [], skipped: [], balanced: [] };
   const cluster = clusterState(snapshot);
   const services = [...snapshot.services].sort((a, b) => compare(a.serviceArn, b.serviceArn));

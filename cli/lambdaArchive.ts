@@ -1,0 +1,106 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The Lambda code exactly as `pulumi up` would upload it: the TaskRebalancer component is built
+ * under Pulumi's mocks (no CLI, no AWS), and the function's code archive is read back from the
+ * mocked `aws:lambda/function:Function`.
+ */
+export interface LambdaArchive {
+  /** File names in the archive. */
+  files: string[];
+  /** The serialized handler module. */
+  indexJs: string;
+  /** Size of every file's text, in bytes (the archive's payload before zip compression). */
+  bytes: number;
+}
+
+export async function buildLambdaArchive(options: { bundleAwsSdk?: boolean } = {}): Promise<LambdaArchive> {
+  let captured: Record<string, unknown> | undefined;
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        if (args.type === "aws:lambda/function:Function") captured = args.inputs;
+        return { id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:::${args.name}`, name: args.name } };
+      },
+      call: (args) => ({ ...args.inputs, partition: "aws", name: "us-east-1", region: "us-east-1", accountId: "123456789012" }),
+    },
+    "ecs-task-rebalancer",
+    "archive",
+    false,
+  );
+  // loaded after the mocks are set, so that the component registers against them
+  const { TaskRebalancer } = await import("../infra/taskRebalancer");
+  new TaskRebalancer("archive", { watchedClusters: ["archive"], settings: ARCHIVE_SETTINGS, bundleAwsSdk: options.bundleAwsSdk });
+  return readArchive(await waitFor(() => captured?.code));
+}
+
+const ARCHIVE_SETTINGS = {
+  dryRun: false,
+  maxMovesPerRun: 10,
+  maxMovesPerService: 5,
+  maxMovesPerInstance: 3,
+  schedule: "none",
+  surgeTimeoutMinutes: 15,
+  reservedConcurrency: 1,
+  logRetentionDays: 14,
+  functionTimeoutSeconds: 60,
+};
+
+async function readArchive(code: unknown): Promise<LambdaArchive> {
+  const assets = (await (code as pulumi.asset.AssetArchive).assets) as Record<string, unknown>;
+  const files = Object.keys(assets).sort();
+  const index = assets["__index.js"] as pulumi.asset.StringAsset | undefined;
+  if (!index) throw new Error(`invariant: the Lambda archive has no __index.js (files: ${files.join(", ")})`);
+  const indexJs = (await index.text) as string;
+  let bytes = 0;
+  for (const file of files) bytes += await sizeOf(assets[file]);
+  return { files, indexJs, bytes };
+}
+
+/** A StringAsset's text, or the bytes on disk of a FileArchive/FileAsset (bundled packages). */
+async function sizeOf(asset: unknown): Promise<number> {
+  const text = await (asset as { text?: Promise<string> }).text;
+  if (typeof text === "string") return Buffer.byteLength(text);
+  const file = (await (asset as { path?: Promise<string> }).path) as string | undefined;
+  return file ? directorySize(file) : 0;
+}
+
+function directorySize(target: string): number {
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.size;
+  return fs.readdirSync(target).reduce((sum, entry) => sum + directorySize(path.join(target, entry)), 0);
+}
+
+async function waitFor<T>(read: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 2000; i++) {
+    const value = read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error("invariant: the mocked Lambda function was never registered");
+}
+
+/**
+ * Loads the serialized handler the way Lambda would: from a directory of its own in which only
+ * `@aws-sdk/client-ecs` resolves (as the nodejs22.x runtime provides it), with the environment
+ * the component sets. The callback factory runs at load, like a cold start.
+ */
+export function loadArchivedHandler(indexJs: string, env: Record<string, string>): (event: unknown) => Promise<any> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-rebalancer-lambda-"));
+  const sdkHome = path.join(dir, "node_modules", "@aws-sdk");
+  fs.mkdirSync(sdkHome, { recursive: true });
+  fs.symlinkSync(path.dirname(require.resolve("@aws-sdk/client-ecs/package.json")), path.join(sdkHome, "client-ecs"));
+  const file = path.join(dir, "__index.js");
+  fs.writeFileSync(file, indexJs);
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    return require(file).handler;
+  } finally {
+    for (const key of Object.keys(env)) if (saved[key] === undefined) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+}
