@@ -1,0 +1,276 @@
+/**
+ * ECS API operation handlers over the simulator state: request JSON in, response JSON out,
+ * or an EcsError. Limits follow ECS: DescribeServices takes at most 10 services,
+ * DescribeTasks and DescribeContainerInstances at most 100; ListServices pages by 10 by default,
+ * ListTasks and ListContainerInstances by 100.
+ */
+import type { EcsState } from "./state";
+import type { SimCluster, SimTask } from "./model";
+import { EcsError, invalidParameter } from "./errors";
+import { clusterShape, containerInstanceShape, epochSeconds, serviceShape, taskDefinitionShape, taskShape } from "./shapes";
+import { paginate, sortedArns } from "./pagination";
+import { registerTaskDefinition } from "./taskDefinitions";
+import { createService, deleteService, updateService } from "./services";
+import { stopTaskByUser } from "./tasks";
+import { markDeregistered, setInstanceStatus } from "./containerInstances";
+import { parseExpression } from "./constraints";
+import { createCluster } from "./clusters";
+import { stopImmediately } from "./tasks";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Handler = (state: EcsState, input: Json) => Json;
+
+export interface ApiCalls {
+  byOperation: Record<string, number>;
+  /** List* and Describe* calls. */
+  read: number;
+  /** Every other operation. */
+  write: number;
+}
+
+export class ApiCallCounter {
+  private counts: Record<string, number> = {};
+
+  record(operation: string): void {
+    this.counts[operation] = (this.counts[operation] ?? 0) + 1;
+  }
+
+  snapshot(): ApiCalls {
+    let read = 0;
+    let write = 0;
+    for (const [operation, count] of Object.entries(this.counts)) {
+      if (isReadOperation(operation)) read += count;
+      else write += count;
+    }
+    return { byOperation: { ...this.counts }, read, write };
+  }
+
+  reset(): void {
+    this.counts = {};
+  }
+}
+
+export function isReadOperation(operation: string): boolean {
+  return operation.startsWith("List") || operation.startsWith("Describe");
+}
+
+/** Dispatches one operation, applying the access-denied and throttling faults first. */
+export function handleOperation(state: EcsState, operation: string, input: Json): Json {
+  const handler = HANDLERS[operation];
+  if (!handler) throw new EcsError("UnknownOperationException", `Unknown operation ${operation}`);
+  if (state.faults.deniedOperations.includes(operation)) {
+    throw new EcsError("AccessDeniedException", `User is not authorized to perform: ecs:${operation}`);
+  }
+  if (state.random.chance(state.faults.throttleRate)) throw new EcsError("ThrottlingException", "Rate exceeded");
+  return handler(state, input ?? {});
+}
+
+/** The describeFailureRate fault: an existing resource answered as MISSING. */
+function failsDescribe(state: EcsState): boolean {
+  return state.random.chance(state.faults.describeFailureRate);
+}
+
+function missing(arn: string): Json {
+  return { arn, reason: "MISSING" };
+}
+
+function requireList(value: unknown, name: string, max: number): string[] {
+  if (!Array.isArray(value) || value.length === 0) throw invalidParameter(`${name} cannot be empty.`);
+  if (value.length > max) throw invalidParameter(`${name} cannot contain more than ${max} elements.`);
+  return value as string[];
+}
+
+const HANDLERS: Record<string, Handler> = {
+  CreateCluster: (state, input) => {
+    const cluster = createCluster(state, input.clusterName ?? "default");
+    if (input.tags?.length) state.tags.set(cluster.arn, input.tags);
+    return { cluster: clusterShape(state, cluster) };
+  },
+  DescribeClusters: (state, input) => {
+    const clusters: Json[] = [];
+    const failures: Json[] = [];
+    for (const ref of (input.clusters as string[] | undefined) ?? ["default"]) {
+      const name = ref.split("/").pop() as string;
+      const cluster = state.clusters.get(name);
+      if (cluster) clusters.push(clusterShape(state, cluster));
+      else failures.push(missing(state.arn(`cluster/${name}`)));
+    }
+    return { clusters, failures };
+  },
+  ListClusters: (state, input) => {
+    const page = paginate(sortedArns([...state.clusters.values()].map((c) => c.arn)), input, 100);
+    return { clusterArns: page.items, nextToken: page.nextToken };
+  },
+  RegisterTaskDefinition: (state, input) => {
+    const definition = registerTaskDefinition(state, input as never);
+    return { taskDefinition: taskDefinitionShape(definition), tags: state.tags.get(definition.arn) ?? [] };
+  },
+  DescribeTaskDefinition: (state, input) => {
+    const definition = state.taskDefinition(input.taskDefinition);
+    return { taskDefinition: taskDefinitionShape(definition), tags: state.tags.get(definition.arn) ?? [] };
+  },
+  DeregisterTaskDefinition: (state, input) => {
+    const definition = state.taskDefinition(input.taskDefinition);
+    definition.status = "INACTIVE";
+    return { taskDefinition: taskDefinitionShape(definition) };
+  },
+  ListTaskDefinitions: (state, input) => {
+    const status = input.status ?? "ACTIVE";
+    const matching = [...state.taskDefinitions.values()].filter(
+      (d) => d.status === status && (!input.familyPrefix || d.family.startsWith(input.familyPrefix)),
+    );
+    // Sorted by family, then revision; DESC reverses, as ECS's sort parameter does.
+    matching.sort((a, b) => (a.family === b.family ? a.revision - b.revision : a.family < b.family ? -1 : 1));
+    if (input.sort === "DESC") matching.reverse();
+    const arns = matching.map((d) => d.arn);
+    const start = input.nextToken ? Number(Buffer.from(input.nextToken, "base64").toString()) : 0;
+    const size = input.maxResults ?? 100;
+    const items = arns.slice(start, start + size);
+    const nextToken = start + size < arns.length ? Buffer.from(String(start + size)).toString("base64") : undefined;
+    return { taskDefinitionArns: items, nextToken };
+  },
+  CreateService: (state, input) => ({ service: serviceShape(state, createService(state, state.cluster(input.cluster), input as never), false) }),
+  UpdateService: (state, input) => ({ service: serviceShape(state, updateService(state, state.cluster(input.cluster), input as never), false) }),
+  DeleteService: (state, input) => ({
+    service: serviceShape(state, deleteService(state, state.cluster(input.cluster), input.service ?? "", input.force === true), false),
+  }),
+  DescribeServices: (state, input) => {
+    const cluster = state.cluster(input.cluster);
+    const refs = requireList(input.services, "services", 10);
+    const includeTags = ((input.include as string[] | undefined) ?? []).includes("TAGS");
+    const services: Json[] = [];
+    const failures: Json[] = [];
+    for (const ref of refs) {
+      const service = state.service(cluster, ref);
+      if (!service || failsDescribe(state)) failures.push(missing(service?.arn ?? state.arn(`service/${cluster.name}/${ref.split("/").pop()}`)));
+      else services.push(serviceShape(state, service, includeTags));
+    }
+    return { services, failures };
+  },
+  ListServices: (state, input) => {
+    const cluster = state.cluster(input.cluster);
+    const arns = [...cluster.services.values()]
+      .filter((s) => s.status !== "INACTIVE")
+      .filter((s) => !input.schedulingStrategy || s.schedulingStrategy === input.schedulingStrategy)
+      .filter((s) => !input.launchType || s.launchType === input.launchType)
+      .map((s) => s.arn);
+    const page = paginate(sortedArns(arns), input, 10);
+    return { serviceArns: page.items, nextToken: page.nextToken };
+  },
+  ListTasks: (state, input) => {
+    const cluster = state.cluster(input.cluster);
+    const desiredStatus = input.desiredStatus ?? "RUNNING";
+    const arns = tasksToList(state, cluster, input)
+      .filter((t) => t.desiredStatus === desiredStatus)
+      .filter((t) => !input.family || t.taskDefinitionArn.includes(`task-definition/${input.family}:`))
+      .filter((t) => !input.startedBy || t.startedBy === input.startedBy)
+      .map((t) => t.arn);
+    const page = paginate(sortedArns(arns), input, 100);
+    return { taskArns: page.items, nextToken: page.nextToken };
+  },
+  DescribeTasks: (state, input) => {
+    const cluster = state.cluster(input.cluster);
+    const refs = requireList(input.tasks, "tasks", 100);
+    const tasks: Json[] = [];
+    const failures: Json[] = [];
+    for (const ref of refs) {
+      const task = state.task(cluster, ref);
+      if (!task || failsDescribe(state)) failures.push(missing(task?.arn ?? ref));
+      else tasks.push(taskShape(state, task, epochSeconds));
+    }
+    return { tasks, failures };
+  },
+  StopTask: (state, input) => {
+    const cluster = state.cluster(input.cluster);
+    const task = state.task(cluster, input.task ?? "");
+    if (!task) throw invalidParameter("The referenced task was not found.");
+    stopTaskByUser(state, task, input.reason ?? "Task stopped by user");
+    return { task: taskShape(state, task, epochSeconds) };
+  },
+  ListContainerInstances: (state, input) => {
+    const cluster = state.cluster(input.cluster);
+    const predicate = input.filter ? parseExpression(input.filter) : () => true;
+    const arns = [...cluster.instances.values()]
+      .filter((i) => (input.status ? i.status === input.status : i.status !== "INACTIVE"))
+      .filter(predicate)
+      .map((i) => i.arn);
+    const page = paginate(sortedArns(arns), input, 100);
+    return { containerInstanceArns: page.items, nextToken: page.nextToken };
+  },
+  DescribeContainerInstances: (state, input) => {
+    const cluster = state.cluster(input.cluster);
+    const refs = requireList(input.containerInstances, "containerInstances", 100);
+    const containerInstances: Json[] = [];
+    const failures: Json[] = [];
+    for (const ref of refs) {
+      const instance = state.containerInstance(cluster, ref);
+      if (!instance || failsDescribe(state)) failures.push(missing(instance?.arn ?? ref));
+      else containerInstances.push(containerInstanceShape(state, instance, epochSeconds));
+    }
+    return { containerInstances, failures };
+  },
+  UpdateContainerInstancesState: (state, input) => {
+    const cluster = state.cluster(input.cluster);
+    if (input.status !== "ACTIVE" && input.status !== "DRAINING") throw invalidParameter(`Invalid status "${input.status}": expected ACTIVE or DRAINING.`);
+    const containerInstances: Json[] = [];
+    const failures: Json[] = [];
+    for (const ref of requireList(input.containerInstances, "containerInstances", 10)) {
+      const instance = state.containerInstance(cluster, ref);
+      if (!instance || instance.status === "INACTIVE") {
+        failures.push(missing(instance?.arn ?? ref));
+        continue;
+      }
+      setInstanceStatus(state, instance, input.status);
+      containerInstances.push(containerInstanceShape(state, instance, epochSeconds));
+    }
+    return { containerInstances, failures };
+  },
+  DeregisterContainerInstance: (state, input) => {
+    const cluster = state.cluster(input.cluster);
+    const instance = state.containerInstance(cluster, input.containerInstance ?? "");
+    if (!instance) throw invalidParameter("The referenced container instance was not found.");
+    if (instance.tasks.size > 0 && input.force !== true) {
+      throw invalidParameter("Found running tasks on the instance. Use force to deregister it anyway.");
+    }
+    for (const task of [...instance.tasks]) stopImmediately(state, task, "Container instance deregistered", "TaskFailedToStart");
+    markDeregistered(state, instance);
+    return { containerInstance: containerInstanceShape(state, instance, epochSeconds) };
+  },
+  TagResource: (state, input) => {
+    const arn = requireTaggable(state, input.resourceArn);
+    const byKey = new Map((state.tags.get(arn) ?? []).map((t) => [t.key, t]));
+    for (const tag of (input.tags as Json[] | undefined) ?? []) byKey.set(tag.key, { key: tag.key, value: tag.value });
+    state.tags.set(arn, [...byKey.values()]);
+    return {};
+  },
+  UntagResource: (state, input) => {
+    const arn = requireTaggable(state, input.resourceArn);
+    const drop = new Set((input.tagKeys as string[] | undefined) ?? []);
+    state.tags.set(arn, (state.tags.get(arn) ?? []).filter((t) => !drop.has(t.key ?? "")));
+    return {};
+  },
+  ListTagsForResource: (state, input) => ({ tags: state.tags.get(requireTaggable(state, input.resourceArn)) ?? [] }),
+};
+
+/** Narrows ListTasks by the indexes: a service's or an instance's live tasks, else the whole cluster. */
+function tasksToList(state: EcsState, cluster: SimCluster, input: Json): SimTask[] {
+  const live = (input.desiredStatus ?? "RUNNING") === "RUNNING";
+  let tasks: Iterable<SimTask> = cluster.tasks.values();
+  if (input.serviceName) {
+    const service = state.requireService(cluster, input.serviceName);
+    tasks = live ? service.tasks : [...cluster.tasks.values()].filter((t) => t.serviceName === service.name);
+  }
+  if (input.containerInstance) {
+    const instance = state.containerInstance(cluster, input.containerInstance);
+    if (!instance) throw invalidParameter("The referenced container instance was not found.");
+    const within = [...tasks];
+    tasks = within.filter((t) => t.containerInstance === instance);
+  }
+  return [...tasks];
+}
+
+function requireTaggable(state: EcsState, arn: string | undefined): string {
+  if (!arn || !arn.startsWith("arn:")) throw invalidParameter(`Invalid resourceArn "${arn ?? ""}".`);
+  if (arn.includes(":service/") && !state.serviceByArn(arn)) throw invalidParameter("The specified resource could not be found.");
+  return arn;
+}

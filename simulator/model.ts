@@ -1,0 +1,174 @@
+/**
+ * The simulator's internal state. Field names follow the ECS API; times are virtual epoch
+ * milliseconds. The API shapes (epoch seconds, SDK field layout) are produced in shapes.ts.
+ */
+import type {
+  DeploymentConfiguration,
+  PlacementConstraint,
+  PlacementStrategy,
+  CapacityProviderStrategyItem,
+  Tag,
+} from "@aws-sdk/client-ecs";
+
+export type TaskStatus =
+  | "PROVISIONING"
+  | "PENDING"
+  | "RUNNING"
+  | "DEACTIVATING"
+  | "STOPPING"
+  | "DEPROVISIONING"
+  | "STOPPED";
+
+export type DesiredStatus = "RUNNING" | "STOPPED";
+export type ContainerInstanceStatus = "ACTIVE" | "DRAINING" | "INACTIVE";
+export type RolloutState = "IN_PROGRESS" | "COMPLETED" | "FAILED";
+export type StopCode = "TaskFailedToStart" | "EssentialContainerExited" | "UserInitiated" | "ServiceSchedulerInitiated";
+
+export interface SimCluster {
+  name: string;
+  arn: string;
+  services: Map<string, SimService>;
+  /** Every container instance ever registered, INACTIVE ones included (they stay describable). */
+  instances: Map<string, SimContainerInstance>;
+  tasks: Map<string, SimTask>;
+  createdAtMs: number;
+}
+
+export interface SimContainerInstance {
+  arn: string;
+  id: string;
+  clusterName: string;
+  ec2InstanceId: string;
+  attributes: Record<string, string>;
+  registeredCpu: number;
+  registeredMemory: number;
+  /** Ports the agent reserves on every instance (ECS default: 22, 2375, 2376, 51678, 51679). */
+  reservedPorts: number[];
+  remainingCpu: number;
+  remainingMemory: number;
+  /** Host ports held by tasks on this instance. */
+  usedPorts: Set<number>;
+  status: ContainerInstanceStatus;
+  agentConnected: boolean;
+  version: number;
+  registeredAtMs: number;
+  updatedAtMs: number;
+  capacityProviderName?: string;
+  /** Tasks holding resources here (PROVISIONING..DEPROVISIONING). */
+  tasks: Set<SimTask>;
+}
+
+export interface SimPortMapping {
+  containerPort: number;
+  hostPort: number;
+  protocol: "tcp" | "udp";
+}
+
+export interface SimContainerDefinition {
+  name: string;
+  image: string;
+  cpu: number;
+  memory: number;
+  essential: boolean;
+  portMappings: SimPortMapping[];
+}
+
+export interface SimTaskDefinition {
+  arn: string;
+  family: string;
+  revision: number;
+  status: "ACTIVE" | "INACTIVE";
+  containerDefinitions: SimContainerDefinition[];
+  /** Task-level cpu/memory as strings, as the API carries them; undefined when not set. */
+  cpu?: string;
+  memory?: string;
+  networkMode: string;
+  requiresCompatibilities: string[];
+  registeredAtMs: number;
+  /** The request as sent, so DescribeTaskDefinition can echo the fields the simulator does not model. */
+  raw: Record<string, unknown>;
+}
+
+export interface SimNetworkBinding {
+  containerName: string;
+  containerPort: number;
+  hostPort: number;
+  protocol: "tcp" | "udp";
+}
+
+export interface SimTask {
+  arn: string;
+  id: string;
+  clusterName: string;
+  serviceName?: string;
+  deploymentId?: string;
+  group: string;
+  startedBy?: string;
+  taskDefinitionArn: string;
+  containerInstance: SimContainerInstance;
+  cpu: number;
+  memory: number;
+  bindings: SimNetworkBinding[];
+  lastStatus: TaskStatus;
+  desiredStatus: DesiredStatus;
+  /** When the current phase (starting or stopping) began; drives the status schedule. */
+  phaseStartMs: number;
+  createdAtMs: number;
+  pullStartedAtMs?: number;
+  startedAtMs?: number;
+  stoppingAtMs?: number;
+  stoppedAtMs?: number;
+  stoppedReason?: string;
+  stopCode?: StopCode;
+  version: number;
+  tags: Tag[];
+  /** Whether the task had been RUNNING when asked to stop (it then goes through DEACTIVATING). */
+  wasRunning: boolean;
+}
+
+export interface SimDeployment {
+  id: string;
+  taskDefinitionArn: string;
+  status: "PRIMARY" | "ACTIVE" | "INACTIVE";
+  rolloutState: RolloutState;
+  rolloutStateReason: string;
+  createdAtMs: number;
+  updatedAtMs: number;
+  failedTasks: number;
+  /** Since when placement has kept failing for this deployment (drives the circuit breaker). */
+  placementFailingSinceMs?: number;
+}
+
+export interface SimServiceEvent {
+  id: string;
+  createdAtMs: number;
+  message: string;
+}
+
+export interface SimService {
+  arn: string;
+  name: string;
+  clusterName: string;
+  status: "ACTIVE" | "DRAINING" | "INACTIVE";
+  taskDefinitionArn: string;
+  desiredCount: number;
+  schedulingStrategy: "REPLICA" | "DAEMON";
+  launchType?: string;
+  capacityProviderStrategy: CapacityProviderStrategyItem[];
+  placementStrategy: PlacementStrategy[];
+  placementConstraints: PlacementConstraint[];
+  deploymentConfiguration: DeploymentConfiguration;
+  deploymentController: string;
+  propagateTags?: string;
+  enableECSManagedTags: boolean;
+  createdAtMs: number;
+  createdBy: string;
+  /** Newest first; deployments[0] is the PRIMARY one. */
+  deployments: SimDeployment[];
+  /** Newest first, capped like ECS (which keeps the latest 100). */
+  events: SimServiceEvent[];
+  /** Tasks not yet STOPPED (index for the scheduler, so no tick scans the whole cluster). */
+  tasks: Set<SimTask>;
+  lastPlacementEventMs?: number;
+  lastSteadyEventMs?: number;
+}

@@ -1,0 +1,137 @@
+/**
+ * The service scheduler, run once per tick for every service. For REPLICA services it keeps
+ * desiredCount tasks of the PRIMARY deployment on ACTIVE instances, replacing tasks of older
+ * deployments and tasks on DRAINING instances within the deployment bounds: new tasks start while
+ * the total stays within maximumPercent, old ones stop while RUNNING tasks stay at or above
+ * minimumHealthyPercent.
+ */
+import type { EcsState } from "./state";
+import type { SimCluster, SimService, SimTask } from "./model";
+import { activeTasks, chooseInstance, effectiveStrategies, keepBest, countByValue, spreadKey, binpackMeasure } from "./placement";
+import { launchTask, requestStop, requirementsOf } from "./tasks";
+import { addServiceEvent, isServiceSteady, recordPlacementOutcome, unplaceableMessage, updateRollout } from "./deployments";
+import { tickDaemonService } from "./daemonScheduler";
+
+export function tickService(state: EcsState, cluster: SimCluster, service: SimService): void {
+  if (service.status === "INACTIVE") return;
+  const wasSteady = isServiceSteady(service);
+  if (service.schedulingStrategy === "DAEMON") tickDaemonService(state, cluster, service);
+  else tickReplicaService(state, cluster, service);
+  updateRollout(state, service);
+  if (service.status === "DRAINING" && service.tasks.size === 0) service.status = "INACTIVE";
+  if (!wasSteady && isServiceSteady(service) && service.status === "ACTIVE") {
+    addServiceEvent(state, service, `(service ${service.name}) has reached a steady state.`);
+  }
+}
+
+function tickReplicaService(state: EcsState, cluster: SimCluster, service: SimService): void {
+  const primaryId = service.deployments[0].id;
+  const desired = service.desiredCount;
+  const active = [...activeTasks(service)];
+  const isCurrent = (t: SimTask) => t.deploymentId === primaryId && t.containerInstance.status === "ACTIVE";
+  const current = active.filter(isCurrent);
+  const old = active.filter((t) => !isCurrent(t));
+
+  // Scale-in: surplus tasks of the current deployment, chosen as the strategies dictate.
+  const surplus = chooseTasksToStop(state, service, current, current.length - desired);
+  for (const task of surplus) requestStop(state, task, scalingReason(service), "ServiceSchedulerInitiated");
+  const kept = current.length - surplus.length;
+
+  const stoppedOld = stopOldTasks(state, service, old);
+  const bounds = deploymentBounds(service);
+  const total = kept + old.length - stoppedOld;
+  launchTasks(state, cluster, service, Math.min(desired - kept, bounds.maxTotal - total));
+}
+
+export interface DeploymentBounds {
+  /** ceil(desired × minimumHealthyPercent / 100): RUNNING tasks that must stay up. */
+  minHealthy: number;
+  /** floor(desired × maximumPercent / 100): tasks (RUNNING or PENDING) allowed at once. */
+  maxTotal: number;
+}
+
+export function deploymentBounds(service: SimService): DeploymentBounds {
+  const config = service.deploymentConfiguration;
+  const desired = service.desiredCount;
+  const minimum = config.minimumHealthyPercent ?? 100;
+  const maximum = config.maximumPercent ?? 200;
+  return {
+    minHealthy: Math.ceil((desired * minimum) / 100),
+    maxTotal: Math.max(desired, Math.floor((desired * maximum) / 100)),
+  };
+}
+
+/** Stops old tasks (older deployment or DRAINING instance) without going below minimumHealthyPercent. */
+function stopOldTasks(state: EcsState, service: SimService, old: SimTask[]): number {
+  let stopped = 0;
+  // Tasks not yet RUNNING serve no traffic: stopping them never lowers the healthy count.
+  for (const task of old.filter((t) => t.lastStatus !== "RUNNING")) {
+    requestStop(state, task, scalingReason(service), "ServiceSchedulerInitiated");
+    stopped++;
+  }
+  const runningOld = old.filter((t) => t.lastStatus === "RUNNING");
+  let healthy = 0;
+  for (const task of activeTasks(service)) if (task.lastStatus === "RUNNING") healthy++;
+  const allowed = Math.min(runningOld.length, healthy - deploymentBounds(service).minHealthy);
+  for (const task of chooseTasksToStop(state, service, runningOld, allowed)) {
+    const reason = task.containerInstance.status === "DRAINING" ? "Container instance is draining" : scalingReason(service);
+    requestStop(state, task, reason, "ServiceSchedulerInitiated");
+    stopped++;
+  }
+  return stopped;
+}
+
+function scalingReason(service: SimService): string {
+  return `Scaling activity initiated by (deployment ${service.deployments[0].id})`;
+}
+
+/** Places up to `count` tasks of the primary deployment, one at a time, re-evaluating after each. */
+function launchTasks(state: EcsState, cluster: SimCluster, service: SimService, count: number): void {
+  if (count <= 0) return;
+  const primary = service.deployments[0];
+  const definition = state.taskDefinitions.get(primary.taskDefinitionArn);
+  if (!definition) throw new Error(`service ${service.name} points at a missing task definition`);
+  const requirements = requirementsOf(definition);
+  for (let i = 0; i < count; i++) {
+    const instance = chooseInstance(service, requirements, cluster.instances.values(), state.random);
+    recordPlacementOutcome(state, service, instance !== undefined);
+    if (!instance) {
+      addServiceEvent(state, service, unplaceableMessage(service));
+      return;
+    }
+    launchTask(state, { cluster, definition, instance, service, deploymentId: primary.id });
+  }
+}
+
+/**
+ * Scale-in choice. Each strategy, in order, keeps the candidates whose removal leaves the best
+ * placement: spread keeps tasks whose value (zone, instance, ...) holds the most tasks of the
+ * service, binpack keeps tasks on the instance with the most of the resource already free (so
+ * stopping them frees the most). The rest is random, as ECS picks at random within a zone.
+ */
+export function chooseTasksToStop(state: EcsState, service: SimService, candidates: SimTask[], count: number): SimTask[] {
+  const chosen: SimTask[] = [];
+  const remaining = new Set(candidates);
+  const stillActive = new Set(activeTasks(service));
+  for (let i = 0; i < count && remaining.size > 0; i++) {
+    let pool = [...remaining];
+    for (const strategy of effectiveStrategies(service)) {
+      if (pool.length <= 1) break;
+      if (strategy.type === "spread") {
+        const key = spreadKey(strategy.field);
+        const counts = countByValue(stillActive, key);
+        pool = keepBest(pool, (t) => counts.get(key(t.containerInstance)) ?? 0, "max");
+      } else if (strategy.type === "binpack") {
+        const measure = binpackMeasure(strategy.field);
+        pool = keepBest(pool, (t) => measure(t.containerInstance), "max");
+      } else if (strategy.type === "random") {
+        pool = [state.random.pick(pool)];
+      }
+    }
+    const task = state.random.pick(pool);
+    chosen.push(task);
+    remaining.delete(task);
+    stillActive.delete(task);
+  }
+  return chosen;
+}
