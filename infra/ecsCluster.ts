@@ -29,6 +29,7 @@ export interface EcsClusterArgs {
 export function renderUserData(clusterName: string): string {
     return [
         "#!/bin/bash",
+        // No -e: if persisting the firewall rule fails, the instance should still join the cluster.
         "set -uo pipefail",
         // ecs.service starts after cloud-init, so the agent reads this on its first start.
         "cat >> /etc/ecs/ecs.config <<'ECSCONFIG'",
@@ -63,28 +64,7 @@ export class EcsCluster extends pulumi.ComponentResource {
             settings: [{ name: "containerInsights", value: "enabled" }],
         }, { parent: this });
 
-        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-        const role = new aws.iam.Role(`${name}-instance-role`, {
-            description: `ECS container instances of ${args.clusterName}`,
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
-        }, { parent: this });
-        const managedPolicies = {
-            ecs: "service-role/AmazonEC2ContainerServiceforEC2Role",
-            // Session Manager replaces SSH: no key pair and no port 22.
-            ssm: "AmazonSSMManagedInstanceCore",
-        };
-        for (const [suffix, policy] of Object.entries(managedPolicies)) {
-            new aws.iam.RolePolicyAttachment(`${name}-instance-${suffix}`, {
-                role: role.name,
-                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
-            }, { parent: this });
-        }
-        const instanceProfile = new aws.iam.InstanceProfile(`${name}-instance-profile`, {
-            role: role.name,
-        }, { parent: this });
+        const instanceProfile = this.createInstanceProfile(name, args.clusterName);
 
         const securityGroup = new aws.ec2.SecurityGroup(`${name}-instances-sg`, {
             description: "ECS container instances: dynamic host ports from the load balancer only",
@@ -194,5 +174,29 @@ export class EcsCluster extends pulumi.ComponentResource {
             capacityProviderName: this.capacityProviderName,
             instanceSecurityGroupId: this.instanceSecurityGroupId,
         });
+    }
+
+    /** The instance role (ECS agent + Session Manager) wrapped in an instance profile. */
+    private createInstanceProfile(name: string, clusterName: string): aws.iam.InstanceProfile {
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const role = new aws.iam.Role(`${name}-instance-role`, {
+            description: `ECS container instances of ${clusterName}`,
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+        }, { parent: this });
+        const managedPolicies = {
+            ecs: "service-role/AmazonEC2ContainerServiceforEC2Role",
+            // Session Manager replaces SSH: no key pair and no port 22.
+            ssm: "AmazonSSMManagedInstanceCore",
+        };
+        for (const [suffix, policy] of Object.entries(managedPolicies)) {
+            new aws.iam.RolePolicyAttachment(`${name}-instance-${suffix}`, {
+                role: role.name,
+                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
+            }, { parent: this });
+        }
+        return new aws.iam.InstanceProfile(`${name}-instance-profile`, { role: role.name }, { parent: this });
     }
 }
