@@ -1,0 +1,119 @@
+import * as fs from "fs";
+import { createLogger, silentLogger } from "../handler/log";
+import { planMoves } from "../handler/planner";
+import { rebalance } from "../handler/rebalance";
+import { readSnapshot } from "../handler/snapshot";
+import { DEFAULT_SETTINGS } from "../handler/settings";
+import { createEcsClient, createSdkEcsPort } from "../handler/sdkEcsPort";
+import { integerFlag, parseFlags, required } from "./args";
+import { CliError, EXIT } from "./cliError";
+import { planJson, planText, waveText } from "./planFormat";
+import { readSnapshotFile } from "./snapshotFile";
+
+const USAGE = `Usage: ecs-rebalance <command> [flags]
+
+Commands:
+  snapshot --cluster C [--region R] [--out FILE]     write a cluster's snapshot (JSON)
+  plan --snapshot FILE [--json]                       print the moves that would balance it
+  run --cluster C [--region R] [--dry-run] [--json]   execute one wave against a live cluster
+      [--max-moves-per-run N] [--max-moves-per-service N] [--max-moves-per-instance N] [--verbose]
+  simulate --scenario FILE [--json] [--no-rebalancer] run a scenario on the built-in ECS simulator,
+      [--throttle-rate R] [--duplicate-events R]      with the serialized Lambda in the loop
+  demo                                                the reference walkthrough, without and with the rebalancer
+
+AWS_ENDPOINT_URL_ECS points the SDK at another ECS endpoint (for example the simulator).`;
+
+type Command = (argv: string[]) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
+  snapshot: snapshotCommand,
+  plan: planCommand,
+  run: runCommand,
+  simulate: async (argv) => (await import("./simulateCommand")).simulateCommand(argv),
+  demo: async (argv) => (await import("./demo")).demoCommand(argv),
+};
+
+/** Runs the CLI and returns its exit code; bad input is one line on stderr and exit code 2. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new CliError(`unknown command "${name}" (expected ${Object.keys(COMMANDS).join(", ")})`);
+    await command(rest);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CliError) {
+      process.stderr.write(`ecs-rebalance: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    const e = error as Error;
+    process.stderr.write(`ecs-rebalance: ${name} failed: ${e.name}: ${firstLine(e.message)}\n`);
+    return EXIT.failed;
+  }
+}
+
+async function snapshotCommand(argv: string[]): Promise<void> {
+  const flags = parseFlags("snapshot", argv, {
+    cluster: { type: "string" },
+    region: { type: "string" },
+    out: { type: "string" },
+  });
+  const cluster = required("snapshot", "cluster", flags.cluster);
+  const { snapshot, failures } = await readSnapshot(ecsPort(flags.region as string | undefined), cluster);
+  if (failures.length > 0) process.stderr.write(`ecs-rebalance: ${failures.length} describe failure(s): ${JSON.stringify(failures)}\n`);
+  const json = `${JSON.stringify(snapshot, null, 2)}\n`;
+  if (typeof flags.out === "string") fs.writeFileSync(flags.out, json);
+  else process.stdout.write(json);
+}
+
+async function planCommand(argv: string[]): Promise<void> {
+  const flags = parseFlags("plan", argv, { snapshot: { type: "string" }, json: { type: "boolean" } });
+  const snapshot = readSnapshotFile(required("plan", "snapshot", flags.snapshot));
+  const plan = planMoves(snapshot, { now: new Date(), surgeTimeoutSeconds: DEFAULT_SETTINGS.surgeTimeoutSeconds });
+  process.stdout.write(`${flags.json ? JSON.stringify(planJson(plan), null, 2) : planText(plan, snapshot)}\n`);
+}
+
+async function runCommand(argv: string[]): Promise<void> {
+  const flags = parseFlags("run", argv, {
+    cluster: { type: "string" },
+    region: { type: "string" },
+    "dry-run": { type: "boolean" },
+    json: { type: "boolean" },
+    verbose: { type: "boolean" },
+    "max-moves-per-run": { type: "string" },
+    "max-moves-per-service": { type: "string" },
+    "max-moves-per-instance": { type: "string" },
+  });
+  const cluster = required("run", "cluster", flags.cluster);
+  const log = flags.verbose ? createLogger({ correlationId: "cli" }, { write: (l) => process.stderr.write(`${l}\n`) }) : silentLogger;
+  const report = await rebalance(ecsPort(flags.region as string | undefined), cluster, {
+    dryRun: flags["dry-run"] === true,
+    maxMovesPerRun: integerFlag("run", "max-moves-per-run", flags["max-moves-per-run"], 1, 1000, DEFAULT_SETTINGS.maxMovesPerRun),
+    maxMovesPerService: integerFlag("run", "max-moves-per-service", flags["max-moves-per-service"], 1, 1000, DEFAULT_SETTINGS.maxMovesPerService),
+    maxMovesPerInstance: integerFlag("run", "max-moves-per-instance", flags["max-moves-per-instance"], 1, 1000, DEFAULT_SETTINGS.maxMovesPerInstance),
+    surgeTimeoutSeconds: DEFAULT_SETTINGS.surgeTimeoutSeconds,
+    now: new Date(),
+    log,
+  });
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ plan: planJson(report.plan), wave: report.wave }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`Planned ${report.plan.moves.length} move(s), ${report.plan.skipped.length} service(s) skipped\n${waveText(report.wave)}\n`);
+  }
+  if (report.wave.errors.length > 0) throw new Error(`${report.wave.errors.length} write(s) failed`);
+}
+
+/** The same SDK adapter the Lambda uses; AWS_ENDPOINT_URL_ECS and the usual credential chain apply. */
+function ecsPort(region: string | undefined) {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const sdk = require("@aws-sdk/client-ecs");
+  return createSdkEcsPort(sdk, createEcsClient(sdk, region));
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0];
+}
