@@ -95,12 +95,33 @@ export function loadArchivedHandler(indexJs: string, env: Record<string, string>
   fs.symlinkSync(path.dirname(require.resolve("@aws-sdk/client-ecs/package.json")), path.join(sdkHome, "client-ecs"));
   const file = path.join(dir, "__index.js");
   fs.writeFileSync(file, indexJs);
+  // Lambda keeps its environment for the life of the process; here it is set around each call
+  // (the SDK resolves region and endpoint lazily, at the first request)
+  const handler = withEnvironment(env, () => require(file).handler as (event: unknown) => Promise<any>);
+  return (event) => withEnvironmentAsync(env, () => handler(event));
+}
+
+function withEnvironment<T>(env: Record<string, string>, work: () => T): T {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
-    return require(file).handler;
+    return work();
   } finally {
-    for (const key of Object.keys(env)) if (saved[key] === undefined) delete process.env[key];
-    Object.assign(process.env, saved);
+    restore(saved);
   }
+}
+
+async function withEnvironmentAsync<T>(env: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    return await work();
+  } finally {
+    restore(saved);
+  }
+}
+
+function restore(saved: NodeJS.ProcessEnv): void {
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
 }

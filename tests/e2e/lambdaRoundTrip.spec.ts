@@ -1,0 +1,112 @@
+import * as assert from "assert";
+import { buildLambdaArchive, LambdaArchive, loadArchivedHandler } from "../../cli/lambdaArchive";
+import { SURGE_TAG } from "../../handler/surgeTag";
+import { buildSnapshot, CLUSTER_ARN, instanceArn } from "../handler/fixtures";
+import { startRecordingEcs } from "./recordingEcs";
+
+/** The documented shape of "ECS Container Instance State Change", for the instance that just joined. */
+function instanceStateChange(clusterArn: string, containerInstanceArn: string, version = 3) {
+  return {
+    version: "0",
+    id: "8952ba83-7be2-4ab5-9c32-6687532d15a2",
+    "detail-type": "ECS Container Instance State Change",
+    source: "aws.ecs",
+    account: "123456789012",
+    time: "2026-11-22T10:00:00Z",
+    region: "us-east-1",
+    resources: [containerInstanceArn],
+    detail: {
+      agentConnected: true,
+      attributes: [{ name: "ecs.availability-zone", value: "us-east-1b" }, { name: "ecs.os-type", value: "linux" }],
+      clusterArn,
+      containerInstanceArn,
+      ec2InstanceId: "i-00000000000000001",
+      registeredResources: [
+        { name: "CPU", type: "INTEGER", integerValue: 2048 },
+        { name: "MEMORY", type: "INTEGER", integerValue: 3904 },
+        { name: "PORTS", type: "STRINGSET", stringSetValue: ["22", "2376", "2375", "51678", "51679"] },
+      ],
+      remainingResources: [
+        { name: "CPU", type: "INTEGER", integerValue: 2048 },
+        { name: "MEMORY", type: "INTEGER", integerValue: 3904 },
+      ],
+      status: "ACTIVE",
+      version,
+      versionInfo: { agentVersion: "1.87.0", dockerVersion: "DockerVersion: 25.0.6" },
+      updatedAt: "2026-11-22T10:00:00.000Z",
+      registeredAt: "2026-11-22T09:59:00.000Z",
+    },
+  };
+}
+
+describe("the serialized Lambda, round trip", function () {
+  this.timeout(60000);
+  let archive: LambdaArchive;
+  before(async () => {
+    archive = await buildLambdaArchive();
+  });
+
+  it("is one __index.js under 100 KB, with no node_modules", () => {
+    assert.deepStrictEqual(archive.files, ["__index.js"]);
+    assert.ok(archive.bytes < 100 * 1024, `archive is ${archive.bytes} bytes`);
+  });
+
+  it("requires nothing but @aws-sdk/client-ecs (the runtime provides it)", () => {
+    const required = new Set([...archive.indexJs.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]));
+    assert.deepStrictEqual([...required], ["@aws-sdk/client-ecs"]);
+  });
+
+  async function invoke(event: unknown) {
+    const snapshot = buildSnapshot([{ zone: "us-east-1a", tasks: { web: 2 } }, { zone: "us-east-1b" }], [{ name: "web" }]);
+    const ecs = await startRecordingEcs(snapshot);
+    try {
+      const handler = loadArchivedHandler(archive.indexJs, {
+        AWS_ENDPOINT_URL_ECS: ecs.endpoint,
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "test",
+        AWS_SECRET_ACCESS_KEY: "test",
+        REBALANCER_WATCHED_CLUSTERS: CLUSTER_ARN,
+        REBALANCER_LOG_LEVEL: "error",
+      });
+      const result = await handler(event);
+      return { result, calls: ecs.calls };
+    } finally {
+      await ecs.close();
+    }
+  }
+
+  it("on the reference case, reads the cluster once and starts one surge: tag, then desired 2 → 3", async () => {
+    const { result, calls } = await invoke(instanceStateChange(CLUSTER_ARN, instanceArn(1)));
+    assert.strictEqual(result.outcome, "rebalanced");
+    const reads = calls.filter((c) => /^(List|Describe)/.test(c.operation)).map((c) => c.operation).sort();
+    assert.deepStrictEqual(reads, [
+      "DescribeContainerInstances",
+      "DescribeServices",
+      "DescribeTaskDefinition",
+      "DescribeTasks",
+      "ListContainerInstances",
+      "ListServices",
+      "ListTasks",
+    ]);
+    const writes = calls.filter((c) => !/^(List|Describe)/.test(c.operation));
+    assert.deepStrictEqual(writes.map((c) => c.operation), ["TagResource", "UpdateService"]);
+    assert.strictEqual(writes[0].body.tags[0].key, SURGE_TAG);
+    assert.match(writes[0].body.tags[0].value, /^from=2;to=3;at=/);
+    assert.strictEqual(writes[1].body.desiredCount, 3);
+    assert.strictEqual(writes[1].body.taskDefinition, undefined, "never changes the task definition");
+    assert.deepStrictEqual(calls.find((c) => c.operation === "DescribeServices")!.body.include, ["TAGS"]);
+  });
+
+  it("makes no call at all for a cluster it does not watch", async () => {
+    const other = CLUSTER_ARN.replace("/demo", "/other");
+    const { result, calls } = await invoke(instanceStateChange(other, instanceArn(1)));
+    assert.strictEqual(result.outcome, "ignored");
+    assert.deepStrictEqual(calls, []);
+  });
+
+  it("returns without throwing and without a call on a malformed event", async () => {
+    const { result, calls } = await invoke({ source: "aws.ecs", detail: "nonsense" });
+    assert.strictEqual(result.outcome, "ignored");
+    assert.deepStrictEqual(calls, []);
+  });
+});
