@@ -10,8 +10,8 @@ export type InstancePredicate = (instance: SimContainerInstance) => boolean;
 
 /**
  * Parses `memberOf` expressions: clauses `attribute:<name>` or `ec2InstanceId` with `==`, `!=`,
- * `in [a, b]`, `not_in [a, b]`, `exists`, `!exists`, joined by `and` / `or` (and binds tighter).
- * Values may use `*` as a wildcard, as in `attribute:ecs.instance-type == t3.*`.
+ * `=~` (pattern match), `in [a, b]`, `not_in [a, b]`, `exists`, `!exists`, joined by `and` / `or`
+ * (and binds tighter). Values may use `*` as a wildcard, as in `attribute:ecs.instance-type =~ t3.*`.
  */
 export function parseExpression(expression: string): InstancePredicate {
   const alternatives = expression.split(/\s+or\s+/i).map((part) => {
@@ -22,7 +22,7 @@ export function parseExpression(expression: string): InstancePredicate {
 }
 
 function parseClause(clause: string, expression: string): InstancePredicate {
-  const match = /^(attribute:[\w.\-]+|ec2InstanceId)\s*(==|!=|not_in|in|!exists|exists)\s*(.*)$/.exec(clause);
+  const match = /^(attribute:[\w.\-]+|ec2InstanceId)\s*(==|!=|=~|not_in|in|!exists|exists)\s*(.*)$/.exec(clause);
   if (!match) throw invalidParameter(`Invalid placement constraint expression "${expression}": cannot parse "${clause}".`);
   const [, subject, op, rest] = match;
   const read = (instance: SimContainerInstance): string | undefined =>
@@ -30,7 +30,7 @@ function parseClause(clause: string, expression: string): InstancePredicate {
   const values = op === "in" || op === "not_in" ? parseList(rest, expression) : [rest.trim()];
   const matchesAny = (value: string | undefined) => value !== undefined && values.some((v) => wildcard(v).test(value));
   switch (op) {
-    case "==": case "in": return (i) => matchesAny(read(i));
+    case "==": case "=~": case "in": return (i) => matchesAny(read(i));
     case "!=": case "not_in": return (i) => !matchesAny(read(i));
     case "exists": return (i) => read(i) !== undefined;
     default: return (i) => read(i) === undefined;

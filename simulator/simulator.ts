@@ -221,11 +221,13 @@ export class EcsSimulator implements InstanceHost {
     else this.terminateInstance(containerInstanceArn);
   }
 
-  /** Every service steady, no task between statuses, no instance booting or being terminated. */
+  /** Every service steady, no task between statuses, no task left on a DRAINING instance, no instance booting or being terminated. */
   isSteady(clusterName: string): boolean {
     const cluster = this.state.cluster(clusterName);
     for (const task of this.state.transitioning) if (task.clusterName === clusterName) return false;
     for (const service of cluster.services.values()) if (!isServiceSteady(service)) return false;
+    // Tasks on a DRAINING instance are about to be replaced: not steady yet.
+    for (const instance of cluster.instances.values()) if (instance.status === "DRAINING" && instance.tasks.size > 0) return false;
     return this.autoScalingGroups(clusterName).every((g) => g.isSettled());
   }
 
