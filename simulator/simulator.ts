@@ -133,11 +133,15 @@ export class EcsSimulator implements InstanceHost {
     }
   }
 
-  /** Advances until the cluster is steady; returns the seconds it took. Throws after maxSeconds. */
+  /**
+   * Advances until the cluster is steady; returns the seconds it took. Always runs at least one
+   * tick, since the scheduler reacts to an action (a new instance, a new service) on its next tick.
+   * Throws after maxSeconds.
+   */
   settle(clusterName: string, maxSeconds = 3600): number {
-    for (let waited = 0; waited <= maxSeconds; waited += TICK_SECONDS) {
-      if (this.isSteady(clusterName)) return waited;
+    for (let waited = TICK_SECONDS; waited <= maxSeconds; waited += TICK_SECONDS) {
       this.advance(TICK_SECONDS);
+      if (this.isSteady(clusterName)) return waited;
     }
     throw new Error(`cluster ${clusterName} did not become steady within ${maxSeconds} s of virtual time`);
   }
