@@ -4,6 +4,7 @@ import { Network } from "./infra/network";
 import { LoadBalancer } from "./infra/loadBalancer";
 import { EcsCluster } from "./infra/ecsCluster";
 import { WebService } from "./infra/webService";
+import { TaskRebalancer } from "./infra/taskRebalancer";
 
 // Validates every key before any resource is declared.
 const config = loadStackConfig();
@@ -50,10 +51,13 @@ export const watchedClusters: pulumi.Output<string[]> = pulumi
     .all(demo ? [demo.cluster.clusterArn] : [])
     .apply((demoArns) => [...demoArns, ...config.rebalancer.targetClusters]);
 
-// TaskRebalancer: composed here (infra/taskRebalancer.ts, from config.rebalancer and watchedClusters).
+const { targetClusters, ...rebalancerSettings } = config.rebalancer;
+const rebalancer = new TaskRebalancer("rebalancer", { watchedClusters, settings: rebalancerSettings });
 
 export const appUrl = demo?.loadBalancer.url;
 export const clusterName = demo?.cluster.clusterName;
 export const clusterArn = demo?.cluster.clusterArn;
 export const autoScalingGroupName = demo?.cluster.autoScalingGroupName;
 export const vpcId = demo?.network.vpcId;
+export const rebalancerFunctionName = rebalancer.functionName;
+export const rebalancerDeadLetterQueueUrl = rebalancer.deadLetterQueueUrl;

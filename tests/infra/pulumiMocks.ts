@@ -97,6 +97,16 @@ function stateFor(type: string, name: string, inputs: Record<string, any>): { id
             return { id: physical, state: { name: physical, arn: arn("autoscaling", `autoScalingGroup:uuid:autoScalingGroupName/${physical}`) } };
         case "aws:cloudwatch/logGroup:LogGroup":
             return { id: physical, state: { name: physical, arn: arn("logs", `log-group:${physical}`) } };
+        case "aws:sqs/queue:Queue":
+            return { id: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physical}`, state: {
+                name: physical,
+                arn: arn("sqs", physical),
+                url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physical}`,
+            } };
+        case "aws:lambda/function:Function":
+            return { id: physical, state: { name: physical, arn: arn("lambda", `function:${physical}`) } };
+        case "aws:cloudwatch/eventRule:EventRule":
+            return { id: physical, state: { name: physical, arn: arn("events", `rule/${physical}`) } };
         default:
             return { id: `${name}-id`, state: {} };
     }
