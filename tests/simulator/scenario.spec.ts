@@ -1,0 +1,87 @@
+import { strict as assert } from "node:assert";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import {
+  EcsSimulator, applyStep, createScenarioSimulator, loadScenario, readScenarioFile, runScenario, validateScenario, type Scenario,
+} from "../../simulator";
+
+const SCENARIOS = join(__dirname, "..", "..", "scenarios");
+
+function valid(): Scenario {
+  return {
+    name: "s",
+    zones: ["us-east-1a"],
+    instance: { cpu: 1024, memory: 2048 },
+    instanceCount: 1,
+    services: [{ name: "web", desiredCount: 1, cpu: 128, memory: 128 }],
+    steps: [{ name: "wait", advanceSeconds: 10 }],
+  };
+}
+
+describe("simulator scenarios", () => {
+  describe("the seed walkthrough (reference architecture), without any rebalancer", () => {
+    it("starts with one web task on each of two instances in two zones", () => {
+      const { sim, loaded } = createScenarioSimulator(readScenarioFile(join(SCENARIOS, "seed-walkthrough.json")));
+      const layout = Object.entries(sim.distribution(loaded.clusterName)).map(([arn, counts]) => [
+        sim.state.containerInstanceByArn(arn).attributes["ecs.availability-zone"], counts.web,
+      ]);
+      assert.deepEqual(layout.sort(), [["us-east-1a", 1], ["us-east-1b", 1]]);
+    });
+
+    it("scale in to 1 then out to 2: both tasks sit on one instance and the new instance is empty (the problem)", () => {
+      const scenario = readScenarioFile(join(SCENARIOS, "seed-walkthrough.json"));
+      const sim = new EcsSimulator();
+      const results = runScenario(sim, scenario);
+      assert.deepEqual(results.map((r) => [r.step, r.steady]), [["scale in to 1 instance", true], ["scale out to 2 instances", true]]);
+      assert.deepEqual(Object.values(results[0].distribution), [{ web: 2 }]);
+      const final = Object.values(results[1].distribution).map((counts) => counts.web ?? 0).sort();
+      assert.deepEqual(final, [0, 2]);
+      assert.equal(sim.metrics().minRunning.web, 2, "the site stayed up: 100 % minimum healthy");
+    });
+  });
+
+  for (const file of readdirSync(SCENARIOS).filter((f) => f.endsWith(".json"))) {
+    it(`${file} is valid, loads steady and every step settles`, () => {
+      const scenario = readScenarioFile(join(SCENARIOS, file));
+      const { sim, loaded } = createScenarioSimulator(scenario);
+      assert.ok(sim.isSteady(loaded.clusterName));
+      for (const step of scenario.steps) assert.equal(applyStep(sim, step).steady, true, step.name);
+    });
+  }
+
+  const invalid: Array<[string, (s: Scenario & Record<string, any>) => void, string]> = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+    ["negative desiredCount", (s) => { s.services[0].desiredCount = -1; }, 'scenario "services[0].desiredCount" = -1: must be an integer >= 0'],
+    ["no zones", (s) => { s.zones = []; }, 'scenario "zones" = []: must list at least one zone'],
+    ["fractional instanceCount", (s) => { s.instanceCount = 1.5; }, 'scenario "instanceCount" = 1.5: must be an integer >= 0'],
+    ["unknown strategy type", (s) => { s.services[0].placementStrategy = [{ type: "pack" as never }]; }, 'scenario "services[0].placementStrategy[0].type" = "pack": must be one of spread, binpack, random'],
+    ["step with two actions", (s) => { s.steps[0].scaleInstances = 2; }, 'scenario "steps[0]" = ["scaleInstances","advanceSeconds"]: must have exactly one action of scaleInstances, setDesiredCount, drainInstance, loseInstance, advanceSeconds'],
+    ["step with no action", (s) => { delete s.steps[0].advanceSeconds; }, 'scenario "steps[0]" = []: must have exactly one action of scaleInstances, setDesiredCount, drainInstance, loseInstance, advanceSeconds'],
+    ["setDesiredCount of an unknown service", (s) => { s.steps[0] = { name: "x", setDesiredCount: { service: "api", count: 1 } }; }, 'scenario "steps[0].setDesiredCount.service" = "api": must name a service of the scenario'],
+    ["missing instance memory", (s) => { delete (s.instance as Partial<Scenario["instance"]>).memory; }, 'scenario "instance.memory" = undefined: must be an integer >= 1'],
+    ["bad scheduling strategy", (s) => { s.services[0].schedulingStrategy = "BATCH" as never; }, 'scenario "services[0].schedulingStrategy" = "BATCH": must be one of REPLICA, DAEMON'],
+  ];
+  for (const [name, mutate, message] of invalid) {
+    it(`validation: ${name} → ${message}`, () => {
+      const scenario = valid() as Scenario & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      mutate(scenario);
+      assert.deepEqual(validateScenario(scenario), [message]);
+      assert.throws(() => loadScenario(new EcsSimulator(), scenario), { message });
+    });
+  }
+
+  it("validation: a valid scenario has no errors", () => {
+    assert.deepEqual(validateScenario(valid()), []);
+  });
+
+  it("loadScenario resets metrics, API call counts and the event queue after settling", () => {
+    const sim = new EcsSimulator();
+    loadScenario(sim, valid());
+    assert.deepEqual(sim.apiCalls(), { byOperation: {}, read: 0, write: 0 });
+    assert.equal(sim.metrics().taskDefinitionsRegistered, 0);
+    assert.deepEqual(sim.takeEvents(), []);
+  });
+
+  it("applyStep needs loadScenario first", () => {
+    assert.throws(() => applyStep(new EcsSimulator(), { name: "x", advanceSeconds: 1 }), /loadScenario/);
+  });
+});
