@@ -52,16 +52,34 @@ function distributeLevel(slots: Slot[], level: number, total: number, group: str
     return;
   }
   const groups = groupBy(slots, (s) => s.path[level]);
-  const targets = waterfill(
+  const targets = levelTargets(groups, level, total);
+  groups.forEach(([key, members], i) => distributeLevel(members, level + 1, targets[i], [...group, key], out));
+}
+
+function levelTargets(groups: Array<[string, Slot[]]>, level: number, total: number): number[] {
+  return waterfill(
     groups.map(([key, members]) => ({
       key,
       count: sumOf(members, (s) => s.count),
       capacity: sumOf(members, (s) => s.capacity),
       load: sumOf(members, (s) => s.load),
+      movesAt: (target: number) => leastMoves(members, level + 1, target),
     })),
     total,
   );
-  groups.forEach(([key, members], i) => distributeLevel(members, level + 1, targets[i], [...group, key], out));
+}
+
+/**
+ * The fewest removals that balance `slots` from `level` down with `total` tasks. A group holding
+ * more tasks does not always gain more from one extra task: zone (3,0,0) gains nothing from a
+ * third task that its instances must share anyway, while zone (2,0) keeps one task in place.
+ */
+function leastMoves(slots: Slot[], level: number, total: number): number {
+  const levels = slots[0]?.path.length ?? 0;
+  if (level === levels) return Math.max(0, sumOf(slots, (s) => s.count) - total);
+  const groups = groupBy(slots, (s) => s.path[level]);
+  const targets = levelTargets(groups, level, total);
+  return groups.reduce((acc, [, members], i) => acc + leastMoves(members, level + 1, targets[i]), 0);
 }
 
 /**
@@ -92,12 +110,15 @@ interface Group {
   count: number;
   capacity: number;
   load: number;
+  /** Removals inside the group when it receives `target` tasks; default max(0, count - target). */
+  movesAt?: (target: number) => number;
 }
 
 /**
  * Targets summing to `total`: every group gets min(capacity, L) for the highest level L that fits,
- * and the remainder goes one each to groups with room for L+1, preferring those holding the most
- * (fewest moves), then the least busy (the busiest gives up its task), then a stable order.
+ * and the remainder goes one each to groups with room for L+1, preferring those that save the most
+ * removals with it (fewest moves), then those holding the most, then the least busy (the busiest
+ * gives up its task), then a stable order.
  */
 export function waterfill(groups: Group[], total: number): number[] {
   let low = 0;
@@ -110,10 +131,12 @@ export function waterfill(groups: Group[], total: number): number[] {
   }
   const targets = groups.map((g) => Math.min(g.capacity, low));
   let remainder = total - filled(low);
+  const movesAt = (g: Group, target: number) => (g.movesAt ? g.movesAt(target) : Math.max(0, g.count - target));
   const order = groups
     .map((g, i) => ({ g, i }))
     .filter(({ g }) => g.capacity > low)
-    .sort((a, b) => b.g.count - a.g.count || a.g.load - b.g.load || compare(a.g.key, b.g.key));
+    .map(({ g, i }) => ({ g, i, gain: movesAt(g, low) - movesAt(g, low + 1) }))
+    .sort((a, b) => b.gain - a.gain || b.g.count - a.g.count || a.g.load - b.g.load || compare(a.g.key, b.g.key));
   for (const { i } of order) {
     if (remainder === 0) break;
     targets[i] += 1;

@@ -1,7 +1,7 @@
 import type { Service, Task } from "@aws-sdk/client-ecs";
 import { Distribution, distribute } from "./balance";
 import { isTaskOf, serviceSkipReason, SkipCode, SkipReason } from "./eligibility";
-import { freeResources, reserve } from "./placement";
+import { freeResources, reserve, room } from "./placement";
 import { ClusterState, layoutService, ServiceLayout } from "./serviceLayout";
 import { Snapshot } from "./snapshot";
 import { readSurge, Surge } from "./surgeTag";
@@ -155,7 +155,10 @@ function reserveTarget(move: Move, layout: ServiceLayout, cluster: ClusterState)
 }
 
 function roomiestInGroup(group: string[], layout: ServiceLayout, cluster: ClusterState): string | undefined {
-  const members = layout.slots.filter((s) => group.every((key, i) => s.path[i] === key) && s.capacity > s.count);
+  // room as it is now, not the layout's capacity: an earlier move of this service may have taken it
+  const members = layout.slots.filter(
+    (s) => group.every((key, i) => s.path[i] === key) && room(cluster.free.get(s.id)!, layout.needs) > 0,
+  );
   members.sort((a, b) => cluster.free.get(b.id)!.memory - cluster.free.get(a.id)!.memory);
   return members[0]?.id;
 }

@@ -1,0 +1,355 @@
+import * as assert from "assert";
+import type { PlacementStrategy } from "@aws-sdk/client-ecs";
+import { SkipCode } from "../../handler/eligibility";
+import { Plan, planMoves } from "../../handler/planner";
+import { Snapshot } from "../../handler/snapshot";
+import { formatSurge, IGNORE_TAG, SURGE_TAG } from "../../handler/surgeTag";
+import { buildSnapshot, InstanceSpec, instanceArn, ServiceSpec, serviceArn, ZONE_THEN_INSTANCE } from "./fixtures";
+
+const NOW = new Date("2026-03-01T12:00:00Z");
+const TIMEOUT = 900;
+const ZONE_ONLY: PlacementStrategy[] = [{ type: "spread", field: "attribute:ecs.availability-zone" }];
+const INSTANCE_ONLY: PlacementStrategy[] = [{ type: "spread", field: "instanceId" }];
+
+function plan(snapshot: Snapshot, now = NOW): Plan {
+  const result = planMoves(snapshot, { now, surgeTimeoutSeconds: TIMEOUT });
+  // every service ends in exactly one outcome
+  const outcomes = [
+    ...new Set(result.moves.map((m) => m.service)),
+    ...result.surges.map((s) => s.service),
+    ...result.skipped.map((s) => s.service),
+    ...result.balanced,
+  ].sort();
+  assert.deepStrictEqual(outcomes, snapshot.services.map((s) => s.serviceArn!).sort(), "one outcome per service");
+  return result;
+}
+
+function skipOf(result: Plan, name: string): SkipCode | undefined {
+  return result.skipped.find((s) => s.serviceName === name)?.reason;
+}
+
+/** Instance index of an ARN built by the fixtures. */
+function index(arn: string | null): number | null {
+  return arn === null ? null : Number(arn.slice(-32));
+}
+
+describe("planner: the reference case", () => {
+  it("2 tasks on one of two instances in two zones, zone then instance → 1 move, loaded → empty", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [{ name: "web" }]);
+    const result = plan(snapshot);
+    assert.strictEqual(result.moves.length, 1);
+    const [move] = result.moves;
+    assert.strictEqual(move.from, instanceArn(0));
+    assert.strictEqual(move.to, instanceArn(1));
+    assert.deepStrictEqual(move.toGroup, ["b", instanceArn(1)]);
+    assert.ok(snapshot.tasks.some((t) => t.taskArn === move.taskArn && t.containerInstanceArn === instanceArn(0)));
+  });
+});
+
+describe("planner: descheduler-style counts (one zone, spread by instance)", () => {
+  const cases: Array<[string, number[], number]> = [
+    ["(5,3,1) on three instances → 2 moves", [5, 3, 1], 2],
+    ["(2,0) on two instances → 1 move", [2, 0], 1],
+    ["(1,1) on two instances → 0 moves (balanced)", [1, 1], 0],
+    ["(3,3,2) on three instances → 0 moves (max−min ≤ 1)", [3, 3, 2], 0],
+    ["(4,0,0,0) on four instances → 3 moves", [4, 0, 0, 0], 3],
+    ["(6,6,0) on three instances → 4 moves", [6, 6, 0], 4],
+  ];
+  for (const [name, counts, moves] of cases) {
+    it(name, () => {
+      const snapshot = buildSnapshot(counts.map((n) => ({ zone: "a", tasks: n ? { web: n } : {} })), [{ name: "web" }]);
+      const result = plan(snapshot);
+      assert.strictEqual(result.moves.length, moves);
+      if (moves === 0) assert.deepStrictEqual(result.balanced, [serviceArn("web")]);
+      const average = counts.reduce((a, b) => a + b, 0) / counts.length;
+      for (const move of result.moves) assert.ok(counts[index(move.from)!] > average, "moves leave only instances above the average");
+    });
+  }
+
+  it("zone then instance: (3,0,0 | 2,0) → 2 moves, not 3 (the zone whose extra task saves a move gets it)", () => {
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "a" }, { zone: "b", tasks: { web: 2 } }, { zone: "b" }],
+      [{ name: "web" }],
+    );
+    const result = plan(snapshot);
+    assert.strictEqual(result.moves.length, 2);
+    assert.deepStrictEqual(result.moves.map((m) => index(m.from)), [0, 0]);
+  });
+});
+
+describe("planner: a target that cannot take the task → 0 moves", () => {
+  const two = (target: Partial<InstanceSpec>, services: ServiceSpec[] = [{ name: "web" }]) =>
+    buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b", ...target }], services);
+  const cases: Array<[string, Snapshot, { skip?: SkipCode; balanced?: boolean }]> = [
+    ["target DRAINING → fewer-than-2-eligible-instances", two({ status: "DRAINING" }), { skip: "fewer-than-2-eligible-instances" }],
+    ["target agent disconnected → fewer-than-2-eligible-instances", two({ agentConnected: false }), { skip: "fewer-than-2-eligible-instances" }],
+    ["target without cpu for one task → balanced over what fits", two({ cpu: 100 }), { balanced: true }],
+    ["target without memory for one task → balanced over what fits", two({ memory: 100 }), { balanced: true }],
+    [
+      "target whose static host port is in use → balanced over what fits",
+      buildSnapshot(
+        [{ zone: "a", tasks: { web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "b", tasks: { blocker: 1 } }],
+        [{ name: "web", hostPort: 8080 }, { name: "blocker", hostPort: 8080, tags: { [IGNORE_TAG]: "true" } }],
+      ),
+      { balanced: true },
+    ],
+  ];
+  for (const [name, snapshot, expected] of cases) {
+    it(name, () => {
+      const result = plan(snapshot);
+      assert.deepStrictEqual(result.moves, []);
+      if (expected.skip) assert.strictEqual(skipOf(result, "web"), expected.skip);
+      if (expected.balanced) assert.ok(result.balanced.includes(serviceArn("web")));
+    });
+  }
+
+  it("control: the same static-port layout with the port free → 1 move into zone b", () => {
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "b" }],
+      [{ name: "web", hostPort: 8080 }],
+    );
+    assert.deepStrictEqual(plan(snapshot).moves.map((m) => index(m.to)), [2]);
+  });
+});
+
+describe("planner: skip reasons", () => {
+  /** Two tasks on one of two instances: it would move if it were eligible. */
+  function base(service: Partial<ServiceSpec> = {}, counts = [2, 0]): Snapshot {
+    return buildSnapshot(
+      counts.map((n, i) => ({ zone: i % 2 ? "b" : "a", tasks: n ? { web: n } : {} })),
+      [{ name: "web", ...service }],
+    );
+  }
+  const patched = (patch: ServiceSpec["patch"]) => base({ patch });
+  const withSnapshot = (snapshot: Snapshot, change: (s: Snapshot) => void) => (change(snapshot), snapshot);
+  const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
+
+  const cases: Array<[string, Snapshot, SkipCode]> = [
+    ["DAEMON service → not-replica", base({ schedulingStrategy: "DAEMON" }), "not-replica"],
+    ["CODE_DEPLOY deployment controller → not-ecs-deployment-controller", patched({ deploymentController: { type: "CODE_DEPLOY" } }), "not-ecs-deployment-controller"],
+    ["EXTERNAL deployment controller → not-ecs-deployment-controller", patched({ deploymentController: { type: "EXTERNAL" } }), "not-ecs-deployment-controller"],
+    ["Fargate launch type → not-ec2", patched({ launchType: "FARGATE" }), "not-ec2"],
+    [
+      "Fargate Spot capacity provider → not-ec2",
+      patched({ launchType: undefined, capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] }),
+      "not-ec2",
+    ],
+    ["service DRAINING (not ACTIVE) → not-active", patched({ status: "DRAINING" }), "not-active"],
+    [
+      "two deployments → deployment-in-progress",
+      patched({
+        deployments: [
+          { id: "new", status: "PRIMARY", rolloutState: "IN_PROGRESS", desiredCount: 2, runningCount: 1 },
+          { id: "old", status: "ACTIVE", rolloutState: "COMPLETED", desiredCount: 0, runningCount: 1 },
+        ],
+      }),
+      "deployment-in-progress",
+    ],
+    [
+      "one deployment with rolloutState IN_PROGRESS → deployment-in-progress",
+      patched({ deployments: [{ id: "d", status: "PRIMARY", rolloutState: "IN_PROGRESS", desiredCount: 2, runningCount: 2 }] }),
+      "deployment-in-progress",
+    ],
+    ["running ≠ desired → not-steady", base({ desiredCount: 3 }), "not-steady"],
+    ["pending > 0 → not-steady", patched({ pendingCount: 1 }), "not-steady"],
+    ["a listed task still PENDING → tasks-in-transition", withSnapshot(base(), (s) => (s.tasks[0].lastStatus = "PENDING")), "tasks-in-transition"],
+    ["a listed task being stopped → tasks-in-transition", withSnapshot(base(), (s) => (s.tasks[0].desiredStatus = "STOPPED")), "tasks-in-transition"],
+    ["a task missing from the listing → tasks-in-transition", withSnapshot(base(), (s) => s.tasks.pop()), "tasks-in-transition"],
+    ["desired count 1 → desired-count-below-2", base({}, [1, 0]), "desired-count-below-2"],
+    ["binpack strategy → not-spread-strategy", base({ strategy: [{ type: "binpack", field: "memory" }] }), "not-spread-strategy"],
+    ["random strategy → not-spread-strategy", base({ strategy: [{ type: "random" }] }), "not-spread-strategy"],
+    ["spread then binpack → not-spread-strategy", base({ strategy: [ZONE_ONLY[0], { type: "binpack", field: "cpu" }] }), "not-spread-strategy"],
+    [
+      "memberOf with `or` on the service → unsupported-placement-constraint",
+      base({ constraints: [{ type: "memberOf", expression: "attribute:tier == web or attribute:tier == api" }] }),
+      "unsupported-placement-constraint",
+    ],
+    [
+      "memberOf on task group (not decidable from the instance) on the task definition → unsupported-placement-constraint",
+      withSnapshot(base(), (s) => (s.taskDefinitions[0].placementConstraints = [{ type: "memberOf", expression: "task:group == service:db" }])),
+      "unsupported-placement-constraint",
+    ],
+    [`${IGNORE_TAG}=true → ignored-by-tag`, base({ tags: { [IGNORE_TAG]: "true" } }), "ignored-by-tag"],
+    ["task definition not read → task-definition-unavailable", withSnapshot(base(), (s) => (s.taskDefinitions = [])), "task-definition-unavailable"],
+    [
+      "a task on a DRAINING instance → tasks-on-unavailable-instance",
+      buildSnapshot(
+        [{ zone: "a", tasks: { web: 1 }, status: "DRAINING" }, { zone: "a", tasks: { web: 1 } }, { zone: "b" }, { zone: "b" }],
+        [{ name: "web" }],
+      ),
+      "tasks-on-unavailable-instance",
+    ],
+    [
+      "a surge not yet steady, within its timeout → surge-in-flight",
+      base({ desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: ago(60) }) } }),
+      "surge-in-flight",
+    ],
+    ["one eligible instance → fewer-than-2-eligible-instances", base({}, [2]), "fewer-than-2-eligible-instances"],
+  ];
+  for (const [name, snapshot, code] of cases) {
+    it(name, () => {
+      const result = plan(snapshot);
+      assert.deepStrictEqual(result.moves, []);
+      assert.deepStrictEqual(result.skipped.map((s) => [s.serviceName, s.reason]), [["web", code]]);
+      assert.ok(result.skipped[0].detail.length > 0, "a skip says why");
+    });
+  }
+
+  it(`control: the same service unskipped (or ${IGNORE_TAG}=false) → 1 move`, () => {
+    assert.strictEqual(plan(base()).moves.length, 1);
+    assert.strictEqual(plan(base({ tags: { [IGNORE_TAG]: "false" } })).moves.length, 1);
+  });
+});
+
+describe("planner: placement constraints and strategies", () => {
+  it("memberOf: an instance outside the constraint is never a target", () => {
+    const snapshot = buildSnapshot(
+      [
+        { zone: "a", tasks: { web: 4 }, attributes: { tier: "web" } },
+        { zone: "b", attributes: { tier: "batch" } },
+        { zone: "b", attributes: { tier: "web" } },
+        { zone: "a", attributes: { tier: "batch" } },
+      ],
+      [{ name: "web", constraints: [{ type: "memberOf", expression: "attribute:tier == web" }] }],
+    );
+    const result = plan(snapshot);
+    assert.deepStrictEqual(result.moves.map((m) => index(m.to)), [2, 2]);
+  });
+
+  it("memberOf that leaves one instance → fewer-than-2-eligible-instances", () => {
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { web: 2 }, attributes: { tier: "web" } }, { zone: "b", attributes: { tier: "batch" } }],
+      [{ name: "web", constraints: [{ type: "memberOf", expression: "attribute:tier in [web, api]" }] }],
+    );
+    assert.strictEqual(skipOf(plan(snapshot), "web"), "fewer-than-2-eligible-instances");
+  });
+
+  it("distinctInstance: (4,0 | 0) → 2 moves to two different instances, not 3", () => {
+    const instances: InstanceSpec[] = [{ zone: "a", tasks: { web: 4 } }, { zone: "a" }, { zone: "b" }];
+    const distinct = plan(buildSnapshot(instances, [{ name: "web", constraints: [{ type: "distinctInstance" }] }]));
+    assert.deepStrictEqual(distinct.moves.map((m) => index(m.to)).sort(), [1, 2]);
+    assert.strictEqual(plan(buildSnapshot(instances, [{ name: "web" }])).moves.length, 3, "control: without the constraint");
+  });
+
+  const zoneOnly: Array<[string, PlacementStrategy[]]> = [
+    ["a zone-only strategy", ZONE_ONLY],
+    ["no strategy (ECS's default is zone spread)", []],
+  ];
+  for (const [name, strategy] of zoneOnly) {
+    it(`${name}: moves go to the zone with to: null`, () => {
+      const snapshot = buildSnapshot(
+        [{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b" }, { zone: "b" }],
+        [{ name: "web", strategy }],
+      );
+      const result = plan(snapshot);
+      assert.deepStrictEqual(result.moves.map((m) => [index(m.from), m.to, m.toGroup]), [[0, null, ["b"]]]);
+    });
+  }
+
+  it("instance-only strategy: zones are ignored, (2,0) in one zone → 1 move to the instance", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "a" }], [{ name: "web", strategy: INSTANCE_ONLY }]);
+    assert.deepStrictEqual(plan(snapshot).moves.map((m) => index(m.to)), [1]);
+  });
+
+  it("the surplus task leaves the instance with the most tasks in total (spread by instance)", () => {
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { web: 2 } }, { zone: "a", tasks: { web: 2, other: 3 } }, { zone: "a" }],
+      [{ name: "web" }, { name: "other", tags: { [IGNORE_TAG]: "true" } }],
+    );
+    assert.deepStrictEqual(plan(snapshot).moves.map((m) => index(m.from)), [1]);
+  });
+
+  it("the surplus task leaves the instance with the most tasks in total (zone only)", () => {
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { web: 1, other: 3 } }, { zone: "a", tasks: { web: 1 } }, { zone: "b" }, { zone: "b", tasks: { web: 0 } }],
+      [{ name: "web", strategy: ZONE_ONLY }, { name: "other", tags: { [IGNORE_TAG]: "true" } }],
+    );
+    assert.deepStrictEqual(plan(snapshot).moves.map((m) => index(m.from)), [0]);
+  });
+
+  it("the moved task is the youngest on its instance", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 3 } }, { zone: "b" }], [{ name: "web" }]);
+    const [move] = plan(snapshot).moves;
+    const youngest = [...snapshot.tasks].sort((a, b) => b.startedAt!.getTime() - a.startedAt!.getTime())[0];
+    assert.strictEqual(move.taskArn, youngest.taskArn);
+  });
+});
+
+describe("planner: services competing for the same free room", () => {
+  it("room for one task on the target: the first service (ARN order) takes it, the second is balanced", () => {
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { "a-web": 2, "b-web": 2 } }, { zone: "a", cpu: 128 }],
+      [{ name: "a-web" }, { name: "b-web" }],
+    );
+    const result = plan(snapshot);
+    assert.deepStrictEqual(result.moves.map((m) => [m.serviceName, index(m.to)]), [["a-web", 1]]);
+    assert.deepStrictEqual(result.balanced, [serviceArn("b-web")]);
+  });
+
+  it("zone-only additions reserve room on instances that still have it, so a later service does not count on it", () => {
+    // zone b has room for exactly two tasks, one on each instance (cpu 128 each)
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { "a-web": 4, "b-web": 2 } }, { zone: "b", cpu: 128 }, { zone: "b", cpu: 128, memory: 256 }],
+      [{ name: "a-web", strategy: ZONE_ONLY }, { name: "b-web" }],
+    );
+    const result = plan(snapshot);
+    const intoZoneB = result.moves.filter((m) => m.toGroup[0] === "b");
+    assert.deepStrictEqual(intoZoneB.map((m) => m.serviceName), ["a-web", "a-web"]);
+    assert.deepStrictEqual(result.balanced, [serviceArn("b-web")]);
+  });
+});
+
+describe("planner: surges recorded on a service", () => {
+  const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
+  const surged = (instances: InstanceSpec[], desiredCount: number, tag: string) =>
+    buildSnapshot(instances, [{ name: "web", desiredCount, tags: { [SURGE_TAG]: tag } }]);
+  const tag = (from: number, to: number, seconds = 60) => formatSurge({ from, to, startedAt: ago(seconds) });
+
+  it("steady at the surged count → complete: stop the surplus for the original count, from the loaded instance", () => {
+    // the surge from 2 to 3 placed its extra task in zone b: stop one of the two in zone a
+    const result = plan(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, tag(2, 3)));
+    assert.strictEqual(result.surges.length, 1);
+    const [action] = result.surges;
+    assert.strictEqual(action.kind, "complete");
+    if (action.kind !== "complete") return;
+    assert.deepStrictEqual(action.surge.from, 2);
+    assert.deepStrictEqual(action.stop.map((m) => [index(m.from), m.to]), [[0, null]]);
+    assert.deepStrictEqual(result.moves, []);
+  });
+
+  it("complete with a surge of 2: stops exactly to − from tasks, wherever ECS put the extras", () => {
+    const result = plan(surged([{ zone: "a", tasks: { web: 4 } }, { zone: "b", tasks: { web: 1 } }, { zone: "b", tasks: { web: 1 } }], 6, tag(4, 6)));
+    const [action] = result.surges;
+    assert.strictEqual(action.kind, "complete");
+    if (action.kind === "complete") assert.deepStrictEqual(action.stop.map((m) => index(m.from)), [0, 0]);
+  });
+
+  it("not steady after the timeout → rollback", () => {
+    const result = plan(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 3, tag(2, 3, TIMEOUT + 1)));
+    assert.deepStrictEqual(result.surges.map((s) => s.kind), ["rollback"]);
+    assert.deepStrictEqual(result.skipped, []);
+  });
+
+  it("not steady within the timeout → skipped surge-in-flight, no action", () => {
+    const result = plan(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 3, tag(2, 3, TIMEOUT - 1)));
+    assert.deepStrictEqual(result.surges, []);
+    assert.strictEqual(skipOf(result, "web"), "surge-in-flight");
+  });
+
+  it("desired count ≠ the surged count (restored, never applied, or changed by an autoscaler) → forget", () => {
+    const result = plan(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 2, tag(2, 3)));
+    assert.deepStrictEqual(result.surges.map((s) => s.kind), ["forget"]);
+  });
+
+  const malformed: Array<[string, string]> = [
+    ["garbage", "not-a-surge"],
+    ["to ≤ from", "from=3;to=3;at=2026-03-01T11:59:00.000Z"],
+    ["an invalid date", "from=2;to=3;at=2026-13-45T99:00:00Z"],
+  ];
+  for (const [name, value] of malformed) {
+    it(`malformed tag (${name}) → forget`, () => {
+      const result = plan(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, value));
+      assert.deepStrictEqual(result.surges.map((s) => [s.kind, s.kind === "forget" && /cannot be read/.test(s.detail)]), [["forget", true]]);
+    });
+  }
+});
