@@ -4,9 +4,11 @@
  */
 export const INSTANCE_STATE_CHANGE = "ECS Container Instance State Change";
 export const SCHEDULED_EVENT = "Scheduled Event";
+export const SERVICE_ACTION = "ECS Service Action";
 
 export type Trigger =
   | { kind: "instance-change"; id: string; clusterArn: string; containerInstanceArn: string; version: number | undefined }
+  | { kind: "service-steady"; id: string; clusterArn: string }
   | { kind: "schedule"; id: string }
   | { kind: "ignore"; id: string; reason: string };
 
@@ -16,10 +18,17 @@ export function readTrigger(event: unknown): Trigger {
   const detailType = event["detail-type"];
   if (event.source === "aws.events" && detailType === SCHEDULED_EVENT) return { kind: "schedule", id };
   if (event.source !== "aws.ecs") return ignore(id, `source is ${JSON.stringify(event.source)}, expected "aws.ecs"`);
-  if (detailType !== INSTANCE_STATE_CHANGE) return ignore(id, `detail-type is ${JSON.stringify(detailType)}`);
+  if (detailType !== INSTANCE_STATE_CHANGE && detailType !== SERVICE_ACTION) {
+    return ignore(id, `detail-type is ${JSON.stringify(detailType)}`);
+  }
   const detail = event.detail;
   if (!isObject(detail)) return ignore(id, "detail is missing");
   if (typeof detail.clusterArn !== "string") return ignore(id, "detail.clusterArn is missing");
+  if (detailType === SERVICE_ACTION) {
+    // a service just became steady: a surge waiting for its extra tasks can be finished now
+    if (detail.eventName !== "SERVICE_STEADY_STATE") return ignore(id, `service action ${JSON.stringify(detail.eventName)}`);
+    return { kind: "service-steady", id, clusterArn: detail.clusterArn };
+  }
   if (typeof detail.containerInstanceArn !== "string") return ignore(id, "detail.containerInstanceArn is missing");
   // only an instance that can take tasks can be a target; a DRAINING or disconnected one cannot
   if (detail.status !== "ACTIVE") return ignore(id, `instance status is ${JSON.stringify(detail.status)}`);

@@ -54,19 +54,21 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown) 
       return { outcome: "ignored", eventId: trigger.id, reason: trigger.reason };
     }
     let clusters = settings.watchedClusters;
-    if (trigger.kind === "instance-change") {
+    if (trigger.kind !== "schedule") {
       if (!settings.watchedClusters.includes(trigger.clusterArn)) {
         const reason = `cluster ${trigger.clusterArn} is not watched`;
         log.warn("event ignored", { reason });
         return { outcome: "ignored", eventId: trigger.id, reason };
       }
+      clusters = [trigger.clusterArn];
+    }
+    if (trigger.kind === "instance-change") {
       const key = `${trigger.containerInstanceArn}#${trigger.version}`;
       if (trigger.version !== undefined && seenVersions.has(key)) {
         log.info("event ignored", { reason: "duplicate delivery", key });
         return { outcome: "ignored", eventId: trigger.id, reason: "duplicate delivery" };
       }
       remember(seenVersions, key);
-      clusters = [trigger.clusterArn];
     }
     const results: NonNullable<InvocationResult["clusters"]> = [];
     for (const cluster of clusters) {

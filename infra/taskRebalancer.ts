@@ -103,6 +103,12 @@ export class TaskRebalancer extends pulumi.ComponentResource {
     }, { parent: this });
     rule.onEvent(`${name}-instance-change`, func, {}, { parent: this });
 
+    const steady = new aws.cloudwatch.EventRule(`${name}-service-steady`, {
+      description: "A service in a watched cluster reached a steady state: a surge can be finished",
+      eventPattern: this.watchedClusterArns.apply((arns) => JSON.stringify(serviceSteadyPattern(arns))),
+    }, { parent: this });
+    steady.onEvent(`${name}-service-steady`, func, {}, { parent: this });
+
     if (settings.schedule !== "none") {
       const schedule = new aws.cloudwatch.EventRule(`${name}-schedule`, {
         description: "Backstop for missed ECS events: rebalance every watched cluster",
@@ -157,6 +163,18 @@ export function instanceChangePattern(clusterArns: string[]) {
     source: ["aws.ecs"],
     "detail-type": ["ECS Container Instance State Change"],
     detail: { clusterArn: clusterArns, status: ["ACTIVE"], agentConnected: [true] },
+  };
+}
+
+/**
+ * A surge ends when ECS has placed the extra tasks, which ECS announces as SERVICE_STEADY_STATE;
+ * container instance events come when a task is placed, not when it is running.
+ */
+export function serviceSteadyPattern(clusterArns: string[]) {
+  return {
+    source: ["aws.ecs"],
+    "detail-type": ["ECS Service Action"],
+    detail: { clusterArn: clusterArns, eventName: ["SERVICE_STEADY_STATE"] },
   };
 }
 

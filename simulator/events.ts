@@ -4,7 +4,7 @@
  */
 import type { Random } from "./random";
 
-export type EcsDetailType = "ECS Container Instance State Change" | "ECS Task State Change";
+export type EcsDetailType = "ECS Container Instance State Change" | "ECS Task State Change" | "ECS Service Action";
 
 export interface EcsEvent {
   version: "0";

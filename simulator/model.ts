@@ -171,4 +171,6 @@ export interface SimService {
   tasks: Set<SimTask>;
   lastPlacementEventMs?: number;
   lastSteadyEventMs?: number;
+  /** Whether the service was steady at the end of the last tick (steady-state events fire on the change). */
+  wasSteady?: boolean;
 }

@@ -14,14 +14,30 @@ import { tickDaemonService } from "./daemonScheduler";
 
 export function tickService(state: EcsState, cluster: SimCluster, service: SimService): void {
   if (service.status === "INACTIVE") return;
-  const wasSteady = isServiceSteady(service);
   if (service.schedulingStrategy === "DAEMON") tickDaemonService(state, cluster, service);
   else tickReplicaService(state, cluster, service);
   updateRollout(state, service);
   if (service.status === "DRAINING" && service.tasks.size === 0) service.status = "INACTIVE";
-  if (!wasSteady && isServiceSteady(service) && service.status === "ACTIVE") {
+  // compared with the last tick's verdict: a task may turn RUNNING (tickTasks) before this runs
+  const wasSteady = service.wasSteady ?? false;
+  service.wasSteady = isServiceSteady(service);
+  if (!wasSteady && service.wasSteady && service.status === "ACTIVE") {
     addServiceEvent(state, service, `(service ${service.name}) has reached a steady state.`);
+    publishSteadyState(state, cluster, service);
   }
+}
+
+/** ECS publishes an "ECS Service Action" event, SERVICE_STEADY_STATE, when a service becomes steady. */
+function publishSteadyState(state: EcsState, cluster: SimCluster, service: SimService): void {
+  const time = new Date(state.nowMs).toISOString();
+  state.events.publish({
+    "detail-type": "ECS Service Action",
+    account: state.accountId,
+    time,
+    region: state.region,
+    resources: [service.arn],
+    detail: { eventType: "INFO", eventName: "SERVICE_STEADY_STATE", clusterArn: cluster.arn, createdAt: time },
+  });
 }
 
 function tickReplicaService(state: EcsState, cluster: SimCluster, service: SimService): void {

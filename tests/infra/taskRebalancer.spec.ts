@@ -30,7 +30,7 @@ async function build(overrides: Partial<typeof SETTINGS> = {}): Promise<{ sessio
   // a demo cluster ARN and a bare name, which resolves to this account and region
   const rebalancer = new TaskRebalancer("rebalancer", { watchedClusters: [DEMO_ARN, "prod"], settings: { ...SETTINGS, ...overrides } });
   // serializing the callback takes a while before the function (and what hangs off it) registers
-  for (let i = 0; i < 400 && session.ofType(PERMISSION).length < (overrides.schedule === "none" ? 1 : 2); i++) {
+  for (let i = 0; i < 400 && session.ofType(PERMISSION).length < (overrides.schedule === "none" ? 2 : 3); i++) {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   await settle(session);
@@ -44,11 +44,21 @@ function policyOf(session: MockSession) {
 describe("infra/taskRebalancer: TaskRebalancer", () => {
   it("matches instance state changes of the watched clusters, ACTIVE with a connected agent only", async () => {
     const { session } = await build();
-    const rule = session.ofType(RULE).find((r) => r.inputs.eventPattern)!;
+    const rule = session.ofType(RULE).find((r) => r.inputs.eventPattern?.includes("Container Instance"))!;
     assert.deepEqual(JSON.parse(rule.inputs.eventPattern), {
       source: ["aws.ecs"],
       "detail-type": ["ECS Container Instance State Change"],
       detail: { clusterArn: [DEMO_ARN, PROD_ARN], status: ["ACTIVE"], agentConnected: [true] },
+    });
+  });
+
+  it("also wakes on SERVICE_STEADY_STATE of the watched clusters, to finish surges promptly", async () => {
+    const { session } = await build();
+    const rule = session.ofType(RULE).find((r) => r.inputs.eventPattern?.includes("Service Action"))!;
+    assert.deepEqual(JSON.parse(rule.inputs.eventPattern), {
+      source: ["aws.ecs"],
+      "detail-type": ["ECS Service Action"],
+      detail: { clusterArn: [DEMO_ARN, PROD_ARN], eventName: ["SERVICE_STEADY_STATE"] },
     });
   });
 
@@ -142,7 +152,7 @@ describe("infra/taskRebalancer: TaskRebalancer", () => {
     const { session } = await build();
     const rules = session.ofType(RULE).map((r) => `arn:aws:events:${REGION}:${ACCOUNT}:rule/${r.inputs.name ?? `${r.name}-1a2b3c4`}`);
     const permissions = session.ofType(PERMISSION);
-    assert.equal(permissions.length, 2);
+    assert.equal(permissions.length, 3);
     for (const permission of permissions) {
       assert.equal(permission.inputs.principal, "events.amazonaws.com");
       assert.equal(permission.inputs.action, "lambda:invokeFunction");
@@ -154,8 +164,8 @@ describe("infra/taskRebalancer: TaskRebalancer", () => {
     const scheduled = await build({ schedule: "rate(30 minutes)" });
     assert.deepEqual(scheduled.session.ofType(RULE).map((r) => r.inputs.scheduleExpression).filter(Boolean), ["rate(30 minutes)"]);
     const unscheduled = await build({ schedule: "none" });
-    assert.equal(unscheduled.session.ofType(RULE).length, 1);
-    assert.equal(unscheduled.session.ofType(PERMISSION).length, 1);
+    assert.equal(unscheduled.session.ofType(RULE).length, 2);
+    assert.equal(unscheduled.session.ofType(PERMISSION).length, 2);
   });
 
   it("alarms on function errors and on dead letters", async () => {
@@ -172,7 +182,7 @@ describe("infra/taskRebalancer: TaskRebalancer", () => {
     const { session } = await build();
     const component = session.urnOf("ecs-rebalancer:infra:TaskRebalancer");
     const subscriptions = session.ofType("aws:cloudwatch:EventRuleEventSubscription").map((s) => s.urn);
-    assert.equal(subscriptions.length, 2);
+    assert.equal(subscriptions.length, 3);
     for (const resource of session.resources) {
       if (resource.urn === component) continue;
       assert.ok([component, ...subscriptions].includes(resource.parent), `${resource.type} ${resource.name} has parent ${resource.parent}`);

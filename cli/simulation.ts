@@ -1,0 +1,296 @@
+import type { Service } from "@aws-sdk/client-ecs";
+import { EcsPort } from "../handler/ecsPort";
+import { readSnapshot } from "../handler/snapshot";
+import { Snapshot } from "../handler/snapshot";
+import { SURGE_TAG } from "../handler/surgeTag";
+import { instanceChangePattern, serviceSteadyPattern } from "../infra/taskRebalancer";
+import { applyStep, createScenarioSimulator, EcsSimulator, Faults, Scenario } from "../simulator";
+import { unbalancedServices } from "./balanceCheck";
+import { EventPattern, matchesPattern } from "./eventPattern";
+
+/**
+ * Runs a scenario on the simulator with a rebalancer in the loop, the way it runs in AWS: events
+ * the deployed rule matches are delivered one at a time (reserved concurrency 1), a scheduled
+ * event arrives as the backstop, and the rebalancer reaches ECS only through the SDK over HTTP.
+ */
+export type Rebalancer = (event: unknown) => Promise<unknown>;
+export type RebalancerFactory = (context: { endpoint: string; clusterArn: string }) => Rebalancer | Promise<Rebalancer>;
+
+export interface SimulationOptions {
+  scenario: Scenario;
+  /** Omitted: ECS alone, as without the rebalancer. */
+  rebalancer?: RebalancerFactory;
+  faults?: Partial<Faults>;
+  /** Virtual seconds between scheduled backstop events; 0 for none. Default 900, as deployed. */
+  scheduleSeconds?: number;
+  /** Virtual seconds between deliveries of events. Default 5. */
+  tickSeconds?: number;
+  /** Give up on a step after this many virtual seconds. Default 3600. */
+  maxStepSeconds?: number;
+  /** Called after each tick of each step (soak faults, such as losing an instance midway). */
+  onTick?: (context: TickContext) => void;
+}
+
+export interface TickContext {
+  sim: EcsSimulator;
+  stepIndex: number;
+  elapsedSeconds: number;
+  loseInstance: (index: number) => void;
+}
+
+export interface StepReport {
+  name: string;
+  distribution: Record<string, Record<string, number>>;
+  seconds: number;
+  steady: boolean;
+  moves: number;
+  apiCalls: { read: number; write: number };
+}
+
+export interface SimulationReport {
+  scenario: string;
+  rebalancer: boolean;
+  steps: StepReport[];
+  /** Tasks the rebalancer caused to stop (StopTask, and scale-in or replacement after its UpdateService calls). */
+  moves: number;
+  minRunning: Record<string, number>;
+  /** ceil(desired x minimumHealthyPercent / 100) per REPLICA service at the start. */
+  minHealthy: Record<string, number>;
+  minHealthyHeld: boolean;
+  apiCalls: { read: number; write: number; byOperation: Record<string, number> };
+  invocations: number;
+  taskDefinitionsRegistered: number;
+  /** Services left with a raised desired count (a surge tag still on them) at the end. */
+  surgesLeft: string[];
+  /** Every judged service ends spread as its strategy asks (see balanceCheck.ts). */
+  balanced: boolean;
+  unbalanced: string[];
+  instanceNames: Record<string, string>;
+  simulatedSeconds: number;
+}
+
+export async function simulate(options: SimulationOptions): Promise<SimulationReport> {
+  const { sim, loaded } = createScenarioSimulator(options.scenario);
+  Object.assign(sim.faults, options.faults ?? {});
+  const endpoint = await sim.listen();
+  try {
+    const clusterArn = sim.state.cluster(loaded.clusterName).arn;
+    const observer = observe(sim, loaded.clusterName);
+    const start = await observer.snapshot();
+    const rebalancer = options.rebalancer ? await options.rebalancer({ endpoint, clusterArn }) : undefined;
+    const loop = new EventLoop(sim, clusterArn, rebalancer, options);
+    const steps: StepReport[] = [];
+    for (const [index, step] of options.scenario.steps.entries()) {
+      applyStep(sim, step, { settle: false });
+      steps.push({ name: step.name, ...(await loop.runUntilSteady(index, loaded.clusterName, observer)) });
+    }
+    const end = await observer.snapshot();
+    const metrics = sim.metrics();
+    const minHealthy = minimumHealthy(start.services);
+    const unbalanced = unbalancedServices(end);
+    return {
+      scenario: options.scenario.name,
+      rebalancer: rebalancer !== undefined,
+      steps,
+      moves: loop.moves,
+      minRunning: metrics.minRunning,
+      minHealthy,
+      minHealthyHeld: Object.entries(minHealthy).every(([name, floor]) => (metrics.minRunning[name] ?? 0) >= floor),
+      apiCalls: observer.rebalancerCalls(),
+      invocations: loop.invocations,
+      taskDefinitionsRegistered: metrics.taskDefinitionsRegistered,
+      surgesLeft: end.services.filter((s) => s.tags?.some((t) => t.key === SURGE_TAG)).map((s) => s.serviceName!),
+      balanced: unbalanced.length === 0,
+      unbalanced,
+      instanceNames: instanceNames(end),
+      simulatedSeconds: steps.reduce((sum, s) => sum + s.seconds, 0),
+    };
+  } finally {
+    await sim.close();
+  }
+}
+
+/**
+ * Delivers events tick by tick until the cluster is steady, nothing is left to deliver and no
+ * surge is in flight. Stops the rebalancer causes are counted as the tasks whose stop began
+ * while it was running or in the ticks after one of its writes, minus what the step itself
+ * (the operator's action) stopped: measured by the simulator's own task records.
+ */
+class EventLoop {
+  moves = 0;
+  invocations = 0;
+  private lastSchedule = 0;
+  private readonly patterns: EventPattern[];
+
+  constructor(
+    private readonly sim: EcsSimulator,
+    private readonly clusterArn: string,
+    private readonly rebalancer: Rebalancer | undefined,
+    private readonly options: SimulationOptions,
+  ) {
+    // the deployed rules' own patterns decide which events reach the rebalancer
+    this.patterns = [instanceChangePattern([clusterArn]), serviceSteadyPattern([clusterArn])] as unknown as EventPattern[];
+    this.lastSchedule = sim.nowMs;
+  }
+
+  async runUntilSteady(stepIndex: number, clusterName: string, observer: Observer): Promise<Omit<StepReport, "name">> {
+    const tick = this.options.tickSeconds ?? 5;
+    const max = this.options.maxStepSeconds ?? 3600;
+    const callsBefore = observer.rebalancerCalls();
+    const movesBefore = this.moves;
+    let elapsed = 0;
+    let steady = false;
+    while (elapsed < max) {
+      this.sim.advance(tick);
+      elapsed += tick;
+      this.options.onTick?.({ sim: this.sim, stepIndex, elapsedSeconds: elapsed, loseInstance: (i) => loseInstance(this.sim, clusterName, i) });
+      const delivered = await this.deliver();
+      if (delivered === 0 && this.sim.isSteady(clusterName) && !(await observer.hasSurge())) {
+        steady = true;
+        break;
+      }
+    }
+    const callsAfter = observer.rebalancerCalls();
+    return {
+      distribution: this.sim.distribution(clusterName),
+      seconds: elapsed,
+      steady,
+      moves: this.moves - movesBefore,
+      apiCalls: { read: callsAfter.read - callsBefore.read, write: callsAfter.write - callsBefore.write },
+    };
+  }
+
+  private async deliver(): Promise<number> {
+    const events: unknown[] = this.sim.takeEvents().filter((e) => this.patterns.some((p) => matchesPattern(e, p)));
+    const period = (this.options.scheduleSeconds ?? 900) * 1000;
+    if (period > 0 && this.sim.nowMs - this.lastSchedule >= period) {
+      this.lastSchedule = this.sim.nowMs;
+      events.push(scheduledEvent(this.sim));
+    }
+    if (!this.rebalancer) return 0;
+    for (const event of events) {
+      const stoppedBefore = this.stoppedByApi();
+      this.invocations++;
+      await this.rebalancer(event);
+      this.moves += this.stoppedByApi() - stoppedBefore;
+    }
+    return events.length;
+  }
+
+  /** Tasks stopped through the API: StopTask, counted by the simulator. */
+  private stoppedByApi(): number {
+    return this.sim.metrics().tasksStoppedByStopTask;
+  }
+}
+
+interface Observer {
+  snapshot(): Promise<Snapshot>;
+  hasSurge(): Promise<boolean>;
+  /** API calls made by anyone but this observer. */
+  rebalancerCalls(): { read: number; write: number; byOperation: Record<string, number> };
+}
+
+/** Reads the simulator in-process, and keeps its own reads out of the rebalancer's API counts. */
+function observe(sim: EcsSimulator, clusterName: string): Observer {
+  const own: Record<string, number> = {};
+  const port = inProcessPort(sim, own);
+  return {
+    snapshot: async () => (await readSnapshot(port, clusterName)).snapshot,
+    hasSurge: async () => {
+      const arns = await port.listServices(clusterName);
+      for (let i = 0; i < arns.length; i += 10) {
+        const { items } = await port.describeServices(clusterName, arns.slice(i, i + 10));
+        if (items.some((s) => s.tags?.some((t) => t.key === SURGE_TAG))) return true;
+      }
+      return false;
+    },
+    rebalancerCalls: () => {
+      const all = sim.apiCalls();
+      const byOperation: Record<string, number> = {};
+      for (const [operation, count] of Object.entries(all.byOperation)) {
+        const theirs = count - (own[operation] ?? 0);
+        if (theirs > 0) byOperation[operation] = theirs;
+      }
+      const isRead = (op: string) => /^(List|Describe)/.test(op);
+      const sum = (pick: (op: string) => boolean) =>
+        Object.entries(byOperation).filter(([op]) => pick(op)).reduce((acc, [, n]) => acc + n, 0);
+      return { read: sum(isRead), write: sum((op) => !isRead(op)), byOperation };
+    },
+  };
+}
+
+function inProcessPort(sim: EcsSimulator, own: Record<string, number>): Pick<EcsPort, "listContainerInstances" | "listServices" | "listTasks" | "describeContainerInstances" | "describeServices" | "describeTasks" | "describeTaskDefinition"> & EcsPort {
+  const call = (operation: string, input: Record<string, unknown>): any => {
+    own[operation] = (own[operation] ?? 0) + 1;
+    return sim.call(operation, input);
+  };
+  const list = (operation: string, key: string, input: Record<string, unknown>) => {
+    const arns: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = call(operation, { ...input, nextToken, maxResults: 100 });
+      arns.push(...page[key]);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return arns;
+  };
+  const unsupported = async () => {
+    throw new Error("invariant: the observer never writes");
+  };
+  return {
+    listContainerInstances: async (cluster) => list("ListContainerInstances", "containerInstanceArns", { cluster }),
+    listServices: async (cluster) => list("ListServices", "serviceArns", { cluster }),
+    listTasks: async (cluster) => list("ListTasks", "taskArns", { cluster }),
+    describeContainerInstances: async (cluster, arns) => described(call("DescribeContainerInstances", { cluster, containerInstances: arns }), "containerInstances"),
+    describeServices: async (cluster, arns) => described(call("DescribeServices", { cluster, services: arns, include: ["TAGS"] }), "services"),
+    describeTasks: async (cluster, arns) => described(call("DescribeTasks", { cluster, tasks: arns }), "tasks"),
+    describeTaskDefinition: async (taskDefinition) => call("DescribeTaskDefinition", { taskDefinition }).taskDefinition,
+    updateServiceDesiredCount: unsupported,
+    stopTask: unsupported,
+    tagResource: unsupported,
+    untagResource: unsupported,
+  };
+}
+
+function described(output: any, key: string) {
+  return { items: output[key] ?? [], failures: output.failures ?? [] };
+}
+
+function minimumHealthy(services: Service[]): Record<string, number> {
+  const floors: Record<string, number> = {};
+  for (const service of services) {
+    if (service.schedulingStrategy === "DAEMON") continue;
+    const percent = service.deploymentConfiguration?.minimumHealthyPercent ?? 100;
+    floors[service.serviceName!] = Math.ceil(((service.desiredCount ?? 0) * percent) / 100);
+  }
+  return floors;
+}
+
+function instanceNames(snapshot: Snapshot): Record<string, string> {
+  return Object.fromEntries(
+    snapshot.containerInstances.map((i) => [
+      i.containerInstanceArn!,
+      `${i.ec2InstanceId} (${i.attributes?.find((a) => a.name === "ecs.availability-zone")?.value ?? "?"})`,
+    ]),
+  );
+}
+
+function scheduledEvent(sim: EcsSimulator) {
+  return {
+    version: "0",
+    id: `schedule-${sim.nowMs}`,
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account: sim.state.accountId,
+    time: sim.now.toISOString(),
+    region: sim.state.region,
+    resources: [],
+    detail: {},
+  };
+}
+
+function loseInstance(sim: EcsSimulator, clusterName: string, index: number): void {
+  const group = sim.autoScalingGroups(clusterName)[0];
+  const instances = group.instances();
+  if (instances.length > 0) group.loseInstance(instances[index % instances.length]);
+}

@@ -1,0 +1,33 @@
+import { SimulationReport, StepReport } from "./simulation";
+
+/** Tasks per instance as text bars, step by step, then the totals. */
+export function simulationText(report: SimulationReport): string {
+  const lines = [`Scenario ${report.scenario}, ${report.rebalancer ? "with" : "without"} the rebalancer`];
+  report.steps.forEach((step, i) => {
+    lines.push("", `${i + 1}. ${step.name} (${step.seconds} s simulated${step.steady ? "" : ", NOT steady"})`);
+    lines.push(...stepBars(step, report.instanceNames));
+  });
+  lines.push("", ...summaryLines(report));
+  return lines.join("\n");
+}
+
+export function stepBars(step: StepReport, names: Record<string, string>): string[] {
+  const services = [...new Set(Object.values(step.distribution).flatMap((counts) => Object.keys(counts)))].sort();
+  return Object.entries(step.distribution).map(([arn, counts]) => {
+    const bars = services.filter((s) => counts[s]).map((s) => `${s} ${"■".repeat(counts[s])}`);
+    return `   ${(names[arn] ?? arn.slice(-12)).padEnd(32)} ${bars.join("  ") || "(empty)"}`;
+  });
+}
+
+export function summaryLines(report: SimulationReport): string[] {
+  const lowest = Object.entries(report.minRunning)
+    .map(([name, n]) => `${name} ${n}${report.minHealthy[name] !== undefined ? ` (floor ${report.minHealthy[name]})` : ""}`)
+    .join(", ");
+  return [
+    `Tasks moved by the rebalancer: ${report.moves}`,
+    `Lowest running count: ${lowest}${report.minHealthyHeld ? "" : "  <-- BELOW the minimum healthy count"}`,
+    `API calls by the rebalancer: ${report.apiCalls.read} reads, ${report.apiCalls.write} writes (${report.invocations} invocations)`,
+    `Task definitions registered: ${report.taskDefinitionsRegistered}`,
+    `Balanced at the end: ${report.balanced ? "yes" : `no (${report.unbalanced.join(", ")})`}`,
+  ];
+}
