@@ -114,7 +114,11 @@ function planSurge(
     }
     return;
   }
-  const stop = movesFor(service, layout, distribute(layout.slots, surge.from)).map((m) => ({ ...m, to: null }));
+  // never stop more than the surge added: if the extra tasks did not land where planned (an
+  // instance was lost, say), stopping every surplus would leave fewer than `from` tasks running
+  const stop = movesFor(service, layout, distribute(layout.slots, surge.from))
+    .slice(0, Math.max(0, tasks.length - surge.from))
+    .map((m) => ({ ...m, to: null }));
   plan.surges.push({ kind: "complete", ...ids, surge, stop });
 }
 
