@@ -57,7 +57,7 @@ describe("planner: descheduler-style counts (one zone, spread by instance)", () 
   ];
   for (const [name, counts, moves] of cases) {
     it(name, () => {
-      const snapshot = buildSnapshot(counts.map((n) => ({ zone: "a", tasks: n ? { web: n } : {} })), [{ name: "web" }]);
+      const snapshot = buildSnapshot(counts.map((n) => ({ zone: "a", tasks: n ? { web: n } : undefined })), [{ name: "web" }]);
       const result = plan(snapshot);
       assert.strictEqual(result.moves.length, moves);
       if (moves === 0) assert.deepStrictEqual(result.balanced, [serviceArn("web")]);
@@ -116,7 +116,7 @@ describe("planner: skip reasons", () => {
   /** Two tasks on one of two instances: it would move if it were eligible. */
   function base(service: Partial<ServiceSpec> = {}, counts = [2, 0]): Snapshot {
     return buildSnapshot(
-      counts.map((n, i) => ({ zone: i % 2 ? "b" : "a", tasks: n ? { web: n } : {} })),
+      counts.map((n, i) => ({ zone: i % 2 ? "b" : "a", tasks: n ? { web: n } : undefined })),
       [{ name: "web", ...service }],
     );
   }
