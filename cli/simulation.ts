@@ -220,9 +220,16 @@ function observe(sim: EcsSimulator, clusterName: string): Observer {
 }
 
 function inProcessPort(sim: EcsSimulator, own: Record<string, number>): Pick<EcsPort, "listContainerInstances" | "listServices" | "listTasks" | "describeContainerInstances" | "describeServices" | "describeTasks" | "describeTaskDefinition"> & EcsPort {
+  // the observer is not under test: faults never touch its reads
   const call = (operation: string, input: Record<string, unknown>): any => {
     own[operation] = (own[operation] ?? 0) + 1;
-    return sim.call(operation, input);
+    const faults = { ...sim.faults };
+    Object.assign(sim.faults, { throttleRate: 0, describeFailureRate: 0, deniedOperations: [] });
+    try {
+      return sim.call(operation, input);
+    } finally {
+      Object.assign(sim.faults, faults);
+    }
   };
   const list = (operation: string, key: string, input: Record<string, unknown>) => {
     const arns: string[] = [];

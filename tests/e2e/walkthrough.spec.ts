@@ -1,0 +1,76 @@
+import * as assert from "assert";
+import * as path from "path";
+import { archivedRebalancer } from "../../cli/archivedRebalancer";
+import { buildLambdaArchive, LambdaArchive } from "../../cli/lambdaArchive";
+import { simulate, TickContext } from "../../cli/simulation";
+import { readScenarioFile, Scenario } from "../../simulator";
+
+/**
+ * End to end: the Lambda archive Pulumi would upload, driven by the simulator's events, talking to
+ * the simulator over the real SDK. The walkthrough is the reference architecture's demo.
+ */
+describe("end to end: the reference walkthrough on the simulator", function () {
+  this.timeout(120000);
+  let archive: LambdaArchive;
+  let walkthrough: Scenario;
+  before(async () => {
+    archive = await buildLambdaArchive();
+    walkthrough = readScenarioFile(path.join(__dirname, "..", "..", "scenarios", "seed-walkthrough.json"));
+  });
+
+  it("without the rebalancer, ECS leaves the new instance empty (the problem)", async () => {
+    const report = await simulate({ scenario: walkthrough });
+    const counts = Object.values(report.steps[1].distribution).map((c) => c.web ?? 0).sort();
+    assert.deepStrictEqual(counts, [0, 2]);
+    assert.strictEqual(report.balanced, false);
+  });
+
+  it("with the rebalancer: balanced with exactly 1 task moved, web never below 2 running, no revision", async () => {
+    const report = await simulate({ scenario: walkthrough, rebalancer: await archivedRebalancer(archive) });
+    const counts = Object.values(report.steps[1].distribution).map((c) => c.web ?? 0).sort();
+    assert.deepStrictEqual(counts, [1, 1]);
+    assert.strictEqual(report.moves, 1);
+    assert.strictEqual(report.minRunning.web, 2);
+    assert.strictEqual(report.minHealthyHeld, true);
+    assert.strictEqual(report.taskDefinitionsRegistered, 0);
+    assert.deepStrictEqual(report.surgesLeft, []);
+    assert.strictEqual(report.balanced, true);
+    assert.strictEqual(report.apiCalls.byOperation.RegisterTaskDefinition, undefined);
+    assert.strictEqual(report.apiCalls.write, report.apiCalls.byOperation.UpdateService! + report.apiCalls.byOperation.StopTask! + report.apiCalls.byOperation.TagResource! + report.apiCalls.byOperation.UntagResource!);
+  });
+
+  it("under 10% throttling, duplicated and reordered events, and the new instance lost mid-move: converges, floor held", async () => {
+    let lost = false;
+    const loseNewInstanceOnceItHoldsATask = ({ sim, stepIndex, loseInstance }: TickContext) => {
+      if (lost || stepIndex !== 1) return;
+      const group = sim.autoScalingGroups()[0];
+      const instances = group.instances();
+      const newest = instances[instances.length - 1];
+      if (instances.length === 2 && (sim.distribution(sim.state.clusters.keys().next().value as string)[newest]?.web ?? 0) > 0) {
+        lost = true;
+        loseInstance(instances.length - 1);
+      }
+    };
+    const report = await simulate({
+      scenario: walkthrough,
+      rebalancer: await archivedRebalancer(archive),
+      faults: { throttleRate: 0.1, duplicateEventRate: 0.5, reorderEvents: true },
+      onTick: loseNewInstanceOnceItHoldsATask,
+    });
+    assert.ok(lost, "the fault was injected");
+    assert.strictEqual(report.balanced, true, `unbalanced: ${report.unbalanced}`);
+    assert.deepStrictEqual(report.surgesLeft, []);
+    assert.strictEqual(report.minHealthyHeld, true, JSON.stringify(report.minRunning));
+    assert.strictEqual(report.taskDefinitionsRegistered, 0);
+    assert.ok(report.steps.every((s) => s.steady));
+  });
+
+  it("three zones, several services and strategies: every judged service ends balanced, floors held", async () => {
+    const scenario = readScenarioFile(path.join(__dirname, "..", "..", "scenarios", "three-zones-scale-out.json"));
+    const report = await simulate({ scenario, rebalancer: await archivedRebalancer(archive), faults: { throttleRate: 0.1 } });
+    assert.strictEqual(report.balanced, true, `unbalanced: ${report.unbalanced}`);
+    assert.strictEqual(report.minHealthyHeld, true, JSON.stringify({ min: report.minRunning, floor: report.minHealthy }));
+    assert.deepStrictEqual(report.surgesLeft, []);
+    assert.ok(report.moves > 0);
+  });
+});
