@@ -1,0 +1,310 @@
+import * as assert from "assert";
+import { ExecutionOptions, executeWave } from "../../handler/executor";
+import { silentLogger } from "../../handler/log";
+import { Plan, planMoves } from "../../handler/planner";
+import { rebalance, RebalanceReport } from "../../handler/rebalance";
+import { Snapshot } from "../../handler/snapshot";
+import { formatSurge, readSurge, SURGE_TAG } from "../../handler/surgeTag";
+import { FakeEcs } from "./fakeEcs";
+import { buildSnapshot, CLUSTER_ARN, InstanceSpec, instanceArn, ServiceSpec, serviceArn } from "./fixtures";
+
+const NOW = new Date("2026-03-01T12:00:00Z");
+const TIMEOUT = 900;
+const UNLIMITED = { maxMovesPerRun: 1000, maxMovesPerService: 1000, maxMovesPerInstance: 1000 };
+
+function options(overrides: Partial<ExecutionOptions> = {}): ExecutionOptions {
+  return { dryRun: false, now: NOW, log: silentLogger, ...UNLIMITED, ...overrides };
+}
+
+function planOf(snapshot: Snapshot, now = NOW): Plan {
+  return planMoves(snapshot, { now, surgeTimeoutSeconds: TIMEOUT });
+}
+
+/** Plans the fixture snapshot and executes one wave against a fake holding the same cluster. */
+async function wave(snapshot: Snapshot, overrides: Partial<ExecutionOptions> = {}, prepare?: (fake: FakeEcs) => void) {
+  const fake = new FakeEcs(snapshot);
+  prepare?.(fake);
+  const plan = planOf(snapshot);
+  const report = await executeWave(fake, snapshot, plan, options(overrides));
+  return { fake, plan, report };
+}
+
+async function run(fake: FakeEcs, now: Date, overrides: Partial<ExecutionOptions> = {}): Promise<RebalanceReport> {
+  return rebalance(fake, CLUSTER_ARN, { ...options(overrides), now, surgeTimeoutSeconds: TIMEOUT });
+}
+
+const stopped = (fake: FakeEcs) => fake.calls.filter((c) => c.op === "stopTask").map((c) => c.args[1] as string);
+const ops = (fake: FakeEcs) => fake.writes().map((c) => c.op);
+const oneZone = (counts: number[]): InstanceSpec[] => counts.map((n) => ({ zone: "a", tasks: n ? { web: n } : undefined }));
+const web = (spec: Partial<ServiceSpec> = {}): ServiceSpec => ({ name: "web", ...spec });
+
+describe("executor: direct stops when minimumHealthyPercent leaves room", () => {
+  const cases: Array<[string, number[], number, number]> = [
+    ["(6,0,0) at 50%: 4 moves, stoppable 6 − ceil(3) = 3 → 3 stops, 1 deferred", [6, 0, 0], 50, 3],
+    ["(6,0,0) at 0%: 4 moves, stoppable 6 → 4 stops", [6, 0, 0], 0, 4],
+    ["(5,3,1) at 75%: 2 moves, stoppable 9 − ceil(6.75) = 2 → 2 stops", [5, 3, 1], 75, 2],
+    ["(4,0,0,0) at 80%: 3 moves, stoppable 4 − ceil(3.2) = 0 → no stop (surges instead)", [4, 0, 0, 0], 80, 0],
+  ];
+  for (const [name, counts, minimumHealthyPercent, stops] of cases) {
+    it(name, async () => {
+      const snapshot = buildSnapshot(oneZone(counts), [web({ minimumHealthyPercent })]);
+      const { fake, plan, report } = await wave(snapshot);
+      const desired = counts.reduce((a, b) => a + b, 0);
+      assert.ok(stops <= desired - Math.ceil((desired * minimumHealthyPercent) / 100));
+      assert.deepStrictEqual(stopped(fake), plan.moves.slice(0, stops).map((m) => m.taskArn), "the plan's first moves, in order");
+      if (stops > 0) assert.strictEqual(report.deferred, plan.moves.length - stops);
+      assert.deepStrictEqual(report.errors, []);
+    });
+  }
+});
+
+describe("executor: surge when minimumHealthyPercent is 100", () => {
+  const cases: Array<[string, number[], number, number]> = [
+    ["reference (2 | 0) at 100/200: 1 move → desired 2 → 3", [2, 0], 200, 3],
+    ["(6,0,0) at 100/150: 4 moves, surgeable 9 − 6 = 3 → desired 6 → 9", [6, 0, 0], 150, 9],
+    ["(6,0,0) at 100/120: 4 moves, surgeable 7 − 6 = 1 → desired 6 → 7", [6, 0, 0], 120, 7],
+  ];
+  for (const [name, counts, maximumPercent, raisedTo] of cases) {
+    it(name, async () => {
+      const instances = counts.map((n, i) => ({ zone: counts.length === 2 ? "ab"[i] : "a", tasks: n ? { web: n } : undefined }));
+      const { fake, report } = await wave(buildSnapshot(instances, [web({ maximumPercent })]));
+      const desired = counts.reduce((a, b) => a + b, 0);
+      assert.ok(raisedTo - desired <= Math.floor((desired * maximumPercent) / 100) - desired);
+      assert.deepStrictEqual(ops(fake), ["tagResource", "updateServiceDesiredCount"], "the tag is written before the count");
+      assert.strictEqual(fake.serviceOf("web").desiredCount, raisedTo);
+      assert.deepStrictEqual(readSurge(fake.serviceOf("web")), { from: desired, to: raisedTo, startedAt: NOW });
+      assert.deepStrictEqual(stopped(fake), [], "no task is stopped before its replacement runs");
+      assert.deepStrictEqual(report.actions.map((a) => [a.kind, a.desiredCount]), [["surge", raisedTo]]);
+    });
+  }
+
+  it("100/100 → skipped no-room-to-move, every move deferred, no write", async () => {
+    const { fake, plan, report } = await wave(buildSnapshot(oneZone([6, 0, 0]), [web({ maximumPercent: 100 })]));
+    assert.deepStrictEqual(report.skipped.map((s) => s.reason), ["no-room-to-move"]);
+    assert.strictEqual(report.deferred, plan.moves.length);
+    assert.deepStrictEqual(fake.writes(), []);
+  });
+});
+
+describe("executor: budgets", () => {
+  // two services, each (4,0,0,0) at 0%: 3 direct stops each, all from instance 0
+  const snapshot = () =>
+    buildSnapshot(
+      [{ zone: "a", tasks: { api: 4, web: 4 } }, { zone: "a" }, { zone: "a" }, { zone: "a" }],
+      [{ name: "api", minimumHealthyPercent: 0 }, { name: "web", minimumHealthyPercent: 0 }],
+    );
+  const cases: Array<[string, Partial<ExecutionOptions>, number]> = [
+    ["maxMovesPerRun 2 → 2 stops, 4 deferred", { maxMovesPerRun: 2 }, 2],
+    ["maxMovesPerService 1 → 1 stop per service, 4 deferred", { maxMovesPerService: 1 }, 2],
+    ["maxMovesPerInstance 4 → 4 stops from instance 0, 2 deferred", { maxMovesPerInstance: 4 }, 4],
+    ["no budget binding → all 6 stops", {}, 6],
+  ];
+  for (const [name, budgets, stops] of cases) {
+    it(name, async () => {
+      const { fake, plan, report } = await wave(snapshot(), budgets);
+      assert.strictEqual(plan.moves.length, 6);
+      assert.strictEqual(stopped(fake).length, stops);
+      assert.strictEqual(report.deferred, 6 - stops);
+      const perService = new Map<string, number>();
+      for (const task of stopped(fake)) {
+        const service = plan.moves.find((m) => m.taskArn === task)!.service;
+        perService.set(service, (perService.get(service) ?? 0) + 1);
+      }
+      for (const count of perService.values()) assert.ok(count <= (budgets.maxMovesPerService ?? Infinity));
+    });
+  }
+});
+
+describe("executor: dry run", () => {
+  const cases: Array<[string, Snapshot]> = [
+    ["direct stops", buildSnapshot(oneZone([4, 0]), [web({ minimumHealthyPercent: 50 })])],
+    ["a surge", buildSnapshot(oneZone([4, 0]), [web()])],
+    [
+      "a surge completion",
+      buildSnapshot(
+        [{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }],
+        [web({ desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }) } })],
+      ),
+    ],
+  ];
+  for (const [name, snapshot] of cases) {
+    it(`${name}: reported, but not one write call`, async () => {
+      const { fake, report } = await wave(snapshot, { dryRun: true });
+      assert.strictEqual(report.dryRun, true);
+      assert.strictEqual(report.actions.length, 1);
+      assert.deepStrictEqual(fake.writes(), []);
+    });
+  }
+});
+
+describe("executor: finishing a surge", () => {
+  const surged = (instances: InstanceSpec[], desiredCount: number, from: number, startedAt = NOW) =>
+    buildSnapshot(instances, [web({ desiredCount, tags: { [SURGE_TAG]: formatSurge({ from, to: desiredCount, startedAt }) } })]);
+
+  it("complete: stops exactly the planned tasks, then restores desired, then untags", async () => {
+    const { fake, plan, report } = await wave(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, 2));
+    const action = plan.surges[0];
+    assert.strictEqual(action.kind, "complete");
+    const planned = action.kind === "complete" ? action.stop.map((m) => m.taskArn) : [];
+    assert.strictEqual(planned.length, 1);
+    assert.deepStrictEqual(ops(fake), ["stopTask", "updateServiceDesiredCount", "untagResource"]);
+    assert.deepStrictEqual(stopped(fake), planned);
+    assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
+    assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
+    assert.deepStrictEqual(report.errors, []);
+  });
+
+  it("rollback after the timeout: restores desired, then untags, stops nothing", async () => {
+    const startedAt = new Date(NOW.getTime() - (TIMEOUT + 60) * 1000);
+    const { fake } = await wave(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 3, 2, startedAt));
+    assert.deepStrictEqual(ops(fake), ["updateServiceDesiredCount", "untagResource"]);
+    assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
+    assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
+  });
+
+  it("forget (desired count changed by someone else): untags only, leaves the count alone", async () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 2 } }], [
+      web({ tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }) } }),
+    ]);
+    const { fake } = await wave(snapshot);
+    assert.deepStrictEqual(ops(fake), ["untagResource"]);
+    assert.strictEqual(fake.serviceOf("web").desiredCount, 4);
+  });
+});
+
+describe("executor: failures while writing", () => {
+  it("throttling on one service's StopTask is reported, and the other services are still processed", async () => {
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { api: 2, web: 2 } }, { zone: "a" }],
+      [{ name: "api", minimumHealthyPercent: 0 }, { name: "web", minimumHealthyPercent: 0 }],
+    );
+    const { fake, plan, report } = await wave(snapshot, {}, (f) =>
+      f.throttle("stopTask", { when: (args) => snapshot.tasks.find((t) => t.taskArn === args[1])?.group === "service:api" }),
+    );
+    assert.deepStrictEqual(report.errors.map((e) => [e.service, /ThrottlingException/.test(e.message)]), [[serviceArn("api"), true]]);
+    const webMove = plan.moves.find((m) => m.serviceName === "web")!;
+    assert.strictEqual(fake.state.tasks.find((t) => t.taskArn === webMove.taskArn)!.lastStatus, "STOPPED");
+  });
+
+  it("throttling on the surge's UpdateService is reported; the tag is left for the next run to forget", async () => {
+    const { fake, report } = await wave(buildSnapshot(oneZone([2, 0]), [web()]), {}, (f) => f.throttle("updateServiceDesiredCount"));
+    assert.strictEqual(report.errors.length, 1);
+    assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
+    assert.notStrictEqual(readSurge(fake.serviceOf("web")), undefined);
+  });
+
+  it("the source instance vanished between snapshot and write: StopTask finds no task, which counts as done", async () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [web({ minimumHealthyPercent: 50 })]);
+    const { fake, report } = await wave(snapshot, {}, (f) => f.removeInstance(instanceArn(0)));
+    assert.strictEqual(stopped(fake).length, 1);
+    assert.deepStrictEqual(report.errors, []);
+    assert.deepStrictEqual(report.actions.map((a) => a.kind), ["stop"]);
+  });
+
+  it("StopTask on a task that already stopped: no error, like ECS", async () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [web({ minimumHealthyPercent: 50 })]);
+    const { fake, report } = await wave(snapshot, {}, (f) => f.state.tasks.forEach((t) => (t.lastStatus = "STOPPED")));
+    assert.strictEqual(stopped(fake).length, 1);
+    assert.deepStrictEqual(report.errors, []);
+  });
+
+  it("a persistent `failures` entry for a service: it is never acted on", async () => {
+    const fake = new FakeEcs(buildSnapshot(oneZone([4, 0]), [web({ minimumHealthyPercent: 50 })]));
+    fake.failDescribe(serviceArn("web"), { times: Infinity });
+    const report = await run(fake, NOW);
+    assert.strictEqual(report.describeFailures, 1);
+    assert.deepStrictEqual(fake.writes(), []);
+  });
+
+  it("a persistent `failures` entry for one of its tasks: skipped tasks-in-transition, never acted on", async () => {
+    const snapshot = buildSnapshot(oneZone([4, 0]), [web({ minimumHealthyPercent: 50 })]);
+    const fake = new FakeEcs(snapshot);
+    fake.failDescribe(snapshot.tasks[0].taskArn!, { times: Infinity });
+    const report = await run(fake, NOW);
+    assert.deepStrictEqual(report.plan.skipped.map((s) => s.reason), ["tasks-in-transition"]);
+    assert.deepStrictEqual(fake.writes(), []);
+  });
+});
+
+describe("executor: a surge interrupted midway never leaves desiredCount raised", () => {
+  const later = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+
+  it("the run dies after tagging (UpdateService fails): the next run forgets the tag, the count was never raised", async () => {
+    const fake = new FakeEcs(buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [web()]));
+    fake.fail("updateServiceDesiredCount", "ServiceUnavailableException");
+    await run(fake, NOW);
+    assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
+    const second = await run(fake, later(60));
+    assert.deepStrictEqual(second.wave.actions.map((a) => a.kind), ["forget-surge"]);
+    assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
+    const third = await run(fake, later(120));
+    assert.deepStrictEqual(third.wave.actions.map((a) => a.kind), ["surge"], "and the move is tried afresh");
+  });
+
+  it("the run dies after StopTask, before UpdateService: once ECS replaces the task the next run completes it", async () => {
+    const fake = new FakeEcs(
+      buildSnapshot(
+        [{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }],
+        [web({ desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }) } })],
+      ),
+    );
+    fake.fail("updateServiceDesiredCount", "ServiceUnavailableException");
+    const first = await run(fake, later(60));
+    assert.strictEqual(first.wave.errors.length, 1);
+    assert.strictEqual(fake.serviceOf("web").desiredCount, 3);
+    fake.advance(); // ECS replaces the stopped task: the service is steady at 3 again
+    await run(fake, later(120));
+    assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
+    assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
+    fake.advance();
+    assert.strictEqual(fake.runningTasks("web").length, 2);
+    assert.deepStrictEqual((await run(fake, later(180))).plan.moves, [], "and the service is balanced");
+  });
+
+  it("the run dies after StopTask and ECS never catches up: rolled back after the timeout", async () => {
+    const fake = new FakeEcs(
+      buildSnapshot(
+        [{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }],
+        [web({ desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }) } })],
+      ),
+    );
+    fake.fail("updateServiceDesiredCount", "ServiceUnavailableException");
+    await run(fake, later(60));
+    const waiting = await run(fake, later(120));
+    assert.deepStrictEqual(waiting.plan.skipped.map((s) => s.reason), ["surge-in-flight"]);
+    const late = await run(fake, later(TIMEOUT + 1));
+    assert.deepStrictEqual(late.wave.actions.map((a) => a.kind), ["rollback-surge"]);
+    assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
+    assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
+  });
+});
+
+describe("executor: a burst of 100 events", () => {
+  const burstCases: Array<[string, ServiceSpec[], Record<string, number>]> = [
+    ["one service surging (100/200)", [{ name: "web" }], { web: 6 }],
+    ["one service stopping directly (50/200)", [{ name: "web", minimumHealthyPercent: 50 }], { web: 6 }],
+    ["two services, one of each, with the default budgets", [{ name: "web" }, { name: "api", minimumHealthyPercent: 50 }], { web: 6, api: 8 }],
+  ];
+  for (const [name, services, tasks] of burstCases) {
+    it(`${name}: StopTask calls over 100 runs equal the first plan's moves, and the cluster ends balanced`, async () => {
+      const fake = new FakeEcs(buildSnapshot([{ zone: "a", tasks }, { zone: "a" }, { zone: "b" }, { zone: "b" }], services));
+      const budgets = { maxMovesPerRun: 10, maxMovesPerService: 5, maxMovesPerInstance: 3 };
+      let firstMoves = -1;
+      for (let i = 0; i < 100; i++) {
+        const report = await run(fake, new Date(NOW.getTime() + i * 30_000), budgets);
+        if (i === 0) firstMoves = report.plan.moves.length;
+        assert.deepStrictEqual(report.wave.errors, []);
+        fake.advance();
+      }
+      assert.ok(firstMoves > 0);
+      assert.strictEqual(fake.count("stopTask"), firstMoves);
+      const final = await run(fake, new Date(NOW.getTime() + 100 * 30_000), budgets);
+      assert.deepStrictEqual(final.plan.moves, []);
+      assert.strictEqual(final.plan.balanced.length, services.length);
+      for (const service of services) {
+        assert.strictEqual(fake.serviceOf(service.name).desiredCount, tasks[service.name], "desired count restored");
+        assert.strictEqual(readSurge(fake.serviceOf(service.name)), undefined, "no surge tag left");
+      }
+    });
+  }
+});
