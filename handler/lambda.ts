@@ -68,7 +68,6 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown) 
         log.info("event ignored", { reason: "duplicate delivery", key });
         return { outcome: "ignored", eventId: trigger.id, reason: "duplicate delivery" };
       }
-      remember(seenVersions, key);
     }
     const results: NonNullable<InvocationResult["clusters"]> = [];
     for (const cluster of clusters) {
@@ -85,6 +84,10 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown) 
         log.error("run failed", { cluster, error: message });
         return { outcome: "failed", eventId: trigger.id, reason: message, clusters: results };
       }
+    }
+    // remembered only once acted on: a repeat of an event whose run failed gets another chance
+    if (trigger.kind === "instance-change" && trigger.version !== undefined) {
+      remember(seenVersions, `${trigger.containerInstanceArn}#${trigger.version}`);
     }
     return { outcome: "rebalanced", eventId: trigger.id, clusters: results };
   };

@@ -324,6 +324,15 @@ describe("planner: surges recorded on a service", () => {
     if (action.kind === "complete") assert.deepStrictEqual(action.stop.map((m) => index(m.from)), [0, 0]);
   });
 
+  it("complete after the extra task was lost with its instance: stops only to − from, never below from", () => {
+    // all 3 tasks ended up on one instance (the new one vanished, ECS put the extra task back here)
+    // and a fresh empty instance joined: balancing fully would stop 2 and leave 1 running of 2
+    const result = plan(surged([{ zone: "a", tasks: { web: 3 } }, { zone: "b" }], 3, tag(2, 3)));
+    const [action] = result.surges;
+    assert.strictEqual(action.kind, "complete");
+    if (action.kind === "complete") assert.deepStrictEqual(action.stop.map((m) => index(m.from)), [0]);
+  });
+
   it("not steady after the timeout → rollback", () => {
     const result = plan(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 3, tag(2, 3, TIMEOUT + 1)));
     assert.deepStrictEqual(result.surges.map((s) => s.kind), ["rollback"]);
