@@ -41,6 +41,22 @@ describe("simulator events (EventBridge envelopes)", () => {
     assert.deepEqual(events.map((e) => e.detail.pendingTasksCount), [0, 1, 2, 0, 0]);
   });
 
+  it("a service becoming steady emits one ECS Service Action SERVICE_STEADY_STATE, also when its last task turns RUNNING", () => {
+    const sim = newSimulator();
+    addInstances(sim, [{ zone: "us-east-1a" }, { zone: "us-east-1b" }]);
+    addService(sim, "svc", 2);
+    sim.settle(CLUSTER);
+    sim.takeEvents();
+    sim.setDesiredCount(CLUSTER, "svc", 3);
+    sim.settle(CLUSTER);
+    sim.advance(120);
+    const steady = sim.takeEvents().filter((e) => e["detail-type"] === "ECS Service Action");
+    assert.equal(steady.length, 1);
+    assert.equal(steady[0].detail.eventName, "SERVICE_STEADY_STATE");
+    assert.equal(steady[0].detail.clusterArn, "arn:aws:ecs:us-east-1:123456789012:cluster/test");
+    assert.match(steady[0].resources[0], /:service\/test\/svc$/);
+  });
+
   it("status changes and agent disconnects emit instance events", () => {
     const sim = newSimulator();
     const [arn] = addInstances(sim, [{ zone: "us-east-1a" }]);
