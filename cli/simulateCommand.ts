@@ -21,13 +21,14 @@ export async function simulateCommand(argv: string[]): Promise<void> {
   } catch (error) {
     throw new CliError((error as Error).message.split("\n")[0]);
   }
+  const faults = {
+    throttleRate: rate("throttle-rate", flags["throttle-rate"]),
+    duplicateEventRate: rate("duplicate-events", flags["duplicate-events"]),
+  };
   const report = await simulate({
     scenario,
     rebalancer: flags["no-rebalancer"] ? undefined : await archivedRebalancer(),
-    faults: {
-      throttleRate: rate("throttle-rate", flags["throttle-rate"]),
-      duplicateEventRate: rate("duplicate-events", flags["duplicate-events"]),
-    },
+    faults,
   });
   process.stdout.write(`${flags.json ? JSON.stringify(report, null, 2) : simulationText(report)}\n`);
 }

@@ -53,7 +53,7 @@ export interface WaveReport {
 export async function executeWave(ecs: EcsPort, snapshot: Snapshot, plan: Plan, options: ExecutionOptions): Promise<WaveReport> {
   const report: WaveReport = { dryRun: options.dryRun, actions: [], deferred: 0, skipped: [], errors: [] };
   const services = new Map(snapshot.services.map((s) => [s.serviceArn!, s]));
-  const write = writer(ecs, plan.clusterArn, options, report);
+  const write = writer(options, report);
   for (const surge of plan.surges) await write(surge.service, () => finishSurge(surge, ecs, plan.clusterArn, options, report));
   const { selected, deferred } = selectWithinBudgets(plan.moves, options);
   report.deferred = deferred.length;
@@ -65,7 +65,7 @@ export async function executeWave(ecs: EcsPort, snapshot: Snapshot, plan: Plan, 
 }
 
 /** Runs one service's writes; a failure is reported and the other services go on. */
-function writer(ecs: EcsPort, cluster: string, options: ExecutionOptions, report: WaveReport) {
+function writer(options: ExecutionOptions, report: WaveReport) {
   return async (service: string, work: () => Promise<void>) => {
     try {
       await work();

@@ -117,31 +117,22 @@ export class TaskRebalancer extends pulumi.ComponentResource {
       schedule.onEvent(`${name}-schedule`, func, {}, { parent: this });
     }
 
-    new aws.cloudwatch.MetricAlarm(`${name}-errors`, {
-      alarmDescription: "The ECS task rebalancer failed; see its log group",
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: { FunctionName: func.name },
-      statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
-    }, { parent: this });
-
-    new aws.cloudwatch.MetricAlarm(`${name}-dead-letters`, {
-      alarmDescription: "Events the ECS task rebalancer could not process reached its dead-letter queue",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: deadLetterQueue.name },
-      statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
-    }, { parent: this });
+    const alarm = (suffix: string, description: string, metric: Pick<aws.cloudwatch.MetricAlarmArgs, "namespace" | "metricName" | "dimensions" | "statistic">) =>
+      new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, {
+        alarmDescription: description,
+        ...metric,
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+      }, { parent: this });
+    alarm("errors", "The ECS task rebalancer failed; see its log group", {
+      namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: func.name }, statistic: "Sum",
+    });
+    alarm("dead-letters", "Events the ECS task rebalancer could not process reached its dead-letter queue", {
+      namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: deadLetterQueue.name }, statistic: "Maximum",
+    });
 
     this.functionName = func.name;
     this.functionArn = func.arn;

@@ -70,6 +70,20 @@ describe("index.ts: the stack", () => {
             assert.ok(service.dependencies.includes(listener.urn), "service does not depend on the listener");
         });
 
+        it("composes the TaskRebalancer watching the demo cluster and targetClusters, with the rebalancer config", async () => {
+            const { session, stack } = await runProgram({ targetClusters: '["prod"]', dryRun: "true", maxMovesPerRun: "4" });
+            assert.equal(session.one("ecs-rebalancer:infra:TaskRebalancer").parent, "");
+            for (let i = 0; i < 400 && session.ofType("aws:lambda/function:Function").length === 0; i++) {
+                await new Promise((resolve) => setTimeout(resolve, 25));
+            }
+            await settle(session);
+            const env = session.one("aws:lambda/function:Function").inputs.environment.variables;
+            assert.equal(env.REBALANCER_WATCHED_CLUSTERS, "arn:aws:ecs:us-east-1:123456789012:cluster/rebalance-demo,arn:aws:ecs:us-east-1:123456789012:cluster/prod");
+            assert.equal(env.REBALANCER_DRY_RUN, "true");
+            assert.equal(env.REBALANCER_MAX_MOVES_PER_RUN, "4");
+            assert.ok(await valueOf(stack.rebalancerFunctionName));
+        });
+
         it("serves https when a certificate is configured", async () => {
             const { stack } = await runProgram({ certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" });
             assert.equal(await valueOf(stack.appUrl), "https://demo-alb-123456789.us-east-1.elb.amazonaws.com");
