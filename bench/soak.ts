@@ -66,11 +66,14 @@ function withTimeouts(factory: RebalancerFactory, random: () => number, rate: nu
 async function main(): Promise<void> {
   const runsIndex = process.argv.indexOf("--runs");
   const runs = runsIndex > 0 ? Number(process.argv[runsIndex + 1]) : 200;
+  // a wall-clock budget: the SDK's retry backoff under throttling is real time, so runs are slow
+  const minutesIndex = process.argv.indexOf("--minutes");
+  const budgetMs = (minutesIndex > 0 ? Number(process.argv[minutesIndex + 1]) : 10) * 60_000;
   const ours = await archivedRebalancer();
   const totals = { runs: 0, converged: 0, belowMinimumHealthy: 0, surgeNotRestored: 0, taskDefinitionRegistered: 0, timedOutInvocations: 0, moves: 0, lostInstances: 0, errors: 0 };
   const failures: string[] = [];
   const started = Date.now();
-  for (let seed = 1; seed <= runs; seed++) {
+  for (let seed = 1; seed <= runs && Date.now() - started < budgetMs; seed++) {
     const scenario = randomScenario(seed);
     const random = seededRandom(seed * 7919);
     const cut = { count: 0 };
