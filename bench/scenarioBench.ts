@@ -36,7 +36,10 @@ interface Run {
 }
 
 /** Baselines that never settle are cut off here (virtual seconds per step), so their restart counts are a floor. */
-export const BASELINE_STEP_SECONDS = 600;
+export let BASELINE_STEP_SECONDS = 600;
+export function setBaselineStepSeconds(seconds: number): void {
+  BASELINE_STEP_SECONDS = seconds;
+}
 
 async function run(scenario: Scenario, rebalancer?: RebalancerFactory, maxStepSeconds?: number): Promise<Run> {
   let sim: EcsSimulator | undefined;
