@@ -51,6 +51,10 @@ function distributeLevel(slots: Slot[], level: number, total: number, group: str
     settleLeaf(slots, total, group, out);
     return;
   }
+  if (isInstanceLevel(slots, level)) {
+    distributeOverInstances(slots, total, group, out);
+    return;
+  }
   const groups = groupBy(slots, (s) => s.path[level]);
   const targets = levelTargets(groups, level, total);
   groups.forEach(([key, members], i) => distributeLevel(members, level + 1, targets[i], [...group, key], out));
@@ -63,7 +67,8 @@ function levelTargets(groups: Array<[string, Slot[]]>, level: number, total: num
       count: sumOf(members, (s) => s.count),
       capacity: sumOf(members, (s) => s.capacity),
       load: sumOf(members, (s) => s.load),
-      movesAt: (target: number) => leastMoves(members, level + 1, target),
+      // one instance gives up exactly what it holds above its target: no need to look inside
+      movesAt: members.length === 1 ? undefined : (target: number) => leastMoves(members, level + 1, target),
     })),
     total,
   );
@@ -77,9 +82,60 @@ function levelTargets(groups: Array<[string, Slot[]]>, level: number, total: num
 function leastMoves(slots: Slot[], level: number, total: number): number {
   const levels = slots[0]?.path.length ?? 0;
   if (level === levels) return Math.max(0, sumOf(slots, (s) => s.count) - total);
+  if (isInstanceLevel(slots, level)) return leastMovesOverInstances(slots, total);
   const groups = groupBy(slots, (s) => s.path[level]);
   const targets = levelTargets(groups, level, total);
   return groups.reduce((acc, [, members], i) => acc + leastMoves(members, level + 1, targets[i]), 0);
+}
+
+/** The last level spreads by instance: every group is one slot (its key is the slot's id). */
+function isInstanceLevel(slots: Slot[], level: number): boolean {
+  return level === slots[0].path.length - 1 && slots[0].path[level] === slots[0].id;
+}
+
+/** The instance level without grouping: each slot is its own group (the hot path on large clusters). */
+function distributeOverInstances(slots: Slot[], total: number, group: string[], out: Distribution): void {
+  const targets = waterfill(slots, total, (s) => s.id);
+  slots.forEach((slot, i) => {
+    if (slot.count > targets[i]) out.removals.set(slot.id, slot.count - targets[i]);
+    else if (slot.count < targets[i]) out.additions.push({ slotId: slot.id, group: [...group, slot.id], count: targets[i] - slot.count });
+  });
+}
+
+/**
+ * The same count as distributeOverInstances, without choosing: every slot keeps up to
+ * min(capacity, L), and each of the remaining tasks saves one move where it lands on a slot that
+ * holds more than L, as far as such slots go.
+ */
+function leastMovesOverInstances(slots: Slot[], total: number): number {
+  const level = fillLevel(slots, total);
+  let moves = 0;
+  let placed = 0;
+  let savers = 0;
+  for (const slot of slots) {
+    const kept = Math.min(slot.capacity, level);
+    placed += kept;
+    moves += Math.max(0, slot.count - kept);
+    if (slot.capacity > level && slot.count > level) savers++;
+  }
+  return moves - Math.min(total - placed, savers);
+}
+
+/** The highest L with sum of min(capacity, L) at most `total` (no target exceeds the total). */
+function fillLevel(groups: Array<{ capacity: number }>, total: number): number {
+  const filled = (level: number) => {
+    let sum = 0;
+    for (const g of groups) sum += Math.min(g.capacity, level);
+    return sum;
+  };
+  let low = 0;
+  let high = total;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (filled(mid) <= total) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 /**
@@ -91,6 +147,11 @@ function settleLeaf(slots: Slot[], total: number, group: string[], out: Distribu
   if (held < total) {
     const slotId = slots.length === 1 ? slots[0].id : undefined;
     out.additions.push({ slotId, group, count: total - held });
+    return;
+  }
+  if (held === total) return;
+  if (slots.length === 1) {
+    out.removals.set(slots[0].id, held - total);
     return;
   }
   const remaining = new Map(slots.map((s) => [s.id, s.count]));
@@ -120,30 +181,67 @@ interface Group {
  * removals with it (fewest moves), then those holding the most, then the least busy (the busiest
  * gives up its task), then a stable order.
  */
-export function waterfill(groups: Group[], total: number): number[] {
-  let low = 0;
-  let high = Math.max(0, ...groups.map((g) => g.capacity));
-  const filled = (level: number) => groups.reduce((acc, g) => acc + Math.min(g.capacity, level), 0);
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (filled(mid) <= total) low = mid;
-    else high = mid - 1;
-  }
+export function waterfill<G extends Omit<Group, "key">>(
+  groups: G[],
+  total: number,
+  keyOf: (group: G) => string = (group) => (group as unknown as Group).key,
+): number[] {
+  const low = fillLevel(groups, total);
   const targets = groups.map((g) => Math.min(g.capacity, low));
-  let remainder = total - filled(low);
-  const movesAt = (g: Group, target: number) => (g.movesAt ? g.movesAt(target) : Math.max(0, g.count - target));
-  const order = groups
-    .map((g, i) => ({ g, i }))
-    .filter(({ g }) => g.capacity > low)
-    .map(({ g, i }) => ({ g, i, gain: movesAt(g, low) - movesAt(g, low + 1) }))
-    .sort((a, b) => b.gain - a.gain || b.g.count - a.g.count || a.g.load - b.g.load || compare(a.g.key, b.g.key));
-  for (const { i } of order) {
+  let remainder = total - targets.reduce((a, b) => a + b, 0);
+  const candidates: number[] = [];
+  for (let i = 0; i < groups.length; i++) if (groups[i].capacity > low) candidates.push(i);
+  let chosen = candidates;
+  if (remainder < candidates.length) {
+    // only then is there a choice to make
+    const gain = new Map(candidates.map((i) => [i, movesAt(groups[i], low) - movesAt(groups[i], low + 1)]));
+    const better = (a: number, b: number) =>
+      gain.get(b)! - gain.get(a)! ||
+      groups[b].count - groups[a].count ||
+      groups[a].load - groups[b].load ||
+      compare(keyOf(groups[a]), keyOf(groups[b]));
+    chosen = selectBest(candidates, remainder, better);
+  }
+  for (const i of chosen) {
     if (remainder === 0) break;
     targets[i] += 1;
     remainder -= 1;
   }
   if (remainder !== 0) throw new Error(`invariant: water-filling left ${remainder} tasks unplaced`);
   return targets;
+}
+
+/**
+ * The `count` best items under a total order, in no particular order (quickselect): the remainder
+ * of a water-filling goes to a few of many instances, so a full sort per zone and service would
+ * dominate planning on large clusters.
+ */
+export function selectBest<T>(items: T[], count: number, better: (a: T, b: T) => number): T[] {
+  const list = [...items];
+  let low = 0;
+  let high = list.length - 1;
+  while (low < high) {
+    const pivot = list[(low + high) >> 1];
+    let i = low;
+    let j = high;
+    while (i <= j) {
+      while (better(list[i], pivot) < 0) i++;
+      while (better(list[j], pivot) > 0) j--;
+      if (i <= j) {
+        [list[i], list[j]] = [list[j], list[i]];
+        i++;
+        j--;
+      }
+    }
+    if (count - 1 <= j) high = j;
+    else if (count - 1 >= i) low = i;
+    else break;
+  }
+  return list.slice(0, count);
+}
+
+function movesAt(group: Omit<Group, "key">, target: number): number {
+  return group.movesAt ? group.movesAt(target) : Math.max(0, group.count - target);
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Array<[string, T[]]> {
@@ -154,11 +252,14 @@ function groupBy<T>(items: T[], key: (item: T) => string): Array<[string, T[]]> 
     if (members) members.push(item);
     else groups.set(k, [item]);
   }
-  return [...groups.entries()].sort(([a], [b]) => compare(a, b));
+  // insertion order: slots arrive in ARN order, and waterfill breaks its ties by key anyway
+  return [...groups.entries()];
 }
 
 function sumOf<T>(items: T[], value: (item: T) => number): number {
-  return items.reduce((acc, item) => acc + value(item), 0);
+  let sum = 0;
+  for (const item of items) sum += value(item);
+  return sum;
 }
 
 function compare(a: string, b: string): number {

@@ -96,6 +96,6 @@ function deploymentSummary(service: Service): string {
 }
 
 /** Tasks of a service are those the service scheduler started: their group is "service:<name>". */
-export function isTaskOf(service: Service, task: Task): boolean {
-  return task.group === `service:${service.serviceName}`;
+export function serviceGroup(service: Service): string {
+  return `service:${service.serviceName}`;
 }

@@ -1,8 +1,8 @@
 import type { Service, Task } from "@aws-sdk/client-ecs";
 import { Distribution, distribute } from "./balance";
-import { isTaskOf, serviceSkipReason, SkipCode, SkipReason } from "./eligibility";
+import { serviceGroup, serviceSkipReason, SkipCode, SkipReason } from "./eligibility";
 import { freeResources, reserve, room } from "./placement";
-import { ClusterState, layoutService, ServiceLayout } from "./serviceLayout";
+import { ClusterState, layoutService, readClusterState, ServiceLayout } from "./serviceLayout";
 import { Snapshot } from "./snapshot";
 import { readSurge, Surge } from "./surgeTag";
 
@@ -53,10 +53,11 @@ export interface PlanOptions {
  */
 export function planMoves(snapshot: Snapshot, options: PlanOptions): Plan {
   const plan: Plan = { clusterArn: snapshot.clusterArn, moves: [], surges: [], skipped: [], balanced: [] };
-  const cluster = clusterState(snapshot);
+  const cluster = readClusterState(snapshot.containerInstances, snapshot.tasks, snapshot.taskDefinitions);
   const services = [...snapshot.services].sort((a, b) => compare(a.serviceArn, b.serviceArn));
+  const tasksByGroup = groupBy(snapshot.tasks, (t) => t.group ?? "");
   for (const service of services) {
-    const tasks = snapshot.tasks.filter((t) => isTaskOf(service, t));
+    const tasks = tasksByGroup.get(serviceGroup(service)) ?? [];
     const surge = readSurge(service);
     if (surge !== undefined) {
       planSurge(service, tasks, surge, cluster, options, plan);
@@ -167,17 +168,14 @@ function roomiestInGroup(group: string[], layout: ServiceLayout, cluster: Cluste
   return members[0]?.id;
 }
 
-function clusterState(snapshot: Snapshot): ClusterState {
-  const load = new Map<string, number>();
-  for (const task of snapshot.tasks) {
-    if (task.containerInstanceArn) load.set(task.containerInstanceArn, (load.get(task.containerInstanceArn) ?? 0) + 1);
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const list = groups.get(key(item));
+    if (list) list.push(item);
+    else groups.set(key(item), [item]);
   }
-  return {
-    instances: [...snapshot.containerInstances].sort((a, b) => compare(a.containerInstanceArn, b.containerInstanceArn)),
-    free: new Map(snapshot.containerInstances.map((i) => [i.containerInstanceArn!, freeResources(i)])),
-    load,
-    taskDefinitions: new Map(snapshot.taskDefinitions.map((d) => [d.taskDefinitionArn!, d])),
-  };
+  return groups;
 }
 
 function skip(service: Service, reason: SkipReason): Skip {

@@ -1,7 +1,7 @@
 import type { ContainerInstance, Service, Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import { Slot } from "./balance";
 import { SkipReason } from "./eligibility";
-import { FreeResources, room, spreadFields, spreadValue, TaskNeeds, taskNeeds } from "./placement";
+import { FreeResources, freeResources, room, spreadFields, spreadValue, TaskNeeds, taskNeeds } from "./placement";
 import { compileConstraints } from "./placementConstraint";
 
 /** A service's tasks laid over the instances that may hold them, ready for `distribute`. */
@@ -9,13 +9,19 @@ export interface ServiceLayout {
   slots: Slot[];
   /** The service's tasks per instance, youngest first (the one moved when an instance gives one up). */
   tasksBySlot: Map<string, Task[]>;
-  instances: Map<string, ContainerInstance>;
   needs: TaskNeeds;
 }
 
 /** What the planner knows of the cluster while it plans: free resources change as moves are planned. */
 export interface ClusterState {
-  instances: ContainerInstance[];
+  /** ACTIVE instances with a connected agent (only those receive tasks), in ARN order. */
+  available: ContainerInstance[];
+  /** Position of each available instance's ARN in `available`; the arrays below follow it. */
+  position: Map<string, number>;
+  availableFree: FreeResources[];
+  availableLoad: number[];
+  /** Spread paths of the available instances, by spread fields: computed once per planning. */
+  spreadPaths: Map<string, string[][]>;
   free: Map<string, FreeResources>;
   /** Tasks of every service per instance: the tie-break that makes the busiest instance give. */
   load: Map<string, number>;
@@ -40,26 +46,69 @@ export function layoutService(service: Service, tasks: Task[], cluster: ClusterS
   const fields = spreadFields(service.placementStrategy) as string[];
   const isDistinct = constraints.some((c) => c.type === "distinctInstance");
   const needs = taskNeeds(definition);
-  const candidates = cluster.instances.filter(
-    (i) => i.status === "ACTIVE" && i.agentConnected === true && isAllowed(i),
-  );
-  const instances = new Map(candidates.map((i) => [i.containerInstanceArn!, i]));
+  // a planning visits every service x every instance: this loop works on positions, not ARNs
+  const positions = candidatePositions(cluster, constraints.length === 0 ? undefined : isAllowed);
   const tasksBySlot = groupTasks(tasks);
-  const stray = [...tasksBySlot.keys()].find((arn) => !instances.has(arn));
-  if (stray) {
-    return { code: "tasks-on-unavailable-instance", detail: `a task runs on ${stray}, which cannot take tasks now` };
+  const counts = new Map<number, number>();
+  for (const [arn, list] of tasksBySlot) {
+    const at = cluster.position.get(arn);
+    if (at === undefined || (constraints.length > 0 && !isAllowed(cluster.available[at]))) {
+      return { code: "tasks-on-unavailable-instance", detail: `a task runs on ${arn}, which cannot take tasks now` };
+    }
+    counts.set(at, list.length);
   }
-  if (candidates.length < 2) {
-    return { code: "fewer-than-2-eligible-instances", detail: `${candidates.length} eligible instance(s)` };
+  if (positions.length < 2) {
+    return { code: "fewer-than-2-eligible-instances", detail: `${positions.length} eligible instance(s)` };
   }
-  const slots = candidates.map((instance): Slot => {
-    const id = instance.containerInstanceArn!;
-    const count = tasksBySlot.get(id)?.length ?? 0;
-    const fits = room(cluster.free.get(id)!, needs);
+  const paths = spreadPaths(cluster, fields);
+  const slots = positions.map((at): Slot => {
+    const count = counts.get(at) ?? 0;
+    const fits = room(cluster.availableFree[at], needs);
     const capacity = isDistinct ? Math.max(count, Math.min(1, count + fits)) : count + fits;
-    return { id, path: fields.map((f) => spreadValue(instance, f)), count, capacity, load: cluster.load.get(id) ?? 0 };
+    return { id: cluster.available[at].containerInstanceArn!, path: paths[at], count, capacity, load: cluster.availableLoad[at] };
   });
-  return { slots, tasksBySlot, instances, needs };
+  return { slots, tasksBySlot, needs };
+}
+
+function candidatePositions(cluster: ClusterState, isAllowed?: (instance: ContainerInstance) => boolean): number[] {
+  const positions: number[] = [];
+  for (let at = 0; at < cluster.available.length; at++) {
+    if (!isAllowed || isAllowed(cluster.available[at])) positions.push(at);
+  }
+  return positions;
+}
+
+/** Every available instance's group at each spread level; shared by services with the same fields. */
+function spreadPaths(cluster: ClusterState, fields: string[]): string[][] {
+  const signature = fields.join("\n");
+  let paths = cluster.spreadPaths.get(signature);
+  if (!paths) {
+    paths = cluster.available.map((instance) => fields.map((f) => spreadValue(instance, f)));
+    cluster.spreadPaths.set(signature, paths);
+  }
+  return paths;
+}
+
+/** The planner's view of a snapshot's instances. */
+export function readClusterState(containerInstances: ContainerInstance[], tasks: Task[], taskDefinitions: TaskDefinition[]): ClusterState {
+  const load = new Map<string, number>();
+  for (const task of tasks) {
+    if (task.containerInstanceArn) load.set(task.containerInstanceArn, (load.get(task.containerInstanceArn) ?? 0) + 1);
+  }
+  const free = new Map(containerInstances.map((i) => [i.containerInstanceArn!, freeResources(i)]));
+  const available = containerInstances
+    .filter((i) => i.status === "ACTIVE" && i.agentConnected === true)
+    .sort((a, b) => (a.containerInstanceArn! < b.containerInstanceArn! ? -1 : a.containerInstanceArn! > b.containerInstanceArn! ? 1 : 0));
+  return {
+    available,
+    position: new Map(available.map((i, at) => [i.containerInstanceArn!, at])),
+    availableFree: available.map((i) => free.get(i.containerInstanceArn!)!),
+    availableLoad: available.map((i) => load.get(i.containerInstanceArn!) ?? 0),
+    spreadPaths: new Map(),
+    free,
+    load,
+    taskDefinitions: new Map(taskDefinitions.map((d) => [d.taskDefinitionArn!, d])),
+  };
 }
 
 function groupTasks(tasks: Task[]): Map<string, Task[]> {
@@ -70,7 +119,7 @@ function groupTasks(tasks: Task[]): Map<string, Task[]> {
     list.push(task);
     byInstance.set(arn, list);
   }
-  for (const list of byInstance.values()) list.sort(youngestFirst);
+  for (const list of byInstance.values()) if (list.length > 1) list.sort(youngestFirst);
   return byInstance;
 }
 
@@ -81,5 +130,6 @@ function youngestFirst(a: Task, b: Task): number {
 }
 
 function time(value: Date | string | undefined): number {
-  return value ? new Date(value).getTime() : 0;
+  if (!value) return 0;
+  return value instanceof Date ? value.getTime() : Date.parse(value);
 }

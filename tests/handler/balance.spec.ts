@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { distribute, Slot, waterfill } from "../../handler/balance";
+import * as fc from "fast-check";
+import { distribute, selectBest, Slot, waterfill } from "../../handler/balance";
 
 /** Slots written as "zone/instance:count" (room 10, load = count unless given). */
 function slot(spec: string, extra: Partial<Slot> = {}): Slot {
@@ -97,6 +98,22 @@ describe("balance: distribute", () => {
 
   it("more tasks than capacity is an invariant error", () => {
     assert.throws(() => distribute([slot("i0:1", { capacity: 1 }), slot("i1:0", { capacity: 0 })], 2), /invariant/);
+  });
+});
+
+describe("balance: selectBest", () => {
+  it("returns the same set as sorting and taking the first k, for every k", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 60 }), fc.nat(70), (values, k) => {
+        const items = values.map((value, index) => ({ value, index }));
+        const better = (a: { value: number; index: number }, b: { value: number; index: number }) => b.value - a.value || a.index - b.index;
+        const count = Math.min(k, items.length);
+        const expected = [...items].sort(better).slice(0, count).map((i) => i.index).sort((a, b) => a - b);
+        const actual = selectBest(items, count, better).map((i) => i.index).sort((a, b) => a - b);
+        assert.deepStrictEqual(actual, expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -49,10 +49,11 @@ export function buildSnapshot(instances: InstanceSpec[], services: ServiceSpec[]
   const tasks: Task[] = [];
   const used = new Map<number, { cpu: number; memory: number; ports: string[] }>();
   let taskIndex = 0;
+  const specs = new Map(services.map((s) => [s.name, s]));
   instances.forEach((spec, i) => {
     const usage = { cpu: 0, memory: 0, ports: ["22", "2375", "2376", "51678", "51679"] };
     for (const [name, count] of Object.entries(spec.tasks ?? {})) {
-      const service = services.find((s) => s.name === name);
+      const service = specs.get(name);
       if (!service) throw new Error(`fixture: unknown service ${name}`);
       for (let k = 0; k < count; k++) {
         tasks.push(task(service, instanceArn(i), spec.zone, taskIndex++));
@@ -63,10 +64,12 @@ export function buildSnapshot(instances: InstanceSpec[], services: ServiceSpec[]
     }
     used.set(i, usage);
   });
+  const running = new Map<string, number>();
+  for (const t of tasks) running.set(t.group!, (running.get(t.group!) ?? 0) + 1);
   return {
     clusterArn: CLUSTER_ARN,
     containerInstances: instances.map((spec, i) => containerInstance(spec, i, used.get(i)!)),
-    services: services.map((s) => service(s, tasks.filter((t) => t.group === `service:${s.name}`).length)),
+    services: services.map((s) => service(s, running.get(`service:${s.name}`) ?? 0)),
     tasks,
     taskDefinitions: services.map(taskDefinition),
   };
