@@ -53,7 +53,7 @@ export function freeResources(instance: ContainerInstance): FreeResources {
 
 /** How many more tasks with these needs fit in these free resources. */
 export function room(free: FreeResources, needs: TaskNeeds): number {
-  if (needs.hostPorts.some((port) => free.usedPorts.has(port))) return 0;
+  for (const port of needs.hostPorts) if (free.usedPorts.has(port)) return 0;
   let fits = Number.POSITIVE_INFINITY;
   if (needs.cpu > 0) fits = Math.min(fits, Math.floor(free.cpu / needs.cpu));
   if (needs.memory > 0) fits = Math.min(fits, Math.floor(free.memory / needs.memory));

@@ -22,6 +22,8 @@ export interface ClusterState {
   availableLoad: number[];
   /** Spread paths of the available instances, by spread fields: computed once per planning. */
   spreadPaths: Map<string, string[][]>;
+  /** Instances per group above the instance level, by spread fields (see sparseSlots). */
+  leafGroups: Map<string, LeafGroup[]>;
   free: Map<string, FreeResources>;
   /** Tasks of every service per instance: the tie-break that makes the busiest instance give. */
   load: Map<string, number>;
@@ -61,13 +63,94 @@ export function layoutService(service: Service, tasks: Task[], cluster: ClusterS
     return { code: "fewer-than-2-eligible-instances", detail: `${positions.length} eligible instance(s)` };
   }
   const paths = spreadPaths(cluster, fields);
-  const slots = positions.map((at): Slot => {
-    const count = counts.get(at) ?? 0;
+  const capacityAt = (at: number, count: number): number => {
     const fits = room(cluster.availableFree[at], needs);
-    const capacity = isDistinct ? Math.max(count, Math.min(1, count + fits)) : count + fits;
-    return { id: cluster.available[at].containerInstanceArn!, path: paths[at], count, capacity, load: cluster.availableLoad[at] };
+    return isDistinct ? Math.max(count, Math.min(1, count + fits)) : count + fits;
+  };
+  const slotAt = (at: number, count = counts.get(at) ?? 0, capacity = capacityAt(at, count)): Slot => ({
+    id: cluster.available[at].containerInstanceArn!,
+    path: paths[at],
+    count,
+    capacity,
+    load: cluster.availableLoad[at],
   });
+  const slots =
+    fields[fields.length - 1] === "instanceId"
+      ? sparseSlots(cluster, fields, positions, counts, capacityAt, slotAt, tasks.length)
+      : positions.map((at) => slotAt(at));
   return { slots, tasksBySlot, needs };
+}
+
+/**
+ * When the last spread level is the instance, a service of N tasks can only ever place tasks on
+ * the instances it occupies and on the N best empty ones of each group (fewest tasks in total,
+ * then ARN: the order balance.ts prefers). The other empty instances of a group are folded into
+ * one placeholder slot that keeps the group's capacity and load sums exact and is never chosen
+ * (it holds nothing and sorts last), so a large cluster costs each service O(N) slots, not one per
+ * instance. See balance.spec.ts and the property tests for the equivalence.
+ */
+function sparseSlots(
+  cluster: ClusterState,
+  fields: string[],
+  positions: number[],
+  counts: Map<number, number>,
+  capacityAt: (at: number, count: number) => number,
+  slotAt: (at: number, count: number, capacity: number) => Slot,
+  tasks: number,
+): Slot[] {
+  const isCandidate = new Uint8Array(cluster.available.length);
+  for (const at of positions) isCandidate[at] = 1;
+  const slots: Slot[] = [];
+  for (const group of leafGroups(cluster, fields)) {
+    let kept = 0;
+    const rest = { capacity: 0, load: 0, instances: 0 };
+    for (const at of group.positions) {
+      if (!isCandidate[at]) continue;
+      const count = counts.get(at) ?? 0;
+      const capacity = capacityAt(at, count);
+      if (count > 0) slots.push(slotAt(at, count, capacity));
+      else if (capacity === 0) continue; // can neither give nor take
+      else if (kept < tasks) {
+        slots.push(slotAt(at, count, capacity));
+        kept++;
+      } else {
+        rest.capacity += capacity;
+        rest.load += cluster.availableLoad[at];
+        rest.instances++;
+      }
+    }
+    if (rest.instances > 0) {
+      const id = `~${group.prefix.join("/")}`;
+      slots.push({ id, path: [...group.prefix, id], count: 0, capacity: rest.capacity, load: rest.load });
+    }
+  }
+  return slots;
+}
+
+interface LeafGroup {
+  prefix: string[];
+  /** Available instances of the group, fewest tasks in total first, then by ARN. */
+  positions: number[];
+}
+
+function leafGroups(cluster: ClusterState, fields: string[]): LeafGroup[] {
+  const signature = `leaf\n${fields.join("\n")}`;
+  const cached = cluster.leafGroups.get(signature);
+  if (cached) return cached;
+  const paths = spreadPaths(cluster, fields);
+  const groups = new Map<string, LeafGroup>();
+  for (let at = 0; at < cluster.available.length; at++) {
+    const prefix = paths[at].slice(0, -1);
+    const key = prefix.join("\n");
+    const group = groups.get(key) ?? { prefix, positions: [] };
+    group.positions.push(at);
+    groups.set(key, group);
+  }
+  const result = [...groups.values()];
+  // available is in ARN order, and sort is stable: ties in load stay in ARN order
+  for (const group of result) group.positions.sort((a, b) => cluster.availableLoad[a] - cluster.availableLoad[b]);
+  cluster.leafGroups.set(signature, result);
+  return result;
 }
 
 function candidatePositions(cluster: ClusterState, isAllowed?: (instance: ContainerInstance) => boolean): number[] {
@@ -105,6 +188,7 @@ export function readClusterState(containerInstances: ContainerInstance[], tasks:
     availableFree: available.map((i) => free.get(i.containerInstanceArn!)!),
     availableLoad: available.map((i) => load.get(i.containerInstanceArn!) ?? 0),
     spreadPaths: new Map(),
+    leafGroups: new Map(),
     free,
     load,
     taskDefinitions: new Map(taskDefinitions.map((d) => [d.taskDefinitionArn!, d])),
