@@ -1,7 +1,6 @@
 import type { Service } from "@aws-sdk/client-ecs";
 import { EcsPort } from "../handler/ecsPort";
-import { readSnapshot } from "../handler/snapshot";
-import { Snapshot } from "../handler/snapshot";
+import { readSnapshot, Snapshot } from "../handler/snapshot";
 import { SURGE_TAG } from "../handler/surgeTag";
 import { instanceChangePattern, serviceSteadyPattern } from "../infra/taskRebalancer";
 import { applyStep, createScenarioSimulator, EcsSimulator, Faults, Scenario } from "../simulator";
@@ -219,7 +218,7 @@ function observe(sim: EcsSimulator, clusterName: string): Observer {
   };
 }
 
-function inProcessPort(sim: EcsSimulator, own: Record<string, number>): Pick<EcsPort, "listContainerInstances" | "listServices" | "listTasks" | "describeContainerInstances" | "describeServices" | "describeTasks" | "describeTaskDefinition"> & EcsPort {
+function inProcessPort(sim: EcsSimulator, own: Record<string, number>): EcsPort {
   // the observer is not under test: faults never touch its reads
   const call = (operation: string, input: Record<string, unknown>): any => {
     own[operation] = (own[operation] ?? 0) + 1;
