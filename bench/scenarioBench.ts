@@ -1,7 +1,106 @@
-import { RebalancerFactory, simulate, SimulationReport } from "../cli/simulation";
+import { Rebalancer, RebalancerFactory, simulate, SimulationReport } from "../cli/simulation";
 import { EcsSimulator, Scenario } from "../simulator";
 import { forceDeployRebalancer, referenceRebalancer } from "./baselines";
 import { ClusterMeasures, measureCluster } from "./clusterMeasures";
+
+/**
+ * The bench is split into jobs, one per (scenario, rebalancer), so that they can run in separate
+ * processes. Every job first runs the scenario with ECS alone (cheap, deterministic in virtual time):
+ * its end state is what the rebalancer first faces (the oracle's input) and its tasksStarted is the
+ * restart baseline. A baseline's restarts are tasksStarted(with the baseline) − tasksStarted(ECS alone).
+ */
+export type RebalancerKind = "ours" | "reference" | "forceNewDeployment";
+
+export interface BenchJob {
+  scenario: string;
+  kind: RebalancerKind;
+}
+
+/**
+ * Baselines that never settle are cut off: at BASELINE_STEP_SECONDS virtual seconds per step, and
+ * after BASELINE_MAX_INVOCATIONS invocations (later events are dropped unprocessed, as if the
+ * function were disabled). Either cut makes the restart count a floor. Ours is never capped.
+ */
+export const BASELINE_STEP_SECONDS = 600;
+export const BASELINE_MAX_INVOCATIONS = 200;
+
+export interface JobResult {
+  scenario: string;
+  kind: RebalancerKind;
+  before: ClusterMeasures;
+  after: ClusterMeasures;
+  report: Omit<SimulationReport, "instanceNames">;
+  tasksStartedAlone: number;
+  tasksStarted: number;
+  /** minRunning of the same scenario under ECS alone. */
+  aloneMinRunning: Record<string, number>;
+  /** Baselines only: cut off by the step limit or the invocation cap (restarts are then a floor). */
+  capped: boolean;
+  cappedBy: string[];
+  wallMs: number;
+}
+
+export async function runJob(scenario: Scenario, kind: RebalancerKind, ours: () => Promise<RebalancerFactory>): Promise<JobResult> {
+  const started = Date.now();
+  const clusterName = scenario.cluster ?? scenario.name;
+  const alone = await run(scenario);
+  const before = measureCluster(alone.sim, clusterName);
+  let factory: RebalancerFactory;
+  let maxStepSeconds: number | undefined;
+  const counter = { invocations: 0, dropped: 0 };
+  if (kind === "ours") factory = await ours();
+  else {
+    factory = capInvocations(kind === "reference" ? referenceRebalancer : forceDeployRebalancer, BASELINE_MAX_INVOCATIONS, counter);
+    maxStepSeconds = BASELINE_STEP_SECONDS;
+  }
+  const withIt = await run(scenario, factory, maxStepSeconds);
+  const after = measureCluster(withIt.sim, clusterName);
+  const { instanceNames: _names, ...report } = withIt.report;
+  const cappedBy: string[] = [];
+  if (kind !== "ours") {
+    if (!report.steps.every((s) => s.steady)) cappedBy.push(`step limit ${BASELINE_STEP_SECONDS} s`);
+    if (counter.dropped > 0) cappedBy.push(`invocation cap ${BASELINE_MAX_INVOCATIONS} (${counter.dropped} later events dropped)`);
+  }
+  return {
+    scenario: scenario.name,
+    kind,
+    before,
+    after,
+    report,
+    tasksStartedAlone: alone.sim.metrics().tasksStarted,
+    tasksStarted: withIt.sim.metrics().tasksStarted,
+    aloneMinRunning: alone.report.minRunning,
+    capped: cappedBy.length > 0,
+    cappedBy,
+    wallMs: Date.now() - started,
+  };
+}
+
+/** After `max` invocations the rebalancer ignores every event (the event still counts as delivered). */
+export function capInvocations(factory: RebalancerFactory, max: number, counter: { invocations: number; dropped: number }): RebalancerFactory {
+  return async (context) => {
+    const handler: Rebalancer = await factory(context);
+    return async (event) => {
+      if (counter.invocations >= max) {
+        counter.dropped++;
+        return undefined;
+      }
+      counter.invocations++;
+      return handler(event);
+    };
+  };
+}
+
+interface Run {
+  report: SimulationReport;
+  sim: EcsSimulator;
+}
+
+async function run(scenario: Scenario, rebalancer?: RebalancerFactory, maxStepSeconds?: number): Promise<Run> {
+  let sim: EcsSimulator | undefined;
+  const report = await simulate({ scenario, rebalancer, maxStepSeconds, onTick: (context) => (sim = context.sim) });
+  return { report, sim: sim! };
+}
 
 export interface ScenarioResult {
   name: string;
@@ -12,81 +111,67 @@ export interface ScenarioResult {
   optimalMoves: number;
   baselineSeedRestarts: number;
   baselineForceDeployRestarts: number;
+  /** The restart counts above are floors (the baseline was cut off before it settled). */
+  baselineSeedRestartsIsFloor: boolean;
+  baselineForceDeployRestartsIsFloor: boolean;
+  baselineSeedCappedBy: string[];
+  baselineForceDeployCappedBy: string[];
+  baselineSeedInvocations: number;
+  baselineForceDeployInvocations: number;
   finalMaxSkew: number;
   finalTotalSkew: number;
   minHealthyHeld: boolean;
+  /** Services whose running count dipped below the floor (name: lowest / floor). */
+  belowFloor: string[];
+  /** The same, under ECS alone (a scale-in can dip a service with no rebalancer at all). */
+  belowFloorEcsAlone: string[];
   balanced: boolean;
   apiReads: number;
   apiReadsPerRun: number;
   apiReadsLowerBound: number;
   apiWrites: number;
   invocations: number;
-  simulatedSecondsToBalance: number;
-  /** Whether each baseline settled within BASELINE_STEP_SECONDS per step. */
-  baselineSeedSettled: boolean;
-  baselineForceDeploySettled: boolean;
-  /** Services whose running count dipped below the floor (name: lowest / floor). */
-  belowFloor: string[];
-  wallMs: number;
+  simulatedSecondsToBalance: number | null;
+  stepsSteady: boolean;
+  wallMs: { ours: number; reference: number; forceNewDeployment: number };
 }
 
-interface Run {
-  report: SimulationReport;
-  sim: EcsSimulator;
-}
-
-/** Baselines that never settle are cut off here (virtual seconds per step), so their restart counts are a floor. */
-export let BASELINE_STEP_SECONDS = 600;
-export function setBaselineStepSeconds(seconds: number): void {
-  BASELINE_STEP_SECONDS = seconds;
-}
-
-async function run(scenario: Scenario, rebalancer?: RebalancerFactory, maxStepSeconds?: number): Promise<Run> {
-  let sim: EcsSimulator | undefined;
-  const report = await simulate({ scenario, rebalancer, maxStepSeconds, onTick: (context) => (sim = context.sim) });
-  return { report, sim: sim! };
-}
-
-/**
- * One scenario, four runs: ECS alone (the state our rebalancer first faces, and the restart baseline),
- * ours, the reference Lambda and forceNewDeployment. Baseline restarts are
- * tasksStarted(with the baseline) − tasksStarted(ECS alone): every extra task launched replaced one.
- */
-export async function benchScenario(scenario: Scenario, ours: RebalancerFactory): Promise<ScenarioResult> {
-  const started = Date.now();
-  const clusterName = scenario.cluster ?? scenario.name;
-  const alone = await run(scenario);
-  const before: ClusterMeasures = measureCluster(alone.sim, clusterName);
-  const ourRun = await run(scenario, ours);
-  const after = measureCluster(ourRun.sim, clusterName);
-  const seed = await run(scenario, referenceRebalancer, BASELINE_STEP_SECONDS);
-  const force = await run(scenario, forceDeployRebalancer, BASELINE_STEP_SECONDS);
-  const startedAlone = alone.sim.metrics().tasksStarted;
-  const { report } = ourRun;
+/** One row from the three jobs of a scenario. */
+export function mergeScenario(jobs: Record<RebalancerKind, JobResult>): ScenarioResult {
+  const ours = jobs.ours;
+  const { before, after, report } = ours;
   const lastStep = report.steps[report.steps.length - 1];
+  const floorMiss = (minRunning: Record<string, number>) =>
+    Object.entries(report.minHealthy).filter(([n, floor]) => (minRunning[n] ?? 0) < floor).map(([n, floor]) => `${n}: ${minRunning[n] ?? 0}/${floor}`);
   return {
-    name: scenario.name,
+    name: ours.scenario,
     services: before.services,
     tasks: before.tasks,
     instances: before.instances,
     moves: report.moves,
     optimalMoves: before.optimalMoves,
-    baselineSeedRestarts: seed.sim.metrics().tasksStarted - startedAlone,
-    baselineForceDeployRestarts: force.sim.metrics().tasksStarted - startedAlone,
+    baselineSeedRestarts: jobs.reference.tasksStarted - jobs.reference.tasksStartedAlone,
+    baselineForceDeployRestarts: jobs.forceNewDeployment.tasksStarted - jobs.forceNewDeployment.tasksStartedAlone,
+    baselineSeedRestartsIsFloor: jobs.reference.capped,
+    baselineForceDeployRestartsIsFloor: jobs.forceNewDeployment.capped,
+    baselineSeedCappedBy: jobs.reference.cappedBy,
+    baselineForceDeployCappedBy: jobs.forceNewDeployment.cappedBy,
+    baselineSeedInvocations: jobs.reference.report.invocations,
+    baselineForceDeployInvocations: jobs.forceNewDeployment.report.invocations,
     finalMaxSkew: after.maxSkew,
     finalTotalSkew: after.totalSkew,
     minHealthyHeld: report.minHealthyHeld,
+    belowFloor: floorMiss(report.minRunning),
+    belowFloorEcsAlone: floorMiss(ours.aloneMinRunning),
     balanced: report.balanced && report.surgesLeft.length === 0,
     apiReads: report.apiCalls.read,
     apiReadsPerRun: report.invocations ? report.apiCalls.read / report.invocations : 0,
     apiReadsLowerBound: readsLowerBound(before),
     apiWrites: report.apiCalls.write,
     invocations: report.invocations,
-    simulatedSecondsToBalance: lastStep.steady ? lastStep.seconds : NaN,
-    baselineSeedSettled: seed.report.steps.every((s) => s.steady),
-    baselineForceDeploySettled: force.report.steps.every((s) => s.steady),
-    belowFloor: Object.entries(report.minHealthy).filter(([n, floor]) => (report.minRunning[n] ?? 0) < floor).map(([n, floor]) => `${n}: ${report.minRunning[n] ?? 0}/${floor}`),
-    wallMs: Date.now() - started,
+    simulatedSecondsToBalance: lastStep.steady ? lastStep.seconds : null,
+    stepsSteady: report.steps.every((s) => s.steady),
+    wallMs: { ours: ours.wallMs, reference: jobs.reference.wallMs, forceNewDeployment: jobs.forceNewDeployment.wallMs },
   };
 }
 
