@@ -48,7 +48,7 @@ function runOne<J>(script: string, job: J): Promise<{ result: unknown } | { erro
     child.on("exit", (code, signal) => {
       if (!answered) resolve({ error: `worker exited (code ${code}, signal ${signal}) without an answer` });
     });
-    child.send(job);
+    child.send(job as unknown as import("child_process").Serializable);
   });
 }
 
