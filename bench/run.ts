@@ -3,7 +3,7 @@ import * as path from "path";
 import { archivedRebalancer } from "../cli/archivedRebalancer";
 import { measureArchive } from "./archiveSize";
 import { measurePlanScale } from "./planScale";
-import { runPool, serveOneJob } from "./pool";
+import { runPool, serveJobs } from "./pool";
 import { BASELINE_MAX_INVOCATIONS, BASELINE_STEP_SECONDS, BenchJob, JobResult, mergeScenario, RebalancerKind, runJob, ScenarioResult } from "./scenarioBench";
 import { benchScenarios } from "./scenarios";
 
@@ -106,7 +106,7 @@ export function markdownTable(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-if (process.argv.includes("--worker")) serveOneJob(worker);
+if (process.argv.includes("--worker")) serveJobs(worker);
 else
   main().catch((error) => {
     console.error(error);

@@ -1,19 +1,45 @@
+import * as fs from "fs";
+import * as path from "path";
 import { archivedRebalancer } from "../cli/archivedRebalancer";
 import { Rebalancer, RebalancerFactory, simulate } from "../cli/simulation";
-import { Scenario, ScenarioService, ScenarioStep } from "../simulator";
+import { EcsSimulator, Scenario, ScenarioService, ScenarioStep } from "../simulator";
+import { runPool, serveJobs } from "./pool";
 import { between, seededRandom, ZONE_THEN_INSTANCE } from "./scenarios";
 
 /**
- * npm run soak [-- --runs N]: random small clusters through `simulate` with our archived Lambda and
- * faults (10% throttling, duplicated and reordered events, an instance lost midway, invocations cut
- * off by a timeout). Counts convergence and the invariants that must never break.
+ * npm run soak [-- --runs N] [-- --workers W] [-- --minutes M] [-- --seeds 9,15]
  *
- * The timeout is simulated by racing the handler against a short real-time timer and dropping its
- * result: the writes it made stay, but the handler keeps running in the background (a real Lambda
- * would be frozen), so its later writes may overlap the next invocation — harsher than AWS.
- * Making the port throw after N calls is not done: the archive builds its own SDK client inside.
- * "A move from an instance at or under its target" cannot be seen from outside the archive; it is
- * checked on plans by the property tests in tests/handler/planner.property.spec.ts.
+ * Random small clusters (seeded) through `simulate` with our archived Lambda and faults, each seed
+ * in a forked worker process (default 8 workers: a run mostly sleeps in the SDK's real-time retry
+ * backoff under throttling, so more workers than cores is fine; one simulation per process, since
+ * the archived Lambda sets process.env around each invocation). Each seed runs twice: ECS alone
+ * (same scenario, same lost instance at the same tick, events reordered) and with ours under all
+ * the faults:
+ *
+ * - throttling: 10% of the rebalancer's API requests answered ThrottlingException (the observer's
+ *   in-process reads are never faulted);
+ * - events: 20% delivered twice, each batch delivered in shuffled order;
+ * - a lost instance: one instance of the Auto Scaling group lost at a random tick (10–60 s) of a
+ *   random step;
+ * - timed-out invocations: 10% of invocations are cut after their first K API requests (K seeded,
+ *   3–15; throttled requests count). From then on, for the rest of that invocation, the simulator
+ *   answers UpdateService, StopTask, TagResource and UntagResource with AccessDeniedException, so
+ *   none of its later writes happen — which is what ECS sees of an invocation Lambda froze at its
+ *   timeout. The invocation is still awaited before the next event (reserved concurrency 1: no
+ *   overlap), its later reads still happen (they change nothing), and the next invocation gets a
+ *   fresh cold start (a new copy of the archive loaded), as Lambda resets the environment after a
+ *   timeout. Async retries are not modeled: the component sets maximumRetryAttempts 0.
+ *
+ * Not simulated: the surge timeout. The handler reads the real clock for it (15 min), so in
+ * simulation a rollback-by-timeout never triggers; surges end by SERVICE_STEADY_STATE or the
+ * scheduled backstop (every 300 simulated seconds here, 900 as deployed).
+ *
+ * Invariants counted per run: not converged (unbalanced or a surge tag left); a service's lowest
+ * RUNNING count below its minimum healthy floor AND below the same scenario under ECS alone (a
+ * scale-in or a lost instance dips both); a surge never restored (surge tag left, or the desired
+ * count at the end differs from ECS alone's); a task-definition revision created. "A move from an
+ * instance at or under its target" cannot be seen from outside the archive and is NOT checked here;
+ * it is checked on plans by tests/handler/planner.property.spec.ts.
  */
 const STRATEGIES = {
   zoneThenInstance: ZONE_THEN_INSTANCE,
@@ -49,77 +75,211 @@ function randomScenario(seed: number): Scenario {
   };
 }
 
-/** Some invocations are cut off after `ms` real milliseconds, their result dropped. */
-function withTimeouts(factory: RebalancerFactory, random: () => number, rate: number, ms: number, cut: { count: number }): RebalancerFactory {
+const WRITES = ["UpdateService", "StopTask", "TagResource", "UntagResource"];
+const OUT = path.join(__dirname, "out", "soak.jsonl");
+
+export interface SoakResult {
+  seed: number;
+  converged: boolean;
+  unbalanced: string[];
+  surgesLeft: string[];
+  /** Services whose desired count at the end differs from ECS alone's (a surge never lowered). */
+  desiredMismatch: string[];
+  minRunning: Record<string, number>;
+  minRunningEcsAlone: Record<string, number>;
+  floor: Record<string, number>;
+  belowFloor: string[];
+  /** Below the floor AND below ECS alone: a violation. */
+  belowFloorAndEcsAlone: string[];
+  taskDefinitionsRegistered: number;
+  invocations: number;
+  cutInvocations: number;
+  /** Writes refused because their invocation had been cut. */
+  writesRefusedByCut: number;
+  moves: number;
+  lostInstance: { step: number; seconds: number; index: number };
+  wallMs: number;
+}
+
+/**
+ * Cuts some invocations: after the first K API requests of a cut invocation, every write is denied
+ * until it returns; then the handler is reloaded from the archive (a cold start).
+ */
+function withTimeouts(factory: RebalancerFactory, random: () => number, rate: number, cut: { count: number; refused: number; sim?: EcsSimulator }): RebalancerFactory {
   return async (context) => {
-    const handler: Rebalancer = await factory(context);
-    return (event) => {
-      const run = handler(event);
-      if (random() >= rate) return run;
+    let handler: Rebalancer = await factory(context);
+    let budget: number | undefined; // requests left before the deadline, while a cut invocation runs
+    let patched: EcsSimulator | undefined;
+    const patch = (sim: EcsSimulator) => {
+      if (patched === sim) return;
+      patched = sim;
+      const original = sim.call.bind(sim);
+      sim.call = (operation: string, input: Record<string, unknown>) => {
+        if (budget !== undefined) {
+          if (budget <= 0) {
+            sim.faults.deniedOperations = WRITES;
+            if (WRITES.includes(operation)) cut.refused++;
+          } else budget--;
+        }
+        return original(operation, input);
+      };
+    };
+    return async (event) => {
+      if (random() >= rate) return handler(event);
+      const sim = cut.sim!;
+      patch(sim);
       cut.count++;
-      run.catch(() => undefined);
-      return Promise.race([run, new Promise((resolve) => setTimeout(resolve, ms))]);
+      budget = between(random, 3, 15);
+      try {
+        return await handler(event);
+      } catch {
+        return undefined; // a timed-out invocation's result is an error; nothing retries it
+      } finally {
+        budget = undefined;
+        sim.faults.deniedOperations = [];
+        handler = await factory(context);
+      }
     };
   };
 }
 
-async function main(): Promise<void> {
-  const runsIndex = process.argv.indexOf("--runs");
-  const runs = runsIndex > 0 ? Number(process.argv[runsIndex + 1]) : 200;
-  // a wall-clock budget: the SDK's retry backoff under throttling is real time, so runs are slow
-  const minutesIndex = process.argv.indexOf("--minutes");
-  const budgetMs = (minutesIndex > 0 ? Number(process.argv[minutesIndex + 1]) : 10) * 60_000;
-  // --control: the same scenarios and faults with no rebalancer, to tell the scenario's own dips from ours
-  const control = process.argv.includes("--control");
-  const ours = await archivedRebalancer();
-  const totals = { runs: 0, converged: 0, belowMinimumHealthy: 0, belowMinimumAndBelowEcsAlone: 0, surgeNotRestored: 0, taskDefinitionRegistered: 0, timedOutInvocations: 0, moves: 0, lostInstances: 0, errors: 0 };
-  const failures: string[] = [];
+async function soakOne(seed: number, ours: RebalancerFactory): Promise<SoakResult> {
   const started = Date.now();
-  for (let seed = 1; seed <= runs && Date.now() - started < budgetMs; seed++) {
-    const scenario = randomScenario(seed);
-    const random = seededRandom(seed * 7919);
-    const cut = { count: 0 };
-    const loseAt = { step: between(random, 0, scenario.steps.length - 1), seconds: 5 * between(random, 2, 12), index: between(random, 0, 5) };
-    try {
-      const alone = control ? undefined : await simulate({ scenario, faults: { reorderEvents: true }, maxStepSeconds: 1800, onTick: (c) => c.stepIndex === loseAt.step && c.elapsedSeconds === loseAt.seconds && c.loseInstance(loseAt.index) });
-      const report = await simulate({
-        scenario,
-        rebalancer: control ? undefined : withTimeouts(ours, random, 0.1, 15, cut),
-        faults: { throttleRate: 0.1, duplicateEventRate: 0.2, reorderEvents: true },
-        scheduleSeconds: 300,
-        maxStepSeconds: 1800,
-        onTick: (context) => {
-          if (context.stepIndex === loseAt.step && context.elapsedSeconds === loseAt.seconds) {
-            context.loseInstance(loseAt.index);
-            totals.lostInstances++;
-          }
-        },
-      });
-      totals.runs++;
-      totals.moves += report.moves;
-      totals.timedOutInvocations += cut.count;
-      const converged = report.balanced && report.surgesLeft.length === 0;
-      if (converged) totals.converged++;
-      else failures.push(`${scenario.name}: not converged (unbalanced ${report.unbalanced.join(",") || "-"}, surges ${report.surgesLeft.join(",") || "-"})`);
-      if (!report.minHealthyHeld) {
-        totals.belowMinimumHealthy++;
-        // the scenario's own steps (scale-in, a lost instance) can dip below the floor with no rebalancer at all
-        const deeper = Object.keys(report.minHealthy).filter((n) => (report.minRunning[n] ?? 0) < report.minHealthy[n] && (report.minRunning[n] ?? 0) < (alone?.minRunning[n] ?? Infinity));
-        if (deeper.length) totals.belowMinimumAndBelowEcsAlone++;
-        failures.push(`${scenario.name}: below minimum healthy ${JSON.stringify(report.minRunning)} floor ${JSON.stringify(report.minHealthy)} ECS alone ${JSON.stringify(alone?.minRunning)}${deeper.length ? " DEEPER than ECS alone: " + deeper.join(",") : ""}`);
-      }
-      if (report.surgesLeft.length > 0) totals.surgeNotRestored++;
-      if (report.taskDefinitionsRegistered > 0) totals.taskDefinitionRegistered++;
-    } catch (error) {
-      totals.errors++;
-      failures.push(`${scenario.name}: simulate threw ${(error as Error).message.split("\n")[0]}`);
-    }
-  }
-  console.log(JSON.stringify({ ...totals, wallSeconds: Math.round((Date.now() - started) / 1000) }, null, 2));
-  for (const failure of failures) console.log(failure);
+  const scenario = randomScenario(seed);
+  const random = seededRandom(seed * 7919);
+  const cut: { count: number; refused: number; sim?: EcsSimulator } = { count: 0, refused: 0 };
+  const loseAt = { step: between(random, 0, scenario.steps.length - 1), seconds: 5 * between(random, 2, 12), index: between(random, 0, 5) };
+  const clusterName = scenario.cluster ?? scenario.name;
+  const desiredAtEnd = (sim: EcsSimulator) =>
+    Object.fromEntries([...sim.state.cluster(clusterName).services.values()].filter((s) => s.status === "ACTIVE").map((s) => [s.name, s.desiredCount]));
+  let aloneSim: EcsSimulator | undefined;
+  const alone = await simulate({
+    scenario,
+    faults: { reorderEvents: true },
+    maxStepSeconds: 1800,
+    onTick: (c) => {
+      aloneSim = c.sim;
+      if (c.stepIndex === loseAt.step && c.elapsedSeconds === loseAt.seconds) c.loseInstance(loseAt.index);
+    },
+  });
+  const aloneDesired = desiredAtEnd(aloneSim!);
+  let oursDesired: Record<string, number> = {};
+  const report = await simulate({
+    scenario,
+    rebalancer: withTimeouts(ours, random, 0.1, cut),
+    faults: { throttleRate: 0.1, duplicateEventRate: 0.2, reorderEvents: true },
+    scheduleSeconds: 300,
+    maxStepSeconds: 1800,
+    onTick: (c) => {
+      cut.sim = c.sim;
+      if (c.stepIndex === loseAt.step && c.elapsedSeconds === loseAt.seconds) c.loseInstance(loseAt.index);
+      if (c.stepIndex === scenario.steps.length - 1) oursDesired = desiredAtEnd(c.sim);
+    },
+  });
+  const belowFloor = Object.keys(report.minHealthy).filter((n) => (report.minRunning[n] ?? 0) < report.minHealthy[n]);
+  return {
+    seed,
+    converged: report.balanced && report.surgesLeft.length === 0,
+    unbalanced: report.unbalanced,
+    surgesLeft: report.surgesLeft,
+    desiredMismatch: Object.keys(aloneDesired).filter((n) => oursDesired[n] !== aloneDesired[n]),
+    minRunning: report.minRunning,
+    minRunningEcsAlone: alone.minRunning,
+    floor: report.minHealthy,
+    belowFloor,
+    belowFloorAndEcsAlone: belowFloor.filter((n) => (report.minRunning[n] ?? 0) < (alone.minRunning[n] ?? Infinity)),
+    taskDefinitionsRegistered: report.taskDefinitionsRegistered,
+    invocations: report.invocations,
+    cutInvocations: cut.count,
+    writesRefusedByCut: cut.refused,
+    moves: report.moves,
+    lostInstance: loseAt,
+    wallMs: Date.now() - started,
+  };
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+function flag(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index > 0 ? process.argv[index + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const runs = Number(flag("--runs") ?? 200);
+  const workers = Number(flag("--workers") ?? 8);
+  const budgetMs = Number(flag("--minutes") ?? 15) * 60_000;
+  const seeds = flag("--seeds")?.split(",").map(Number) ?? Array.from({ length: runs }, (_, i) => i + 1);
+  fs.mkdirSync(path.dirname(OUT), { recursive: true });
+  const runId = new Date().toISOString();
+  fs.appendFileSync(OUT, JSON.stringify({ runId, seeds: seeds.length, workers }) + "\n");
+  const started = Date.now();
+  const results: SoakResult[] = [];
+  const errors: string[] = [];
+  await runPool<number, SoakResult>({
+    script: __filename,
+    workers,
+    jobs: seeds,
+    reuse: true,
+    jobTimeoutMs: 10 * 60_000,
+    stop: () => Date.now() - started > budgetMs,
+    onResult: (seed, result) => {
+      results.push(result);
+      fs.appendFileSync(OUT, JSON.stringify({ runId, ...result }) + "\n");
+      const bad = violations(result);
+      process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] soak-${seed}: ${result.converged ? "converged" : "NOT converged"}, ${result.wallMs} ms, cuts ${result.cutInvocations}${bad.length ? " VIOLATION " + bad.join("; ") : ""}\n`);
+    },
+    onError: (seed, message) => {
+      errors.push(`soak-${seed}: ${message.split("\n")[0]}`);
+      fs.appendFileSync(OUT, JSON.stringify({ runId, seed, error: message }) + "\n");
+      process.stderr.write(`ERROR soak-${seed}: ${message}\n`);
+    },
+  });
+  results.sort((a, b) => a.seed - b.seed);
+  const count = (pick: (r: SoakResult) => boolean) => results.filter(pick).length;
+  const summary = {
+    runs: results.length,
+    seedsPlanned: seeds.length,
+    errors: errors.length,
+    converged: count((r) => r.converged),
+    belowMinimumHealthy: count((r) => r.belowFloor.length > 0),
+    belowMinimumAndBelowEcsAlone: count((r) => r.belowFloorAndEcsAlone.length > 0),
+    surgeNotRestored: count((r) => r.surgesLeft.length > 0 || r.desiredMismatch.length > 0),
+    taskDefinitionRegistered: count((r) => r.taskDefinitionsRegistered > 0),
+    cutInvocations: results.reduce((s, r) => s + r.cutInvocations, 0),
+    writesRefusedByCut: results.reduce((s, r) => s + r.writesRefusedByCut, 0),
+    invocations: results.reduce((s, r) => s + r.invocations, 0),
+    moves: results.reduce((s, r) => s + r.moves, 0),
+    wallSeconds: Math.round((Date.now() - started) / 1000),
+    workers,
+  };
+  const problems = results.filter((r) => !r.converged || violations(r).length > 0).map((r) => ({
+    seed: r.seed,
+    converged: r.converged,
+    unbalanced: r.unbalanced,
+    violations: violations(r),
+    minRunning: r.minRunning,
+    minRunningEcsAlone: r.minRunningEcsAlone,
+    floor: r.floor,
+    lostInstance: r.lostInstance,
+    cutInvocations: r.cutInvocations,
+  }));
+  fs.appendFileSync(OUT, JSON.stringify({ runId, type: "summary", summary, problems, errors }) + "\n");
+  console.log(JSON.stringify({ summary, problems, errors }, null, 2));
+}
+
+function violations(r: SoakResult): string[] {
+  const out: string[] = [];
+  for (const n of r.belowFloorAndEcsAlone) out.push(`${n} below floor: ${r.minRunning[n] ?? 0} < ${r.floor[n]}, ECS alone ${r.minRunningEcsAlone[n] ?? "-"}`);
+  if (r.surgesLeft.length) out.push(`surge tag left on ${r.surgesLeft.join(",")}`);
+  if (r.desiredMismatch.length) out.push(`desired count differs from ECS alone on ${r.desiredMismatch.join(",")}`);
+  if (r.taskDefinitionsRegistered > 0) out.push(`${r.taskDefinitionsRegistered} task-definition revisions`);
+  return out;
+}
+
+if (process.argv.includes("--worker")) {
+  const ours = archivedRebalancer();
+  serveJobs((seed: number) => ours.then((factory) => soakOne(seed, factory)));
+} else
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
