@@ -38,8 +38,8 @@ import { between, seededRandom, ZONE_THEN_INSTANCE } from "./scenarios";
  * RUNNING count below its minimum healthy floor AND below the same scenario under ECS alone (a
  * scale-in or a lost instance dips both); a surge never restored (surge tag left, or the desired
  * count at the end differs from ECS alone's); a task-definition revision created. "A move from an
- * instance at or under its target" cannot be seen from outside the archive and is NOT checked here;
- * it is checked on plans by tests/handler/planner.property.spec.ts.
+ * instance at or under its target" is checked from ECS's side, conservatively, at
+ * each StopTask that reaches ECS (see stopFromUnderTarget).
  */
 const STRATEGIES = {
   zoneThenInstance: ZONE_THEN_INSTANCE,
@@ -96,16 +96,67 @@ export interface SoakResult {
   cutInvocations: number;
   /** Writes refused because their invocation had been cut. */
   writesRefusedByCut: number;
+  /** Stops no balanced layout justifies (see stopFromUnderTarget). */
+  underTargetStops: string[];
   moves: number;
   lostInstance: { step: number; seconds: number; index: number };
   wallMs: number;
+}
+
+interface CutState {
+  count: number;
+  refused: number;
+  sim?: EcsSimulator;
+  /** StopTask calls that reached ECS for a task on an instance at or under the least target any balanced layout gives it. */
+  underTargetStops: string[];
+}
+
+/**
+ * A stop that no balanced layout justifies, seen from ECS's side at the moment StopTask arrives:
+ * for a spread-only REPLICA service, the RUNNING tasks of the service in the finest spread group of
+ * the task's (eligible) instance — the instance for instanceId, else the attribute group — are no
+ * more than the LEAST target that group can have in any balanced layout of n tasks, where n is the
+ * surge tag's `from` (the desired count before the surge) or else the desired count. Taking the
+ * least target at every level makes this conservative: it flags only stops that are wrong under
+ * every balanced target, and misses a stop from a group that is exactly at a ceil target.
+ */
+function stopFromUnderTarget(sim: EcsSimulator, input: Record<string, unknown>): string | undefined {
+  let cluster;
+  try {
+    cluster = sim.state.cluster(input.cluster as string | undefined);
+  } catch {
+    return undefined;
+  }
+  const task = sim.state.task(cluster, String(input.task ?? ""));
+  if (!task || task.lastStatus !== "RUNNING" || !task.serviceName) return undefined;
+  const service = cluster.services.get(task.serviceName);
+  if (!service || service.schedulingStrategy !== "REPLICA" || service.placementConstraints.length > 0) return undefined;
+  if (!service.placementStrategy.every((p) => p.type === "spread")) return undefined;
+  const fields = service.placementStrategy.length ? service.placementStrategy.map((p) => p.field!) : ["attribute:ecs.availability-zone"];
+  const eligible = [...cluster.instances.values()].filter((i) => i.status === "ACTIVE" && i.agentConnected);
+  if (!eligible.includes(task.containerInstance)) return undefined; // stranded tasks must move
+  const surge = (sim.state.tags.get(service.arn) ?? []).find((t) => t.key === "ecs-rebalancer:surge")?.value;
+  const from = surge ? /from=(\d+)/.exec(surge)?.[1] : undefined;
+  let n = from !== undefined ? Number(from) : service.desiredCount;
+  const valueOf = (i: (typeof eligible)[number], field: string) =>
+    field === "instanceId" || field === "host" ? i.arn : i.attributes[field.replace(/^attribute:/, "")] ?? "";
+  let group = eligible;
+  for (const field of fields) {
+    const values = new Set(group.map((i) => valueOf(i, field)));
+    n = Math.floor(n / values.size);
+    const mine = valueOf(task.containerInstance, field);
+    group = group.filter((i) => valueOf(i, field) === mine);
+  }
+  const running = [...service.tasks].filter((t) => t.lastStatus === "RUNNING" && t.desiredStatus === "RUNNING" && group.includes(t.containerInstance)).length;
+  if (running > n) return undefined;
+  return `${service.name}: stopped a task from ${task.containerInstance.ec2InstanceId} (${fields.join(" > ")}) whose group held ${running} running, least target ${n}, at ${sim.now.toISOString()}`;
 }
 
 /**
  * Cuts some invocations: after the first K API requests of a cut invocation, every write is denied
  * until it returns; then the handler is reloaded from the archive (a cold start).
  */
-function withTimeouts(factory: RebalancerFactory, random: () => number, rate: number, cut: { count: number; refused: number; sim?: EcsSimulator }): RebalancerFactory {
+function withTimeouts(factory: RebalancerFactory, random: () => number, rate: number, cut: CutState): RebalancerFactory {
   return async (context) => {
     let handler: Rebalancer = await factory(context);
     let budget: number | undefined; // requests left before the deadline, while a cut invocation runs
@@ -121,13 +172,17 @@ function withTimeouts(factory: RebalancerFactory, random: () => number, rate: nu
             if (WRITES.includes(operation)) cut.refused++;
           } else budget--;
         }
+        if (operation === "StopTask" && !sim.faults.deniedOperations.includes(operation)) {
+          const bad = stopFromUnderTarget(sim, input);
+          if (bad) cut.underTargetStops.push(bad);
+        }
         return original(operation, input);
       };
     };
     return async (event) => {
-      if (random() >= rate) return handler(event);
       const sim = cut.sim!;
       patch(sim);
+      if (random() >= rate) return handler(event);
       cut.count++;
       budget = between(random, 3, 15);
       try {
@@ -147,7 +202,7 @@ async function soakOne(seed: number, ours: RebalancerFactory): Promise<SoakResul
   const started = Date.now();
   const scenario = randomScenario(seed);
   const random = seededRandom(seed * 7919);
-  const cut: { count: number; refused: number; sim?: EcsSimulator } = { count: 0, refused: 0 };
+  const cut: CutState = { count: 0, refused: 0, underTargetStops: [] };
   const loseAt = { step: between(random, 0, scenario.steps.length - 1), seconds: 5 * between(random, 2, 12), index: between(random, 0, 5) };
   const clusterName = scenario.cluster ?? scenario.name;
   const desiredAtEnd = (sim: EcsSimulator) =>
@@ -192,6 +247,7 @@ async function soakOne(seed: number, ours: RebalancerFactory): Promise<SoakResul
     invocations: report.invocations,
     cutInvocations: cut.count,
     writesRefusedByCut: cut.refused,
+    underTargetStops: cut.underTargetStops,
     moves: report.moves,
     lostInstance: loseAt,
     wallMs: Date.now() - started,
@@ -244,6 +300,7 @@ async function main(): Promise<void> {
     belowMinimumAndBelowEcsAlone: count((r) => r.belowFloorAndEcsAlone.length > 0),
     surgeNotRestored: count((r) => r.surgesLeft.length > 0 || r.desiredMismatch.length > 0),
     taskDefinitionRegistered: count((r) => r.taskDefinitionsRegistered > 0),
+    runsWithUnderTargetStop: count((r) => r.underTargetStops.length > 0),
     cutInvocations: results.reduce((s, r) => s + r.cutInvocations, 0),
     writesRefusedByCut: results.reduce((s, r) => s + r.writesRefusedByCut, 0),
     invocations: results.reduce((s, r) => s + r.invocations, 0),
@@ -261,6 +318,8 @@ async function main(): Promise<void> {
     floor: r.floor,
     lostInstance: r.lostInstance,
     cutInvocations: r.cutInvocations,
+    desiredMismatch: r.desiredMismatch,
+    surgesLeft: r.surgesLeft,
   }));
   fs.appendFileSync(OUT, JSON.stringify({ runId, type: "summary", summary, problems, errors }) + "\n");
   console.log(JSON.stringify({ summary, problems, errors }, null, 2));
@@ -272,6 +331,7 @@ function violations(r: SoakResult): string[] {
   if (r.surgesLeft.length) out.push(`surge tag left on ${r.surgesLeft.join(",")}`);
   if (r.desiredMismatch.length) out.push(`desired count differs from ECS alone on ${r.desiredMismatch.join(",")}`);
   if (r.taskDefinitionsRegistered > 0) out.push(`${r.taskDefinitionsRegistered} task-definition revisions`);
+  for (const stop of r.underTargetStops) out.push(`under-target stop: ${stop}`);
   return out;
 }
 
