@@ -98,6 +98,9 @@ export interface SoakResult {
   writesRefusedByCut: number;
   /** Stops no balanced layout justifies (see stopFromUnderTarget). */
   underTargetStops: string[];
+  /** Per service, when it first went below both its floor and ECS alone's lowest (step index, seconds into the step). */
+  firstDip: Record<string, string>;
+  faultsOff: string[];
   moves: number;
   lostInstance: { step: number; seconds: number; index: number };
   wallMs: number;
@@ -198,7 +201,14 @@ function withTimeouts(factory: RebalancerFactory, random: () => number, rate: nu
   };
 }
 
-async function soakOne(seed: number, ours: RebalancerFactory): Promise<SoakResult> {
+/** One soak run; `noLose` / `noCut` switch a fault off (used only to attribute a violation, never in the counted soak). */
+export interface SoakJob {
+  seed: number;
+  noLose?: boolean;
+  noCut?: boolean;
+}
+
+async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory): Promise<SoakResult> {
   const started = Date.now();
   const scenario = randomScenario(seed);
   const random = seededRandom(seed * 7919);
@@ -214,21 +224,32 @@ async function soakOne(seed: number, ours: RebalancerFactory): Promise<SoakResul
     maxStepSeconds: 1800,
     onTick: (c) => {
       aloneSim = c.sim;
-      if (c.stepIndex === loseAt.step && c.elapsedSeconds === loseAt.seconds) c.loseInstance(loseAt.index);
+      if (!noLose && c.stepIndex === loseAt.step && c.elapsedSeconds === loseAt.seconds) c.loseInstance(loseAt.index);
     },
   });
   const aloneDesired = desiredAtEnd(aloneSim!);
   let oursDesired: Record<string, number> = {};
+  const firstDip: Record<string, string> = {};
+  const floors = Object.fromEntries(scenario.services.filter((sv) => sv.schedulingStrategy !== "DAEMON").map((sv) => [sv.name, Math.ceil(((sv.desiredCount ?? 0) * (sv.deploymentConfiguration?.minimumHealthyPercent ?? 100)) / 100)]));
   const report = await simulate({
     scenario,
-    rebalancer: withTimeouts(ours, random, 0.1, cut),
+    rebalancer: withTimeouts(ours, random, noCut ? 0 : 0.1, cut),
     faults: { throttleRate: 0.1, duplicateEventRate: 0.2, reorderEvents: true },
     scheduleSeconds: 300,
     maxStepSeconds: 1800,
     onTick: (c) => {
       cut.sim = c.sim;
-      if (c.stepIndex === loseAt.step && c.elapsedSeconds === loseAt.seconds) c.loseInstance(loseAt.index);
+      if (!noLose && c.stepIndex === loseAt.step && c.elapsedSeconds === loseAt.seconds) c.loseInstance(loseAt.index);
       if (c.stepIndex === scenario.steps.length - 1) oursDesired = desiredAtEnd(c.sim);
+      // when each service first went below both its floor and ECS alone's lowest count
+      for (const service of c.sim.state.cluster(clusterName).services.values()) {
+        if (service.schedulingStrategy !== "REPLICA" || firstDip[service.name]) continue;
+        const running = [...service.tasks].filter((t) => t.lastStatus === "RUNNING").length;
+        const floor = floors[service.name];
+        if (floor !== undefined && running < floor && running < (alone.minRunning[service.name] ?? Infinity)) {
+          firstDip[service.name] = `step ${c.stepIndex} at ${c.elapsedSeconds} s: ${running} running, desired ${service.desiredCount}`;
+        }
+      }
     },
   });
   const belowFloor = Object.keys(report.minHealthy).filter((n) => (report.minRunning[n] ?? 0) < report.minHealthy[n]);
@@ -248,6 +269,8 @@ async function soakOne(seed: number, ours: RebalancerFactory): Promise<SoakResul
     cutInvocations: cut.count,
     writesRefusedByCut: cut.refused,
     underTargetStops: cut.underTargetStops,
+    firstDip,
+    faultsOff: [...(noLose ? ["lost instance"] : []), ...(noCut ? ["timeouts"] : [])],
     moves: report.moves,
     lostInstance: loseAt,
     wallMs: Date.now() - started,
@@ -263,27 +286,28 @@ async function main(): Promise<void> {
   const runs = Number(flag("--runs") ?? 200);
   const workers = Number(flag("--workers") ?? 8);
   const budgetMs = Number(flag("--minutes") ?? 15) * 60_000;
-  const seeds = flag("--seeds")?.split(",").map(Number) ?? Array.from({ length: runs }, (_, i) => i + 1);
+  const seeds: SoakJob[] = (flag("--seeds")?.split(",").map(Number) ?? Array.from({ length: runs }, (_, i) => i + 1))
+    .map((seed) => ({ seed, noLose: process.argv.includes("--no-lose"), noCut: process.argv.includes("--no-cut") }));
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   const runId = new Date().toISOString();
   fs.appendFileSync(OUT, JSON.stringify({ runId, seeds: seeds.length, workers }) + "\n");
   const started = Date.now();
   const results: SoakResult[] = [];
   const errors: string[] = [];
-  await runPool<number, SoakResult>({
+  await runPool<SoakJob, SoakResult>({
     script: __filename,
     workers,
     jobs: seeds,
     reuse: true,
     jobTimeoutMs: 10 * 60_000,
     stop: () => Date.now() - started > budgetMs,
-    onResult: (seed, result) => {
+    onResult: ({ seed }, result) => {
       results.push(result);
       fs.appendFileSync(OUT, JSON.stringify({ runId, ...result }) + "\n");
       const bad = violations(result);
       process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] soak-${seed}: ${result.converged ? "converged" : "NOT converged"}, ${result.wallMs} ms, cuts ${result.cutInvocations}${bad.length ? " VIOLATION " + bad.join("; ") : ""}\n`);
     },
-    onError: (seed, message) => {
+    onError: ({ seed }, message) => {
       errors.push(`soak-${seed}: ${message.split("\n")[0]}`);
       fs.appendFileSync(OUT, JSON.stringify({ runId, seed, error: message }) + "\n");
       process.stderr.write(`ERROR soak-${seed}: ${message}\n`);
@@ -307,6 +331,7 @@ async function main(): Promise<void> {
     moves: results.reduce((s, r) => s + r.moves, 0),
     wallSeconds: Math.round((Date.now() - started) / 1000),
     workers,
+    faultsOff: results[0]?.faultsOff ?? [],
   };
   const problems = results.filter((r) => !r.converged || violations(r).length > 0).map((r) => ({
     seed: r.seed,
@@ -320,6 +345,8 @@ async function main(): Promise<void> {
     cutInvocations: r.cutInvocations,
     desiredMismatch: r.desiredMismatch,
     surgesLeft: r.surgesLeft,
+    firstDip: r.firstDip,
+    faultsOff: r.faultsOff,
   }));
   fs.appendFileSync(OUT, JSON.stringify({ runId, type: "summary", summary, problems, errors }) + "\n");
   console.log(JSON.stringify({ summary, problems, errors }, null, 2));
@@ -337,7 +364,7 @@ function violations(r: SoakResult): string[] {
 
 if (process.argv.includes("--worker")) {
   const ours = archivedRebalancer();
-  serveJobs((seed: number) => ours.then((factory) => soakOne(seed, factory)));
+  serveJobs((job: SoakJob) => ours.then((factory) => soakOne(job, factory)));
 } else
   main().catch((error) => {
     console.error(error);
