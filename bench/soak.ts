@@ -101,6 +101,10 @@ export interface SoakResult {
   /** Per service, when it first went below both its floor and ECS alone's lowest (step index, seconds into the step). */
   firstDip: Record<string, string>;
   faultsOff: string[];
+  /** Not converged: each step's steady flag, and the end layout (service → instance → tasks) of the unbalanced services. */
+  stepsSteady: boolean[];
+  unbalancedLayout: Record<string, Record<string, number>>;
+  strategies: Record<string, string>;
   moves: number;
   lostInstance: { step: number; seconds: number; index: number };
   wallMs: number;
@@ -270,11 +274,25 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
     writesRefusedByCut: cut.refused,
     underTargetStops: cut.underTargetStops,
     firstDip,
+    stepsSteady: report.steps.map((st) => st.steady),
+    unbalancedLayout: Object.fromEntries(report.unbalanced.map((n) => [n, layoutOf(cut.sim!, clusterName, n)])),
+    strategies: Object.fromEntries(scenario.services.map((sv) => [sv.name, JSON.stringify(sv.placementStrategy ?? [])])),
     faultsOff: [...(noLose ? ["lost instance"] : []), ...(noCut ? ["timeouts"] : [])],
     moves: report.moves,
     lostInstance: loseAt,
     wallMs: Date.now() - started,
   };
+}
+
+/** RUNNING tasks of one service per ACTIVE instance, keyed "ec2 id (zone)". */
+function layoutOf(sim: EcsSimulator, clusterName: string, service: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const instance of sim.state.cluster(clusterName).instances.values()) {
+    if (instance.status !== "ACTIVE") continue;
+    out[`${instance.ec2InstanceId} (${instance.attributes["ecs.availability-zone"]}${instance.agentConnected ? "" : ", disconnected"})`] =
+      [...instance.tasks].filter((t) => t.serviceName === service && t.lastStatus === "RUNNING").length;
+  }
+  return out;
 }
 
 function flag(name: string): string | undefined {
