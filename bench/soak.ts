@@ -49,7 +49,7 @@ const STRATEGIES = {
 };
 const BOUNDS = [[100, 200], [50, 200], [100, 150]];
 
-function randomScenario(seed: number): Scenario {
+export function randomScenario(seed: number): Scenario {
   const random = seededRandom(seed);
   const zones = ["us-east-1a", "us-east-1b", "us-east-1c"].slice(0, between(random, 2, 3));
   const services: ScenarioService[] = [];
@@ -127,7 +127,7 @@ interface CutState {
  * least target at every level makes this conservative: it flags only stops that are wrong under
  * every balanced target, and misses a stop from a group that is exactly at a ceil target.
  */
-function stopFromUnderTarget(sim: EcsSimulator, input: Record<string, unknown>): string | undefined {
+export function stopFromUnderTarget(sim: EcsSimulator, input: Record<string, unknown>): string | undefined {
   let cluster;
   try {
     cluster = sim.state.cluster(input.cluster as string | undefined);
@@ -380,7 +380,9 @@ function violations(r: SoakResult): string[] {
   return out;
 }
 
-if (process.argv.includes("--worker")) {
+if (require.main !== module) {
+  // imported (e.g. by a check script): run nothing
+} else if (process.argv.includes("--worker")) {
   const ours = archivedRebalancer();
   serveJobs((job: SoakJob) => ours.then((factory) => soakOne(job, factory)));
 } else
