@@ -100,6 +100,8 @@ export interface SoakResult {
   underTargetStops: string[];
   /** Per service, when it first went below both its floor and ECS alone's lowest (step index, seconds into the step). */
   firstDip: Record<string, string>;
+  /** Our run, just before the loss: per service, RUNNING tasks per ACTIVE instance; `*` marks the instance lost. */
+  layoutAtLoss: Record<string, string>;
   faultsOff: string[];
   /** Not converged: each step's steady flag, and the end layout (service → instance → tasks) of the unbalanced services. */
   stepsSteady: boolean[];
@@ -234,6 +236,7 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
   const aloneDesired = desiredAtEnd(aloneSim!);
   let oursDesired: Record<string, number> = {};
   const firstDip: Record<string, string> = {};
+  const layoutAtLoss: Record<string, string> = {};
   const floors = Object.fromEntries(scenario.services.filter((sv) => sv.schedulingStrategy !== "DAEMON").map((sv) => [sv.name, Math.ceil(((sv.desiredCount ?? 0) * (sv.deploymentConfiguration?.minimumHealthyPercent ?? 100)) / 100)]));
   const report = await simulate({
     scenario,
@@ -243,7 +246,16 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
     maxStepSeconds: 1800,
     onTick: (c) => {
       cut.sim = c.sim;
-      if (!noLose && c.stepIndex === loseAt.step && c.elapsedSeconds === loseAt.seconds) c.loseInstance(loseAt.index);
+      if (!noLose && c.stepIndex === loseAt.step && c.elapsedSeconds === loseAt.seconds) {
+        // the layout the loss hits: per service, RUNNING tasks on each ACTIVE instance, the lost one marked
+        const group = c.sim.autoScalingGroups(clusterName)[0].instances();
+        const lost = group.length ? group[loseAt.index % group.length] : undefined;
+        for (const service of c.sim.state.cluster(clusterName).services.values()) {
+          layoutAtLoss[service.name] = [...c.sim.state.cluster(clusterName).instances.values()].filter((i) => i.status === "ACTIVE")
+            .map((i) => `${[...i.tasks].filter((t) => t.serviceName === service.name && t.lastStatus === "RUNNING").length}${i.arn === lost ? "*" : ""}`).join(" ");
+        }
+        c.loseInstance(loseAt.index);
+      }
       if (c.stepIndex === scenario.steps.length - 1) oursDesired = desiredAtEnd(c.sim);
       // when each service first went below both its floor and ECS alone's lowest count
       for (const service of c.sim.state.cluster(clusterName).services.values()) {
@@ -274,6 +286,7 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
     writesRefusedByCut: cut.refused,
     underTargetStops: cut.underTargetStops,
     firstDip,
+    layoutAtLoss,
     stepsSteady: report.steps.map((st) => st.steady),
     unbalancedLayout: Object.fromEntries(report.unbalanced.map((n) => [n, layoutOf(cut.sim!, clusterName, n)])),
     strategies: Object.fromEntries(scenario.services.map((sv) => [sv.name, JSON.stringify(sv.placementStrategy ?? [])])),
@@ -364,6 +377,7 @@ async function main(): Promise<void> {
     desiredMismatch: r.desiredMismatch,
     surgesLeft: r.surgesLeft,
     firstDip: r.firstDip,
+    layoutAtLoss: r.layoutAtLoss,
     faultsOff: r.faultsOff,
   }));
   fs.appendFileSync(OUT, JSON.stringify({ runId, type: "summary", summary, problems, errors }) + "\n");
