@@ -139,24 +139,47 @@ class EventLoop {
     const movesBefore = this.moves;
     let elapsed = 0;
     let steady = false;
+    let settledAt = 0;
     while (elapsed < max) {
       this.sim.advance(tick);
       elapsed += tick;
       this.options.onTick?.({ sim: this.sim, stepIndex, elapsedSeconds: elapsed, loseInstance: (i) => loseInstance(this.sim, clusterName, i) });
       const delivered = await this.deliver();
-      if (delivered === 0 && this.sim.isSteady(clusterName) && !(await observer.hasSurge())) {
+      if (delivered > 0 || !this.sim.isSteady(clusterName) || (await observer.hasSurge())) continue;
+      settledAt = settledAt || elapsed;
+      // Quiet now, but in AWS the schedule still comes (after a timed-out run, say): let it run
+      // once; the step ends only if it finds nothing to do.
+      const writes = observer.rebalancerCalls().write;
+      const wait = this.untilSchedule();
+      if (wait === undefined || elapsed + wait > max) {
         steady = true;
         break;
       }
+      this.sim.advance(wait);
+      elapsed += wait;
+      await this.deliver();
+      if (observer.rebalancerCalls().write === writes && this.sim.isSteady(clusterName)) {
+        steady = true;
+        break;
+      }
+      settledAt = 0;
     }
     const callsAfter = observer.rebalancerCalls();
     return {
       distribution: this.sim.distribution(clusterName),
-      seconds: elapsed,
+      // time to the last change, not the idle wait for a schedule that then found nothing to do
+      seconds: steady ? settledAt : elapsed,
       steady,
       moves: this.moves - movesBefore,
       apiCalls: { read: callsAfter.read - callsBefore.read, write: callsAfter.write - callsBefore.write },
     };
+  }
+
+  /** Virtual seconds until the scheduled backstop is due, or undefined with no rebalancer or schedule. */
+  private untilSchedule(): number | undefined {
+    const period = (this.options.scheduleSeconds ?? 900) * 1000;
+    if (!this.rebalancer || period <= 0) return undefined;
+    return Math.max(0, (this.lastSchedule + period - this.sim.nowMs) / 1000);
   }
 
   private async deliver(): Promise<number> {

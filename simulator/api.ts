@@ -61,13 +61,13 @@ export function handleOperation(state: EcsState, operation: string, input: Json)
   if (state.faults.deniedOperations.includes(operation)) {
     throw new EcsError("AccessDeniedException", `User is not authorized to perform: ecs:${operation}`);
   }
-  if (state.random.chance(state.faults.throttleRate)) throw new EcsError("ThrottlingException", "Rate exceeded");
+  if (state.faultRandom.chance(state.faults.throttleRate)) throw new EcsError("ThrottlingException", "Rate exceeded");
   return handler(state, input ?? {});
 }
 
 /** The describeFailureRate fault: an existing resource answered as MISSING. */
 function failsDescribe(state: EcsState): boolean {
-  return state.random.chance(state.faults.describeFailureRate);
+  return state.faultRandom.chance(state.faults.describeFailureRate);
 }
 
 function missing(arn: string): Json {

@@ -4,8 +4,10 @@
  */
 export class Random {
   private state: number;
+  private readonly seed: number;
 
   constructor(seed: number) {
+    this.seed = seed >>> 0;
     this.state = seed >>> 0;
   }
 
@@ -21,6 +23,11 @@ export class Random {
   /** An integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
+  }
+
+  /** An independent stream, seeded from this one's seed (not from its position). */
+  derive(): Random {
+    return new Random((this.seed ^ 0x9e3779b9) >>> 0);
   }
 
   /** True with probability p (p <= 0 never draws, so a disabled fault does not shift the sequence). */

@@ -59,7 +59,7 @@ export class EcsSimulator implements InstanceHost {
     const o = { ...DEFAULT_OPTIONS, ...stripUndefined(options) };
     const clock = new VirtualClock(options.startTime?.getTime());
     const timing: Timing = { taskStartSeconds: o.taskStartSeconds, taskStopSeconds: o.taskStopSeconds, instanceBootSeconds: o.instanceBootSeconds };
-    const events = new EventQueue(() => this.state.random, this.faults);
+    const events = new EventQueue(() => this.state.faultRandom, this.faults);
     this.state = new EcsState(o.region, o.accountId, clock, new Random(o.seed), timing, this.faults, events);
   }
 
@@ -275,6 +275,7 @@ export class EcsSimulator implements InstanceHost {
   /** Re-seeds the random source (scenarios carry their own seed). */
   reseed(seed: number): void {
     this.state.random = new Random(seed);
+    this.state.faultRandom = this.state.random.derive();
   }
 
   /** Changes the region; only before any cluster exists, since ARNs embed it. */

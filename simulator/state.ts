@@ -59,6 +59,12 @@ export class EcsState {
   /** STOPPED tasks in stop order, purged after STOPPED_RETENTION_MS like ECS does. */
   readonly stoppedTasks: SimTask[] = [];
   metrics: Metrics = emptyMetrics();
+  /**
+   * Fault draws (throttling, describe failures, duplicated and reordered events) have a stream of
+   * their own, so that injecting faults does not change ECS's own choices (placement ties, which
+   * task a scale-in stops): a run with faults stays comparable with its control.
+   */
+  faultRandom: Random;
 
   constructor(
     public region: string,
@@ -68,7 +74,9 @@ export class EcsState {
     readonly timing: Timing,
     readonly faults: Faults,
     readonly events: EventQueue,
-  ) {}
+  ) {
+    this.faultRandom = random.derive();
+  }
 
   arn(resource: string): string {
     return `arn:aws:ecs:${this.region}:${this.accountId}:${resource}`;
