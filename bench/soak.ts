@@ -10,7 +10,7 @@ import { between, seededRandom, ZONE_THEN_INSTANCE } from "./scenarios";
  * npm run soak [-- --runs N] [-- --workers W] [-- --minutes M] [-- --seeds 9,15]
  *
  * Random small clusters (seeded) through `simulate` with our archived Lambda and faults, each seed
- * in a forked worker process (default 8 workers: a run mostly sleeps in the SDK's real-time retry
+ * in a forked worker process (default 14 workers: a run mostly sleeps in the SDK's real-time retry
  * backoff under throttling, so more workers than cores is fine; one simulation per process, since
  * the archived Lambda sets process.env around each invocation). Each seed runs twice: ECS alone
  * (same scenario, same lost instance at the same tick, events reordered) and with ours under all
@@ -315,7 +315,7 @@ function flag(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const runs = Number(flag("--runs") ?? 200);
-  const workers = Number(flag("--workers") ?? 8);
+  const workers = Number(flag("--workers") ?? 14);
   const budgetMs = Number(flag("--minutes") ?? 15) * 60_000;
   const seeds: SoakJob[] = (flag("--seeds")?.split(",").map(Number) ?? Array.from({ length: runs }, (_, i) => i + 1))
     .map((seed) => ({ seed, noLose: process.argv.includes("--no-lose"), noCut: process.argv.includes("--no-cut") }));
