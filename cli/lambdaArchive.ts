@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { parseStackConfig } from "../infra/config";
 
 /**
  * The Lambda code exactly as `pulumi up` would upload it: the TaskRebalancer component is built
@@ -33,21 +34,11 @@ export async function buildLambdaArchive(options: { bundleAwsSdk?: boolean } = {
   );
   // loaded after the mocks are set, so that the component registers against them
   const { TaskRebalancer } = await import("../infra/taskRebalancer");
-  new TaskRebalancer("archive", { watchedClusters: ["archive"], settings: ARCHIVE_SETTINGS, bundleAwsSdk: options.bundleAwsSdk });
+  // the stack's defaults; the handler's own settings come from the environment at run time anyway
+  const { targetClusters: _, ...settings } = parseStackConfig(() => undefined).rebalancer;
+  new TaskRebalancer("archive", { watchedClusters: ["archive"], settings, bundleAwsSdk: options.bundleAwsSdk });
   return readArchive(await waitFor(() => captured?.code));
 }
-
-const ARCHIVE_SETTINGS = {
-  dryRun: false,
-  maxMovesPerRun: 10,
-  maxMovesPerService: 5,
-  maxMovesPerInstance: 3,
-  schedule: "none",
-  surgeTimeoutMinutes: 15,
-  reservedConcurrency: 1,
-  logRetentionDays: 14,
-  functionTimeoutSeconds: 60,
-};
 
 async function readArchive(code: unknown): Promise<LambdaArchive> {
   const assets = (await (code as pulumi.asset.AssetArchive).assets) as Record<string, unknown>;

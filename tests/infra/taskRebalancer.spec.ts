@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { parseStackConfig } from "../../infra/config";
 import { TaskRebalancer } from "../../infra/taskRebalancer";
 import { ACCOUNT, MockSession, REGION, settle, startMockSession, valueOf } from "./pulumiMocks";
 
@@ -13,17 +14,8 @@ const INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeC
 const DEMO_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/rebalance-demo`;
 const PROD_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/prod`;
 
-const SETTINGS = {
-  dryRun: false,
-  maxMovesPerRun: 10,
-  maxMovesPerService: 5,
-  maxMovesPerInstance: 3,
-  schedule: "rate(15 minutes)",
-  surgeTimeoutMinutes: 15,
-  reservedConcurrency: 1,
-  logRetentionDays: 14,
-  functionTimeoutSeconds: 60,
-};
+// the stack config's defaults, as index.ts passes them
+const { targetClusters: _watchedToo, ...SETTINGS } = parseStackConfig(() => undefined).rebalancer;
 
 async function build(overrides: Partial<typeof SETTINGS> = {}): Promise<{ session: MockSession; rebalancer: TaskRebalancer }> {
   const session = await startMockSession();
