@@ -74,6 +74,27 @@ function missing(arn: string): Json {
   return { arn, reason: "MISSING" };
 }
 
+/**
+ * The Describe* pattern: each reference found is described, the rest (and, under the
+ * describeFailureRate fault, some found ones) are answered as MISSING failures.
+ */
+function describeEach<T>(
+  state: EcsState,
+  refs: string[],
+  find: (ref: string) => T | undefined,
+  arnOf: (found: T | undefined, ref: string) => string,
+  shape: (found: T) => Json,
+): { items: Json[]; failures: Json[] } {
+  const items: Json[] = [];
+  const failures: Json[] = [];
+  for (const ref of refs) {
+    const found = find(ref);
+    if (!found || failsDescribe(state)) failures.push(missing(arnOf(found, ref)));
+    else items.push(shape(found));
+  }
+  return { items, failures };
+}
+
 function requireList(value: unknown, name: string, max: number): string[] {
   if (!Array.isArray(value) || value.length === 0) throw invalidParameter(`${name} cannot be empty.`);
   if (value.length > max) throw invalidParameter(`${name} cannot contain more than ${max} elements.`);
@@ -138,14 +159,14 @@ const HANDLERS: Record<string, Handler> = {
     const cluster = state.cluster(input.cluster);
     const refs = requireList(input.services, "services", 10);
     const includeTags = ((input.include as string[] | undefined) ?? []).includes("TAGS");
-    const services: Json[] = [];
-    const failures: Json[] = [];
-    for (const ref of refs) {
-      const service = state.service(cluster, ref);
-      if (!service || failsDescribe(state)) failures.push(missing(service?.arn ?? state.arn(`service/${cluster.name}/${ref.split("/").pop()}`)));
-      else services.push(serviceShape(state, service, includeTags));
-    }
-    return { services, failures };
+    const { items, failures } = describeEach(
+      state,
+      refs,
+      (ref) => state.service(cluster, ref),
+      (service, ref) => service?.arn ?? state.arn(`service/${cluster.name}/${ref.split("/").pop()}`),
+      (service) => serviceShape(state, service, includeTags),
+    );
+    return { services: items, failures };
   },
   ListServices: (state, input) => {
     const cluster = state.cluster(input.cluster);
@@ -171,14 +192,14 @@ const HANDLERS: Record<string, Handler> = {
   DescribeTasks: (state, input) => {
     const cluster = state.cluster(input.cluster);
     const refs = requireList(input.tasks, "tasks", 100);
-    const tasks: Json[] = [];
-    const failures: Json[] = [];
-    for (const ref of refs) {
-      const task = state.task(cluster, ref);
-      if (!task || failsDescribe(state)) failures.push(missing(task?.arn ?? ref));
-      else tasks.push(taskShape(state, task, epochSeconds));
-    }
-    return { tasks, failures };
+    const { items, failures } = describeEach(
+      state,
+      refs,
+      (ref) => state.task(cluster, ref),
+      (task, ref) => task?.arn ?? ref,
+      (task) => taskShape(state, task, epochSeconds),
+    );
+    return { tasks: items, failures };
   },
   StopTask: (state, input) => {
     const cluster = state.cluster(input.cluster);
@@ -200,14 +221,14 @@ const HANDLERS: Record<string, Handler> = {
   DescribeContainerInstances: (state, input) => {
     const cluster = state.cluster(input.cluster);
     const refs = requireList(input.containerInstances, "containerInstances", 100);
-    const containerInstances: Json[] = [];
-    const failures: Json[] = [];
-    for (const ref of refs) {
-      const instance = state.containerInstance(cluster, ref);
-      if (!instance || failsDescribe(state)) failures.push(missing(instance?.arn ?? ref));
-      else containerInstances.push(containerInstanceShape(state, instance, epochSeconds));
-    }
-    return { containerInstances, failures };
+    const { items, failures } = describeEach(
+      state,
+      refs,
+      (ref) => state.containerInstance(cluster, ref),
+      (instance, ref) => instance?.arn ?? ref,
+      (instance) => containerInstanceShape(state, instance, epochSeconds),
+    );
+    return { containerInstances: items, failures };
   },
   UpdateContainerInstancesState: (state, input) => {
     const cluster = state.cluster(input.cluster);

@@ -6,6 +6,7 @@
 import type { EcsState } from "./state";
 import type { SimCluster, SimContainerInstance, SimTask } from "./model";
 import { containerInstanceShape, isoString } from "./shapes";
+import { envelope } from "./events";
 
 /** Ports the ECS agent reserves on every instance. */
 export const AGENT_RESERVED_PORTS = [22, 2375, 2376, 51678, 51679];
@@ -63,14 +64,9 @@ export function touchInstance(state: EcsState, instance: SimContainerInstance): 
 }
 
 function publishInstanceChange(state: EcsState, instance: SimContainerInstance): void {
-  state.events.publish({
-    "detail-type": "ECS Container Instance State Change",
-    account: state.accountId,
-    time: new Date(state.nowMs).toISOString(),
-    region: state.region,
-    resources: [instance.arn],
-    detail: containerInstanceShape(state, instance, isoString),
-  });
+  state.events.publish(
+    envelope(state, "ECS Container Instance State Change", instance.arn, containerInstanceShape(state, instance, isoString)),
+  );
 }
 
 export function setInstanceStatus(state: EcsState, instance: SimContainerInstance, status: "ACTIVE" | "DRAINING"): void {

@@ -18,6 +18,23 @@ export interface EcsEvent {
   detail: Record<string, unknown>;
 }
 
+/** The envelope EventBridge wraps around an ECS event, at the simulator's current virtual time. */
+export function envelope(
+  at: { accountId: string; region: string; nowMs: number },
+  detailType: EcsDetailType,
+  resource: string,
+  detail: Record<string, unknown>,
+): Omit<EcsEvent, "version" | "id" | "source"> {
+  return {
+    "detail-type": detailType,
+    account: at.accountId,
+    time: new Date(at.nowMs).toISOString(),
+    region: at.region,
+    resources: [resource],
+    detail,
+  };
+}
+
 export interface EventFaults {
   duplicateEventRate: number;
   reorderEvents: boolean;

@@ -11,6 +11,7 @@ import { activeTasks, chooseInstance, effectiveStrategies, keepBest, countByValu
 import { launchTask, requestStop, requirementsOf } from "./tasks";
 import { addServiceEvent, isServiceSteady, recordPlacementOutcome, unplaceableMessage, updateRollout } from "./deployments";
 import { tickDaemonService } from "./daemonScheduler";
+import { envelope } from "./events";
 
 export function tickService(state: EcsState, cluster: SimCluster, service: SimService): void {
   if (service.status === "INACTIVE") return;
@@ -29,15 +30,9 @@ export function tickService(state: EcsState, cluster: SimCluster, service: SimSe
 
 /** ECS publishes an "ECS Service Action" event, SERVICE_STEADY_STATE, when a service becomes steady. */
 function publishSteadyState(state: EcsState, cluster: SimCluster, service: SimService): void {
-  const time = new Date(state.nowMs).toISOString();
-  state.events.publish({
-    "detail-type": "ECS Service Action",
-    account: state.accountId,
-    time,
-    region: state.region,
-    resources: [service.arn],
-    detail: { eventType: "INFO", eventName: "SERVICE_STEADY_STATE", clusterArn: cluster.arn, createdAt: time },
-  });
+  const createdAt = new Date(state.nowMs).toISOString();
+  const detail = { eventType: "INFO", eventName: "SERVICE_STEADY_STATE", clusterArn: cluster.arn, createdAt };
+  state.events.publish(envelope(state, "ECS Service Action", service.arn, detail));
 }
 
 function tickReplicaService(state: EcsState, cluster: SimCluster, service: SimService): void {

@@ -9,6 +9,7 @@ import { STOPPED_RETENTION_MS } from "./state";
 import type { SimCluster, SimContainerInstance, SimNetworkBinding, SimService, SimTask, SimTaskDefinition, StopCode, TaskStatus } from "./model";
 import { allocateEphemeralPort, releaseResources, reserveResources, touchInstance } from "./containerInstances";
 import { isoString, taskShape } from "./shapes";
+import { envelope } from "./events";
 
 export interface TaskRequirements {
   cpu: number;
@@ -169,14 +170,8 @@ function purgeStoppedTasks(state: EcsState): void {
 }
 
 function publishTaskChange(state: EcsState, task: SimTask): void {
-  state.events.publish({
-    "detail-type": "ECS Task State Change",
-    account: state.accountId,
-    time: new Date(state.nowMs).toISOString(),
-    region: state.region,
-    resources: [task.arn],
-    detail: { ...taskShape(state, task, isoString), updatedAt: new Date(state.nowMs).toISOString() },
-  });
+  const detail = { ...taskShape(state, task, isoString), updatedAt: new Date(state.nowMs).toISOString() };
+  state.events.publish(envelope(state, "ECS Task State Change", task.arn, detail));
 }
 
 /**
