@@ -6,8 +6,9 @@
  * Targets are chosen level by level, as ECS's spread strategies apply in order: first the totals per
  * group of the first field, then within each group by the next field. At every level the targets
  * differ by at most one among groups that still have room (water-filling under capacity), and the
- * larger targets go to the groups that already hold the most, so that the number of moves, the sum
- * of max(0, count - target), is the least any balanced distribution allows.
+ * larger targets go to the groups where they save the most moves (then to those holding the most),
+ * so that the number of moves, the sum of max(0, count - target), is the least any balanced
+ * distribution allows.
  */
 export interface Slot {
   id: string;
@@ -55,7 +56,7 @@ function distributeLevel(slots: Slot[], level: number, total: number, group: str
     distributeOverInstances(slots, total, group, out);
     return;
   }
-  const groups = groupBy(slots, (s) => s.path[level]);
+  const groups = [...groupBy(slots, (s) => s.path[level])];
   const targets = levelTargets(groups, level, total);
   groups.forEach(([key, members], i) => distributeLevel(members, level + 1, targets[i], [...group, key], out));
 }
@@ -83,7 +84,7 @@ function leastMoves(slots: Slot[], level: number, total: number): number {
   const levels = slots[0]?.path.length ?? 0;
   if (level === levels) return Math.max(0, sumOf(slots, (s) => s.count) - total);
   if (isInstanceLevel(slots, level)) return leastMovesOverInstances(slots, total);
-  const groups = groupBy(slots, (s) => s.path[level]);
+  const groups = [...groupBy(slots, (s) => s.path[level])];
   const targets = levelTargets(groups, level, total);
   return groups.reduce((acc, [, members], i) => acc + leastMoves(members, level + 1, targets[i]), 0);
 }
@@ -244,7 +245,8 @@ function movesAt(group: Omit<Group, "key">, target: number): number {
   return group.movesAt ? group.movesAt(target) : Math.max(0, group.count - target);
 }
 
-function groupBy<T>(items: T[], key: (item: T) => string): Array<[string, T[]]> {
+/** Items by key, in the order keys first appear (slots arrive in ARN order; waterfill breaks ties by key). */
+export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
@@ -252,8 +254,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): Array<[string, T[]]> 
     if (members) members.push(item);
     else groups.set(k, [item]);
   }
-  // insertion order: slots arrive in ARN order, and waterfill breaks its ties by key anyway
-  return [...groups.entries()];
+  return groups;
 }
 
 function sumOf<T>(items: T[], value: (item: T) => number): number {

@@ -1,5 +1,5 @@
 import type { Service, Task } from "@aws-sdk/client-ecs";
-import { Distribution, distribute } from "./balance";
+import { Distribution, distribute, groupBy } from "./balance";
 import { serviceGroup, serviceSkipReason, SkipCode, SkipReason } from "./eligibility";
 import { freeResources, reserve, room } from "./placement";
 import { ClusterState, layoutService, readClusterState, ServiceLayout } from "./serviceLayout";
@@ -72,9 +72,7 @@ export function planMoves(snapshot: Snapshot, options: PlanOptions): Plan {
 }
 
 function planService(service: Service, tasks: Task[], cluster: ClusterState): Move[] | SkipReason {
-  const reason = serviceSkipReason(service, tasks);
-  if (reason) return reason;
-  const layout = layoutService(service, tasks, cluster);
+  const layout = eligibleLayout(service, tasks, cluster);
   if ("code" in layout) return layout;
   const moves = movesFor(service, layout, distribute(layout.slots, service.desiredCount!));
   for (const move of moves) reserveTarget(move, layout, cluster);
@@ -104,8 +102,7 @@ function planSurge(
     plan.surges.push({ kind: "forget", ...ids, detail: `desired count is ${service.desiredCount}, not ${surge.to}` });
     return;
   }
-  const reason = serviceSkipReason(service, tasks);
-  const layout = reason ?? layoutService(service, tasks, cluster);
+  const layout = eligibleLayout(service, tasks, cluster);
   if ("code" in layout) {
     const ageSeconds = (options.now.getTime() - surge.startedAt.getTime()) / 1000;
     if (ageSeconds > options.surgeTimeoutSeconds) {
@@ -121,6 +118,11 @@ function planSurge(
     .slice(0, Math.max(0, tasks.length - surge.from))
     .map((m) => ({ ...m, to: null }));
   plan.surges.push({ kind: "complete", ...ids, surge, stop });
+}
+
+/** The service laid over its instances, or why it cannot be acted on now. */
+function eligibleLayout(service: Service, tasks: Task[], cluster: ClusterState): ServiceLayout | SkipReason {
+  return serviceSkipReason(service, tasks) ?? layoutService(service, tasks, cluster);
 }
 
 /**
@@ -166,16 +168,6 @@ function roomiestInGroup(group: string[], layout: ServiceLayout, cluster: Cluste
   );
   members.sort((a, b) => cluster.free.get(b.id)!.memory - cluster.free.get(a.id)!.memory);
   return members[0]?.id;
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const list = groups.get(key(item));
-    if (list) list.push(item);
-    else groups.set(key(item), [item]);
-  }
-  return groups;
 }
 
 function skip(service: Service, reason: SkipReason): Skip {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { RebalancerConfig } from "./config";
-import { clusterIdentity, ClusterIdentity } from "./clusterIdentity";
+import { clusterIdentity } from "./clusterIdentity";
 import { rebalancerPolicy } from "./rebalancerPolicy";
 import { createEventHandler } from "../handler/lambda";
 import { createEcsClient, createSdkEcsPort } from "../handler/sdkEcsPort";
@@ -169,4 +169,3 @@ export function serviceSteadyPattern(clusterArns: string[]) {
   };
 }
 
-export type { ClusterIdentity };

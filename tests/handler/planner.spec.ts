@@ -267,6 +267,24 @@ describe("planner: placement constraints and strategies", () => {
     assert.deepStrictEqual(plan(snapshot).moves.map((m) => index(m.from)), [0]);
   });
 
+  it("many empty instances: the task goes to the least busy one, even when it is last in ARN order", () => {
+    // web has 2 tasks, so the planner keeps only 2 empty instances per zone in view; the least busy
+    // (instance 4, no other task) must be among them although three emptier-ARN instances precede it
+    const other = { name: "other", tags: { [IGNORE_TAG]: "true" } };
+    const snapshot = buildSnapshot(
+      [
+        { zone: "a", tasks: { web: 2 } },
+        { zone: "b", tasks: { other: 3 } },
+        { zone: "b", tasks: { other: 2 } },
+        { zone: "b", tasks: { other: 1 } },
+        { zone: "b" },
+        { zone: "a", tasks: { other: 1 } },
+      ],
+      [{ name: "web" }, other],
+    );
+    assert.deepStrictEqual(plan(snapshot).moves.map((m) => [index(m.from), index(m.to)]), [[0, 4]]);
+  });
+
   it("the moved task is the youngest on its instance", () => {
     const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 3 } }, { zone: "b" }], [{ name: "web" }]);
     const [move] = plan(snapshot).moves;
