@@ -1,4 +1,5 @@
 import type { ContainerInstance, Failure, Service, Task, TaskDefinition } from "@aws-sdk/client-ecs";
+import { mapWithLimit } from "./concurrency";
 import { DESCRIBE_LIMITS, EcsPort } from "./ecsPort";
 
 /**
@@ -45,6 +46,9 @@ export async function readSnapshot(
   return { snapshot: { clusterArn, containerInstances, services, tasks, taskDefinitions }, failures };
 }
 
+/** Calls in flight per kind of read; three kinds run side by side. */
+const PARALLEL_READS = 4;
+
 /** Describes in batches; ARNs answered as `failures` are asked once more, since ECS is eventually consistent. */
 async function describeAll<T>(
   arns: string[],
@@ -52,15 +56,10 @@ async function describeAll<T>(
   describe: (batch: string[]) => Promise<{ items: T[]; failures: Failure[] }>,
   failures: Failure[],
 ): Promise<T[]> {
-  const items: T[] = [];
-  let retry: string[] = [];
-  for (const batch of chunk(arns, batchSize)) {
-    const answer = await describe(batch);
-    items.push(...answer.items);
-    retry.push(...answer.failures.map((f) => f.arn).filter((arn): arn is string => !!arn));
-  }
-  for (const batch of chunk(retry, batchSize)) {
-    const answer = await describe(batch);
+  const answers = await mapWithLimit(chunk(arns, batchSize), PARALLEL_READS, describe);
+  const items = answers.flatMap((a) => a.items);
+  const retry = answers.flatMap((a) => a.failures.map((f) => f.arn).filter((arn): arn is string => !!arn));
+  for (const answer of await mapWithLimit(chunk(retry, batchSize), PARALLEL_READS, describe)) {
     items.push(...answer.items);
     failures.push(...answer.failures);
   }
@@ -76,16 +75,14 @@ async function readTaskDefinitions(
   for (const service of services) {
     if (service.schedulingStrategy !== "DAEMON" && service.taskDefinition) arns.add(service.taskDefinition);
   }
-  const result: TaskDefinition[] = [];
-  for (const arn of arns) {
+  return mapWithLimit([...arns], PARALLEL_READS, async (arn) => {
     let definition = cache.get(arn);
     if (!definition) {
       definition = await ecs.describeTaskDefinition(arn);
       cache.set(arn, definition);
     }
-    result.push(definition);
-  }
-  return result;
+    return definition;
+  });
 }
 
 export function chunk<T>(items: T[], size: number): T[][] {
