@@ -123,7 +123,7 @@ function leastMovesOverInstances(slots: Slot[], total: number): number {
 }
 
 /** The highest L with sum of min(capacity, L) at most `total` (no target exceeds the total). */
-function fillLevel(groups: Array<{ capacity: number }>, total: number): number {
+export function fillLevel(groups: Array<{ capacity: number }>, total: number): number {
   const filled = (level: number) => {
     let sum = 0;
     for (const g of groups) sum += Math.min(g.capacity, level);
@@ -188,16 +188,21 @@ export function waterfill<G extends Omit<Group, "key">>(
   keyOf: (group: G) => string = (group) => (group as unknown as Group).key,
 ): number[] {
   const low = fillLevel(groups, total);
-  const targets = groups.map((g) => Math.min(g.capacity, low));
-  let remainder = total - targets.reduce((a, b) => a + b, 0);
+  const targets: number[] = [];
+  let remainder = total;
   const candidates: number[] = [];
-  for (let i = 0; i < groups.length; i++) if (groups[i].capacity > low) candidates.push(i);
+  for (let i = 0; i < groups.length; i++) {
+    targets.push(Math.min(groups[i].capacity, low));
+    remainder -= targets[i];
+    if (groups[i].capacity > low) candidates.push(i);
+  }
   let chosen = candidates;
   if (remainder < candidates.length) {
     // only then is there a choice to make
-    const gain = new Map(candidates.map((i) => [i, movesAt(groups[i], low) - movesAt(groups[i], low + 1)]));
+    const gain: number[] = targets.map(() => 0);
+    for (const i of candidates) gain[i] = movesAt(groups[i], low) - movesAt(groups[i], low + 1);
     const better = (a: number, b: number) =>
-      gain.get(b)! - gain.get(a)! ||
+      gain[b] - gain[a] ||
       groups[b].count - groups[a].count ||
       groups[a].load - groups[b].load ||
       compare(keyOf(groups[a]), keyOf(groups[b]));

@@ -1,8 +1,8 @@
-import type { Service, Task } from "@aws-sdk/client-ecs";
-import { Distribution, distribute, groupBy } from "./balance";
+import type { Service } from "@aws-sdk/client-ecs";
+import { Distribution, distribute } from "./balance";
 import { serviceGroup, serviceSkipReason, SkipCode, SkipReason } from "./eligibility";
 import { freeResources, reserve, room } from "./placement";
-import { ClusterState, layoutService, readClusterState, ServiceLayout } from "./serviceLayout";
+import { ClusterState, layoutService, readClusterState, ServiceLayout, ServiceTasks } from "./serviceLayout";
 import { Snapshot } from "./snapshot";
 import { readSurge, Surge } from "./surgeTag";
 
@@ -55,9 +55,8 @@ export function planMoves(snapshot: Snapshot, options: PlanOptions): Plan {
   const plan: Plan = { clusterArn: snapshot.clusterArn, moves: [], surges: [], skipped: [], balanced: [] };
   const cluster = readClusterState(snapshot.containerInstances, snapshot.tasks, snapshot.taskDefinitions);
   const services = [...snapshot.services].sort((a, b) => compare(a.serviceArn, b.serviceArn));
-  const tasksByGroup = groupBy(snapshot.tasks, (t) => t.group ?? "");
   for (const service of services) {
-    const tasks = tasksByGroup.get(serviceGroup(service)) ?? [];
+    const tasks = cluster.tasksByGroup.get(serviceGroup(service)) ?? { tasks: [], positions: [] };
     const surge = readSurge(service);
     if (surge !== undefined) {
       planSurge(service, tasks, surge, cluster, options, plan);
@@ -71,7 +70,7 @@ export function planMoves(snapshot: Snapshot, options: PlanOptions): Plan {
   return plan;
 }
 
-function planService(service: Service, tasks: Task[], cluster: ClusterState): Move[] | SkipReason {
+function planService(service: Service, tasks: ServiceTasks, cluster: ClusterState): Move[] | SkipReason {
   const layout = eligibleLayout(service, tasks, cluster);
   if ("code" in layout) return layout;
   const moves = movesFor(service, layout, distribute(layout.slots, service.desiredCount!));
@@ -86,7 +85,7 @@ function planService(service: Service, tasks: Task[], cluster: ClusterState): Mo
  */
 function planSurge(
   service: Service,
-  tasks: Task[],
+  tasks: ServiceTasks,
   surge: Surge | "malformed",
   cluster: ClusterState,
   options: PlanOptions,
@@ -115,14 +114,14 @@ function planSurge(
   // never stop more than the surge added: if the extra tasks did not land where planned (an
   // instance was lost, say), stopping every surplus would leave fewer than `from` tasks running
   const stop = movesFor(service, layout, distribute(layout.slots, surge.from))
-    .slice(0, Math.max(0, tasks.length - surge.from))
+    .slice(0, Math.max(0, tasks.tasks.length - surge.from))
     .map((m) => ({ ...m, to: null }));
   plan.surges.push({ kind: "complete", ...ids, surge, stop });
 }
 
 /** The service laid over its instances, or why it cannot be acted on now. */
-function eligibleLayout(service: Service, tasks: Task[], cluster: ClusterState): ServiceLayout | SkipReason {
-  return serviceSkipReason(service, tasks) ?? layoutService(service, tasks, cluster);
+function eligibleLayout(service: Service, tasks: ServiceTasks, cluster: ClusterState): ServiceLayout | SkipReason {
+  return serviceSkipReason(service, tasks.tasks) ?? layoutService(service, tasks, cluster);
 }
 
 /**
@@ -131,23 +130,28 @@ function eligibleLayout(service: Service, tasks: Task[], cluster: ClusterState):
  * tasks that matter most.
  */
 function movesFor(service: Service, layout: ServiceLayout, distribution: Distribution): Move[] {
-  const remaining = new Map(layout.slots.map((s) => [s.id, s.count]));
-  const removals = new Map(distribution.removals);
+  const givers = [...distribution.removals].map(([id, count]) => {
+    const tasks = layout.tasksOn(id);
+    return { id, tasks, remaining: tasks.length, toGive: count };
+  });
   const targets = distribution.additions.flatMap((a) => Array.from({ length: a.count }, () => a));
   const moves: Move[] = [];
-  let taken = 0;
-  while (removals.size > 0) {
-    const from = [...removals.keys()].sort((a, b) => remaining.get(b)! - remaining.get(a)! || compare(a, b))[0];
-    const task = layout.tasksBySlot.get(from)![layout.tasksBySlot.get(from)!.length - remaining.get(from)!];
-    remaining.set(from, remaining.get(from)! - 1);
-    if (removals.get(from) === 1) removals.delete(from);
-    else removals.set(from, removals.get(from)! - 1);
-    const target = targets[taken++];
+  for (let taken = 0; givers.length > 0; taken++) {
+    let at = 0;
+    for (let i = 1; i < givers.length; i++) {
+      const [best, other] = [givers[at], givers[i]];
+      if (other.remaining > best.remaining || (other.remaining === best.remaining && compare(other.id, best.id) < 0)) at = i;
+    }
+    const giver = givers[at];
+    const task = giver.tasks[giver.tasks.length - giver.remaining];
+    giver.remaining--;
+    if (--giver.toGive === 0) givers.splice(at, 1);
+    const target = targets[taken];
     moves.push({
       service: service.serviceArn!,
       serviceName: service.serviceName!,
       taskArn: task.taskArn!,
-      from,
+      from: giver.id,
       to: target?.slotId ?? null,
       toGroup: target?.group ?? [],
     });
@@ -163,9 +167,10 @@ function reserveTarget(move: Move, layout: ServiceLayout, cluster: ClusterState)
 
 function roomiestInGroup(group: string[], layout: ServiceLayout, cluster: ClusterState): string | undefined {
   // room as it is now, not the layout's capacity: an earlier move of this service may have taken it
-  const members = layout.slots.filter(
-    (s) => group.every((key, i) => s.path[i] === key) && room(cluster.free.get(s.id)!, layout.needs) > 0,
-  );
+  const members = layout.slots.filter((s) => {
+    const free = cluster.free.get(s.id); // undefined for a placeholder of many empty instances
+    return free !== undefined && group.every((key, i) => s.path[i] === key) && room(free, layout.needs) > 0;
+  });
   members.sort((a, b) => cluster.free.get(b.id)!.memory - cluster.free.get(a.id)!.memory);
   return members[0]?.id;
 }

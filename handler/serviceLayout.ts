@@ -1,5 +1,5 @@
 import type { ContainerInstance, Service, Task, TaskDefinition } from "@aws-sdk/client-ecs";
-import { Slot } from "./balance";
+import { fillLevel, Slot } from "./balance";
 import { SkipReason } from "./eligibility";
 import { FreeResources, freeResources, room, spreadFields, spreadValue, TaskNeeds, taskNeeds } from "./placement";
 import { compileConstraints } from "./placementConstraint";
@@ -7,9 +7,15 @@ import { compileConstraints } from "./placementConstraint";
 /** A service's tasks laid over the instances that may hold them, ready for `distribute`. */
 export interface ServiceLayout {
   slots: Slot[];
-  /** The service's tasks per instance, youngest first (the one moved when an instance gives one up). */
-  tasksBySlot: Map<string, Task[]>;
+  /** The service's tasks on an instance, youngest first (the one moved when an instance gives one up). */
+  tasksOn: (instanceArn: string) => Task[];
   needs: TaskNeeds;
+}
+
+/** A service's tasks, each with the position of its instance in `available` (-1: not available). */
+export interface ServiceTasks {
+  tasks: Task[];
+  positions: number[];
 }
 
 /** What the planner knows of the cluster while it plans: free resources change as moves are planned. */
@@ -18,15 +24,21 @@ export interface ClusterState {
   available: ContainerInstance[];
   /** Position of each available instance's ARN in `available`; the arrays below follow it. */
   position: Map<string, number>;
+  availableArns: string[];
+  /** Every position, for services that any available instance may hold. */
+  allPositions: number[];
   availableFree: FreeResources[];
+  /** Tasks of every service per instance: the tie-break that makes the busiest instance give. */
   availableLoad: number[];
+  /** One service's tasks per position while it is laid out; all zero between services. */
+  scratchCounts: Int32Array;
   /** Spread paths of the available instances, by spread fields: computed once per planning. */
   spreadPaths: Map<string, string[][]>;
   /** Instances per group above the instance level, by spread fields (see sparseSlots). */
-  leafGroups: Map<string, LeafGroup[]>;
+  leafGroupings: Map<string, LeafGrouping>;
   free: Map<string, FreeResources>;
-  /** Tasks of every service per instance: the tie-break that makes the busiest instance give. */
-  load: Map<string, number>;
+  /** Tasks by task group ("service:name"), with their positions: each task's instance looked up once. */
+  tasksByGroup: Map<string, ServiceTasks>;
   taskDefinitions: Map<string, TaskDefinition>;
 }
 
@@ -35,7 +47,7 @@ export interface ClusterState {
  * receive tasks) and satisfies the service's and task definition's placement constraints, which are
  * binding. Its capacity is what it holds plus what still fits; distinctInstance caps it at one.
  */
-export function layoutService(service: Service, tasks: Task[], cluster: ClusterState): ServiceLayout | SkipReason {
+export function layoutService(service: Service, { tasks, positions: taskPositions }: ServiceTasks, cluster: ClusterState): ServiceLayout | SkipReason {
   const definition = cluster.taskDefinitions.get(service.taskDefinition ?? "");
   if (!definition) {
     return { code: "task-definition-unavailable", detail: `task definition ${service.taskDefinition} was not read` };
@@ -45,118 +57,218 @@ export function layoutService(service: Service, tasks: Task[], cluster: ClusterS
   if (typeof isAllowed !== "function") {
     return { code: "unsupported-placement-constraint", detail: isAllowed.unsupported };
   }
-  const fields = spreadFields(service.placementStrategy) as string[];
-  const isDistinct = constraints.some((c) => c.type === "distinctInstance");
-  const needs = taskNeeds(definition);
-  // a planning visits every service x every instance: this loop works on positions, not ARNs
-  const positions = candidatePositions(cluster, constraints.length === 0 ? undefined : isAllowed);
-  const tasksBySlot = groupTasks(tasks);
-  const counts = new Map<number, number>();
-  for (const [arn, list] of tasksBySlot) {
-    const at = cluster.position.get(arn);
-    if (at === undefined || (constraints.length > 0 && !isAllowed(cluster.available[at]))) {
-      return { code: "tasks-on-unavailable-instance", detail: `a task runs on ${arn}, which cannot take tasks now` };
+  const allowed = constraints.length === 0 ? undefined : isAllowed;
+  const counts = cluster.scratchCounts;
+  const occupied: number[] = [];
+  try {
+    // a planning visits every service on a cluster of many instances: work on positions, not ARNs
+    for (let i = 0; i < tasks.length; i++) {
+      const at = taskPositions[i];
+      if (at < 0 || (allowed && counts[at] === 0 && !allowed(cluster.available[at]))) {
+        const arn = tasks[i].containerInstanceArn ?? "(none)";
+        return { code: "tasks-on-unavailable-instance", detail: `a task runs on ${arn}, which cannot take tasks now` };
+      }
+      if (counts[at]++ === 0) occupied.push(at);
     }
-    counts.set(at, list.length);
+    const positions = allowed ? candidatePositions(cluster, allowed) : cluster.allPositions;
+    if (positions.length < 2) {
+      return { code: "fewer-than-2-eligible-instances", detail: `${positions.length} eligible instance(s)` };
+    }
+    const fields = spreadFields(service.placementStrategy) as string[];
+    const isDistinct = constraints.some((c) => c.type === "distinctInstance");
+    const needs = taskNeeds(definition);
+    const paths = spreadPaths(cluster, fields);
+    const view: ServiceView = {
+      count: (at) => counts[at],
+      capacity: (at) => {
+        const count = counts[at];
+        const fits = room(cluster.availableFree[at], needs);
+        return isDistinct ? Math.max(count, Math.min(1, count + fits)) : count + fits;
+      },
+      slot: (at, capacity) => ({
+        id: cluster.availableArns[at],
+        path: paths[at],
+        count: counts[at],
+        capacity,
+        load: cluster.availableLoad[at],
+      }),
+      tasks: tasks.length,
+    };
+    let slots: Slot[];
+    if (fields[fields.length - 1] !== "instanceId") slots = positions.map((at) => view.slot(at, view.capacity(at)));
+    else if (allowed) slots = sparseSlotsOf(cluster, fields, positions, view);
+    else slots = sparseSlots(cluster, fields, occupied, view);
+    return { slots, tasksOn: tasksOnInstance(tasks, taskPositions, cluster), needs };
+  } finally {
+    for (const at of occupied) counts[at] = 0;
   }
-  if (positions.length < 2) {
-    return { code: "fewer-than-2-eligible-instances", detail: `${positions.length} eligible instance(s)` };
-  }
-  const paths = spreadPaths(cluster, fields);
-  const capacityAt = (at: number, count: number): number => {
-    const fits = room(cluster.availableFree[at], needs);
-    return isDistinct ? Math.max(count, Math.min(1, count + fits)) : count + fits;
-  };
-  const slotAt = (at: number, count = counts.get(at) ?? 0, capacity = capacityAt(at, count)): Slot => ({
-    id: cluster.available[at].containerInstanceArn!,
-    path: paths[at],
-    count,
-    capacity,
-    load: cluster.availableLoad[at],
+}
+
+/** One service as sparseSlots sees it, by instance position. */
+interface ServiceView {
+  count(at: number): number;
+  capacity(at: number): number;
+  slot(at: number, capacity: number): Slot;
+  /** The service's task count: no target ever exceeds it. */
+  tasks: number;
+}
+
+/*
+ * When the last spread level is the instance, a service of N tasks can only ever place tasks on
+ * the instances it occupies and on the N best empty ones of each group (fewest tasks in total,
+ * then ARN: the order balance.ts prefers). The other instances of a group are folded into one
+ * placeholder slot that keeps the group's load sum exact and its capacity exact up to N + 1 (no
+ * target exceeds N, so more capacity changes nothing), and is never chosen (it holds nothing and
+ * sorts last). So a large cluster costs each service O(N) slots, not one per instance.
+ * serviceLayout.spec.ts checks that the distribution is the same as over every instance.
+ */
+
+/** Sparse slots of a service that any available instance may hold: O(N) per group, not O(instances). */
+function sparseSlots(cluster: ClusterState, fields: string[], occupied: number[], view: ServiceView): Slot[] {
+  const grouping = leafGrouping(cluster, fields);
+  const occupiedIn = grouping.groups.map(() => [] as number[]);
+  for (const at of occupied) occupiedIn[grouping.groupOf[at]].push(at);
+  const capacities = grouping.groups.map((group, g) => groupCapacity(group, occupiedIn[g], view));
+  const most = mostPerGroup(capacities, fields.length, view.tasks);
+  const slots: Slot[] = [];
+  grouping.groups.forEach((group, g) => {
+    const chosen = occupiedIn[g];
+    let chosenLoad = 0;
+    for (const at of chosen) chosenLoad += cluster.availableLoad[at];
+    // the least busy empty instances with room, in the group's order
+    let kept = 0;
+    let next = 0;
+    for (; next < group.positions.length && kept < most[g]; next++) {
+      const at = group.positions[next];
+      if (view.count(at) > 0 || view.capacity(at) === 0) continue;
+      chosen.push(at);
+      chosenLoad += cluster.availableLoad[at];
+      kept++;
+    }
+    // in the group's order (ranks are distinct within a group, and a typed array sorts fast)
+    const ranks = new Int32Array(chosen.length);
+    for (let i = 0; i < chosen.length; i++) ranks[i] = grouping.rank[chosen[i]];
+    ranks.sort();
+    for (const rank of ranks) slots.push(view.slot(group.positions[rank], view.capacity(group.positions[rank])));
+    if (chosen.length === group.positions.length) return;
+    let restCapacity = 0;
+    for (; next < group.positions.length && restCapacity <= view.tasks; next++) {
+      const at = group.positions[next];
+      if (view.count(at) === 0) restCapacity += view.capacity(at);
+    }
+    slots.push(placeholder(group, restCapacity, group.load - chosenLoad));
   });
-  const slots =
-    fields[fields.length - 1] === "instanceId"
-      ? sparseSlots(cluster, fields, positions, counts, capacityAt, slotAt, tasks.length)
-      : positions.map((at) => slotAt(at));
-  return { slots, tasksBySlot, needs };
+  return slots;
+}
+
+/** A group's capacity for the service, exact up to N + 1: the least busy empty instances first. */
+function groupCapacity(group: LeafGroup, occupied: number[], view: ServiceView): number {
+  let capacity = 0;
+  for (const at of occupied) capacity += view.capacity(at);
+  for (let next = 0; next < group.positions.length && capacity <= view.tasks; next++) {
+    const at = group.positions[next];
+    if (view.count(at) === 0) capacity += view.capacity(at);
+  }
+  return capacity;
 }
 
 /**
- * When the last spread level is the instance, a service of N tasks can only ever place tasks on
- * the instances it occupies and on the N best empty ones of each group (fewest tasks in total,
- * then ARN: the order balance.ts prefers). The other empty instances of a group are folded into
- * one placeholder slot that keeps the group's capacity and load sums exact and is never chosen
- * (it holds nothing and sorts last), so a large cluster costs each service O(N) slots, not one per
- * instance. See balance.spec.ts and the property tests for the equivalence.
+ * The most tasks each group can be given. With one spread level above the instance, water-filling
+ * gives a group at most min(capacity, L + 1) (see balance.waterfill), so it needs no more empty
+ * instances than that in view; with more levels, N bounds it.
  */
-function sparseSlots(
-  cluster: ClusterState,
-  fields: string[],
-  positions: number[],
-  counts: Map<number, number>,
-  capacityAt: (at: number, count: number) => number,
-  slotAt: (at: number, count: number, capacity: number) => Slot,
-  tasks: number,
-): Slot[] {
+function mostPerGroup(capacities: number[], fields: number, tasks: number): number[] {
+  if (fields !== 2) return capacities.map(() => tasks);
+  const level = fillLevel(capacities.map((capacity) => ({ capacity })), tasks);
+  return capacities.map((capacity) => Math.min(capacity, level + 1, tasks));
+}
+
+/** The same slots for a service whose constraints leave only some instances: one pass over them. */
+function sparseSlotsOf(cluster: ClusterState, fields: string[], positions: number[], view: ServiceView): Slot[] {
   const isCandidate = new Uint8Array(cluster.available.length);
   for (const at of positions) isCandidate[at] = 1;
   const slots: Slot[] = [];
-  for (const group of leafGroups(cluster, fields)) {
+  for (const group of leafGrouping(cluster, fields).groups) {
     let kept = 0;
-    const rest = { capacity: 0, load: 0, instances: 0 };
+    let restCapacity = 0;
+    let restLoad = 0;
+    let restInstances = 0;
     for (const at of group.positions) {
       if (!isCandidate[at]) continue;
-      const count = counts.get(at) ?? 0;
-      const capacity = capacityAt(at, count);
-      if (count > 0) slots.push(slotAt(at, count, capacity));
-      else if (capacity === 0) continue; // can neither give nor take
-      else if (kept < tasks) {
-        slots.push(slotAt(at, count, capacity));
+      if (view.count(at) > 0) {
+        slots.push(view.slot(at, view.capacity(at)));
+        continue;
+      }
+      // past N kept and N + 1 of capacity set aside, an instance's room changes nothing
+      const capacity = kept < view.tasks || restCapacity <= view.tasks ? view.capacity(at) : 0;
+      if (kept < view.tasks && capacity > 0) {
+        slots.push(view.slot(at, capacity));
         kept++;
       } else {
-        rest.capacity += capacity;
-        rest.load += cluster.availableLoad[at];
-        rest.instances++;
+        restCapacity += capacity;
+        restLoad += cluster.availableLoad[at];
+        restInstances++;
       }
     }
-    if (rest.instances > 0) {
-      const id = `~${group.prefix.join("/")}`;
-      slots.push({ id, path: [...group.prefix, id], count: 0, capacity: rest.capacity, load: rest.load });
-    }
+    if (restInstances > 0) slots.push(placeholder(group, restCapacity, restLoad));
   }
   return slots;
+}
+
+function placeholder(group: LeafGroup, capacity: number, load: number): Slot {
+  const id = `~${group.prefix.join("/")}`;
+  return { id, path: [...group.prefix, id], count: 0, capacity, load };
 }
 
 interface LeafGroup {
   prefix: string[];
   /** Available instances of the group, fewest tasks in total first, then by ARN. */
   positions: number[];
+  /** Tasks of all services on the group's instances. */
+  load: number;
 }
 
-function leafGroups(cluster: ClusterState, fields: string[]): LeafGroup[] {
-  const signature = `leaf\n${fields.join("\n")}`;
-  const cached = cluster.leafGroups.get(signature);
+/** The groups above the instance level, with each position's group and its rank within it. */
+interface LeafGrouping {
+  groups: LeafGroup[];
+  groupOf: Int32Array;
+  rank: Int32Array;
+}
+
+function leafGrouping(cluster: ClusterState, fields: string[]): LeafGrouping {
+  const signature = fields.join("\n");
+  const cached = cluster.leafGroupings.get(signature);
   if (cached) return cached;
   const paths = spreadPaths(cluster, fields);
-  const groups = new Map<string, LeafGroup>();
+  const byPrefix = new Map<string, LeafGroup>();
   for (let at = 0; at < cluster.available.length; at++) {
     const prefix = paths[at].slice(0, -1);
     const key = prefix.join("\n");
-    const group = groups.get(key) ?? { prefix, positions: [] };
+    const group = byPrefix.get(key) ?? { prefix, positions: [], load: 0 };
     group.positions.push(at);
-    groups.set(key, group);
+    group.load += cluster.availableLoad[at];
+    byPrefix.set(key, group);
   }
-  const result = [...groups.values()];
-  // available is in ARN order, and sort is stable: ties in load stay in ARN order
-  for (const group of result) group.positions.sort((a, b) => cluster.availableLoad[a] - cluster.availableLoad[b]);
-  cluster.leafGroups.set(signature, result);
-  return result;
+  const groups = [...byPrefix.values()];
+  const groupOf = new Int32Array(cluster.available.length);
+  const rank = new Int32Array(cluster.available.length);
+  groups.forEach((group, g) => {
+    // available is in ARN order, and sort is stable: ties in load stay in ARN order
+    group.positions.sort((a, b) => cluster.availableLoad[a] - cluster.availableLoad[b]);
+    group.positions.forEach((at, r) => {
+      groupOf[at] = g;
+      rank[at] = r;
+    });
+  });
+  const grouping = { groups, groupOf, rank };
+  cluster.leafGroupings.set(signature, grouping);
+  return grouping;
 }
 
-function candidatePositions(cluster: ClusterState, isAllowed?: (instance: ContainerInstance) => boolean): number[] {
+function candidatePositions(cluster: ClusterState, isAllowed: (instance: ContainerInstance) => boolean): number[] {
   const positions: number[] = [];
   for (let at = 0; at < cluster.available.length; at++) {
-    if (!isAllowed || isAllowed(cluster.available[at])) positions.push(at);
+    if (isAllowed(cluster.available[at])) positions.push(at);
   }
   return positions;
 }
@@ -172,39 +284,47 @@ function spreadPaths(cluster: ClusterState, fields: string[]): string[][] {
   return paths;
 }
 
-/** The planner's view of a snapshot's instances. */
+/** The planner's view of a snapshot's instances, and of its tasks by service. */
 export function readClusterState(containerInstances: ContainerInstance[], tasks: Task[], taskDefinitions: TaskDefinition[]): ClusterState {
-  const load = new Map<string, number>();
-  for (const task of tasks) {
-    if (task.containerInstanceArn) load.set(task.containerInstanceArn, (load.get(task.containerInstanceArn) ?? 0) + 1);
-  }
   const free = new Map(containerInstances.map((i) => [i.containerInstanceArn!, freeResources(i)]));
   const available = containerInstances
     .filter((i) => i.status === "ACTIVE" && i.agentConnected === true)
     .sort((a, b) => (a.containerInstanceArn! < b.containerInstanceArn! ? -1 : a.containerInstanceArn! > b.containerInstanceArn! ? 1 : 0));
+  const position = new Map(available.map((i, at) => [i.containerInstanceArn!, at]));
+  const availableLoad = available.map(() => 0);
+  const tasksByGroup = new Map<string, ServiceTasks>();
+  for (const task of tasks) {
+    const at = position.get(task.containerInstanceArn ?? "") ?? -1;
+    if (at >= 0) availableLoad[at]++;
+    const key = task.group ?? "";
+    const group = tasksByGroup.get(key);
+    if (group) {
+      group.tasks.push(task);
+      group.positions.push(at);
+    } else tasksByGroup.set(key, { tasks: [task], positions: [at] });
+  }
   return {
     available,
-    position: new Map(available.map((i, at) => [i.containerInstanceArn!, at])),
+    position,
+    availableArns: available.map((i) => i.containerInstanceArn!),
+    allPositions: available.map((_, at) => at),
     availableFree: available.map((i) => free.get(i.containerInstanceArn!)!),
-    availableLoad: available.map((i) => load.get(i.containerInstanceArn!) ?? 0),
+    availableLoad,
+    scratchCounts: new Int32Array(available.length),
     spreadPaths: new Map(),
-    leafGroups: new Map(),
+    leafGroupings: new Map(),
     free,
-    load,
+    tasksByGroup,
     taskDefinitions: new Map(taskDefinitions.map((d) => [d.taskDefinitionArn!, d])),
   };
 }
 
-function groupTasks(tasks: Task[]): Map<string, Task[]> {
-  const byInstance = new Map<string, Task[]>();
-  for (const task of tasks) {
-    const arn = task.containerInstanceArn ?? "(none)";
-    const list = byInstance.get(arn) ?? [];
-    list.push(task);
-    byInstance.set(arn, list);
-  }
-  for (const list of byInstance.values()) if (list.length > 1) list.sort(youngestFirst);
-  return byInstance;
+/** A service's tasks on one instance, youngest first: read only for the instances that give tasks up. */
+function tasksOnInstance(tasks: Task[], positions: number[], cluster: ClusterState): (instanceArn: string) => Task[] {
+  return (instanceArn) => {
+    const at = cluster.position.get(instanceArn);
+    return tasks.filter((_, i) => positions[i] === at).sort(youngestFirst);
+  };
 }
 
 function youngestFirst(a: Task, b: Task): number {
