@@ -28,8 +28,12 @@ export function walkthrough(): Scenario {
   return readScenarioFile(path.join(__dirname, "..", "scenarios", "seed-walkthrough.json")) as Scenario;
 }
 
-/** `from` instances in two zones, `services` zone-then-instance spread services of 2–8 tasks, then a scale-out to `to`. */
-export function scaleOut(from: number, to: number, services: number, seed: number): Scenario {
+/**
+ * `from` instances in two zones, `services` zone-then-instance spread services of 2–8 tasks, then a
+ * scale-out to `to`. Services keep minimumHealthyPercent 100 (every move is a surge whose extra task
+ * ECS places) unless `minimumHealthyPercent` says otherwise; the desired counts depend on the seed only.
+ */
+export function scaleOut(from: number, to: number, services: number, seed: number, minimumHealthyPercent = 100): Scenario {
   const random = seededRandom(seed);
   const list: ScenarioService[] = [];
   for (let i = 0; i < services; i++) {
@@ -39,11 +43,11 @@ export function scaleOut(from: number, to: number, services: number, seed: numbe
       cpu: 1,
       memory: 4,
       placementStrategy: ZONE_THEN_INSTANCE,
-      deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200 },
+      deploymentConfiguration: { minimumHealthyPercent, maximumPercent: 200 },
     });
   }
   return {
-    name: `scale-out-${from}to${to}-${services}svc`,
+    name: `scale-out-${from}to${to}-${services}svc${minimumHealthyPercent === 100 ? "" : `-minhealthy${minimumHealthyPercent}`}`,
     seed,
     zones: ["us-east-1a", "us-east-1b"],
     instance: { cpu: 16384, memory: 65536, instanceType: "m5.4xlarge" },
@@ -101,6 +105,9 @@ export function tight(seed: number): Scenario {
 export function benchScenarios(): Scenario[] {
   const list = [walkthrough()];
   for (const [from, to] of [[2, 4], [3, 6]]) for (const n of [10, 50, 200]) list.push(scaleOut(from, to, n, 1000 + from * 100 + n));
+  // the same cluster as scale-out-3to6-50svc, with moves that stop first: ECS then places each
+  // replacement in the zone the stop left short, so no surge task can land in the other tied zone
+  list.push(scaleOut(3, 6, 50, 1000 + 3 * 100 + 50, 50));
   list.push(mixed(7), tight(11));
   return list;
 }
