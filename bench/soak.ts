@@ -1,10 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { archivedRebalancer } from "../cli/archivedRebalancer";
-import { Rebalancer, RebalancerFactory, simulate } from "../cli/simulation";
+import { Rebalancer, RebalancerFactory, simulate, TickContext } from "../cli/simulation";
 import { EcsSimulator, Scenario, ScenarioService, ScenarioStep } from "../simulator";
+import { dipsBelowEcsAlone, FloorDip, FloorDips, FloorSample } from "./floorDips";
 import { runPool, serveJobs } from "./pool";
 import { between, seededRandom, ZONE_THEN_INSTANCE } from "./scenarios";
+import { FloorViolation, serviceState, writeBelowMinimumHealthy } from "./writeFloorCheck";
 
 /**
  * npm run soak [-- --runs N] [-- --workers W] [-- --minutes M] [-- --seeds 9,15]
@@ -13,14 +15,16 @@ import { between, seededRandom, ZONE_THEN_INSTANCE } from "./scenarios";
  * in a forked worker process (default 14 workers: a run mostly sleeps in the SDK's real-time retry
  * backoff under throttling, so more workers than cores is fine; one simulation per process, since
  * the archived Lambda sets process.env around each invocation). Each seed runs twice: ECS alone
- * (same scenario, same lost instance at the same tick, events reordered) and with ours under all
- * the faults:
+ * (same scenario, same lost instance at the same tick if that run gets there, events reordered)
+ * and with ours under all the faults:
  *
  * - throttling: 10% of the rebalancer's API requests answered ThrottlingException (the observer's
  *   in-process reads are never faulted);
  * - events: 20% delivered twice, each batch delivered in shuffled order;
  * - a lost instance: one instance of the Auto Scaling group lost at a random tick (10–60 s) of a
- *   random step;
+ *   random step. Only if that run is still in the step at that tick: a step ends once it is steady
+ *   (ECS alone at once; ours after jumping to the next scheduled event), so in some seeds one run
+ *   or both never lose the instance. `instanceLost` records which did;
  * - timed-out invocations: 10% of invocations are cut after their first K API requests (K seeded,
  *   3–15; throttled requests count). From then on, for the rest of that invocation, the simulator
  *   answers UpdateService, StopTask, TagResource and UntagResource with AccessDeniedException, so
@@ -34,12 +38,28 @@ import { between, seededRandom, ZONE_THEN_INSTANCE } from "./scenarios";
  * simulation a rollback-by-timeout never triggers; surges end by SERVICE_STEADY_STATE or the
  * scheduled backstop (every 300 simulated seconds here, 900 as deployed).
  *
- * Invariants counted per run: not converged (unbalanced or a surge tag left); a service's lowest
- * RUNNING count below its minimum healthy floor AND below the same scenario under ECS alone (a
- * scale-in or a lost instance dips both); a surge never restored (surge tag left, or the desired
- * count at the end differs from ECS alone's); a task-definition revision created. "A move from an
- * instance at or under its target" is checked from ECS's side, conservatively, at
- * each StopTask that reaches ECS (see stopFromUnderTarget).
+ * What is counted per run:
+ *
+ * - The invariant, at the moment of each write (writeFloorCheck.ts, minimumHealthy.ts): a StopTask
+ *   from our rebalancer that ECS accepts (not throttled, not denied by a cut) and that leaves the
+ *   service fewer healthy tasks — lastStatus RUNNING and desiredStatus RUNNING, the stopped task and
+ *   tasks already stopping excluded — than ceil(minimumHealthyPercent × n / 100), where n is the
+ *   surge tag's `from` while a surge holds the desired count at the tag's `to`, else the current
+ *   desired count: "stop below minimum healthy". Likewise an accepted UpdateService that lowers the
+ *   desired count (a surge completed or rolled back) when ECS's scale-in could, at worst (every task
+ *   it stops a RUNNING one), leave fewer RUNNING tasks than the lowered count's floor.
+ * - Floor dips over time, secondary (floorDips.ts): at every tick of the event loop (every 5
+ *   simulated seconds; the lost-instance tick is sampled right after the loss), each ACTIVE REPLICA
+ *   service's healthy count minus its floor at that moment (same n). Not sampled: the jumps to the
+ *   next scheduled event, taken only while the cluster is steady with nothing to deliver. A dip is a
+ *   spell below the floor; it is reported when its deepest margin is below the lowest margin the
+ *   same service had under ECS alone (sampled the same way), and marked atInstanceLoss when that
+ *   deepest sample is the lost-instance tick. A lost instance dips services whoever balanced them,
+ *   so dips are reported, not counted as violations; a write that dips a service is caught above.
+ * - Not converged (unbalanced or a surge tag left); a surge never restored (surge tag left, or the
+ *   desired count at the end differs from ECS alone's); a task-definition revision created; "a move
+ *   from an instance at or under its target", checked from ECS's side, conservatively, at each
+ *   StopTask that ECS accepts (see stopFromUnderTarget).
  */
 const STRATEGIES = {
   zoneThenInstance: ZONE_THEN_INSTANCE,
@@ -85,12 +105,16 @@ export interface SoakResult {
   surgesLeft: string[];
   /** Services whose desired count at the end differs from ECS alone's (a surge never lowered). */
   desiredMismatch: string[];
+  /** The simulator's own lowest RUNNING count per service (every simulated second), for context. */
   minRunning: Record<string, number>;
   minRunningEcsAlone: Record<string, number>;
-  floor: Record<string, number>;
-  belowFloor: string[];
-  /** Below the floor AND below ECS alone: a violation. */
-  belowFloorAndEcsAlone: string[];
+  /** Accepted writes that left a service below its minimum healthy count: the invariant (see the header). */
+  writesBelowMinimumHealthy: FloorViolation[];
+  /** Per service, the lowest running − floor margin at the samples, and when (see floorDips.ts). */
+  lowestMargin: Record<string, FloorSample>;
+  lowestMarginEcsAlone: Record<string, FloorSample>;
+  /** Spells below the current floor whose depth ECS alone never reached for that service. */
+  dipsBelowFloorAndEcsAlone: FloorDip[];
   taskDefinitionsRegistered: number;
   invocations: number;
   cutInvocations: number;
@@ -98,7 +122,7 @@ export interface SoakResult {
   writesRefusedByCut: number;
   /** Stops no balanced layout justifies (see stopFromUnderTarget). */
   underTargetStops: string[];
-  /** Per service, when it first went below both its floor and ECS alone's lowest (step index, seconds into the step). */
+  /** Per service, the first sample below both its current floor and ECS alone's lowest margin (step index, seconds into the step). */
   firstDip: Record<string, string>;
   /** Our run, just before the loss: per service, RUNNING tasks per ACTIVE instance; `*` marks the instance lost. */
   layoutAtLoss: Record<string, string>;
@@ -109,15 +133,22 @@ export interface SoakResult {
   strategies: Record<string, string>;
   moves: number;
   lostInstance: { step: number; seconds: number; index: number };
+  /** Whether each run reached the lost-instance tick: a step that is steady sooner ends before it. */
+  instanceLost: { ours: boolean; ecsAlone: boolean };
   wallMs: number;
 }
 
+/** What the soak records of our run as the writes arrive (the cut invocations and the write-time checks). */
 interface CutState {
   count: number;
   refused: number;
   sim?: EcsSimulator;
-  /** StopTask calls that reached ECS for a task on an instance at or under the least target any balanced layout gives it. */
+  /** The step under way and when it began (simulated ms), to date each write. */
+  step: number;
+  stepStartMs: number;
+  /** StopTask calls ECS accepted for a task on an instance at or under the least target any balanced layout gives it. */
   underTargetStops: string[];
+  writesBelowMinimumHealthy: FloorViolation[];
 }
 
 /**
@@ -181,11 +212,14 @@ function withTimeouts(factory: RebalancerFactory, random: () => number, rate: nu
             if (WRITES.includes(operation)) cut.refused++;
           } else budget--;
         }
-        if (operation === "StopTask" && !sim.faults.deniedOperations.includes(operation)) {
-          const bad = stopFromUnderTarget(sim, input);
-          if (bad) cut.underTargetStops.push(bad);
-        }
-        return original(operation, input);
+        // judged before the call (after it, the task is already stopping), kept only if ECS accepts it
+        const underTarget = operation === "StopTask" ? stopFromUnderTarget(sim, input) : undefined;
+        const seconds = (sim.nowMs - cut.stepStartMs) / 1000;
+        const belowFloor = writeBelowMinimumHealthy(sim, operation, input, { step: cut.step, seconds });
+        const output = original(operation, input); // throws when refused: throttled, denied by a cut, invalid
+        if (underTarget) cut.underTargetStops.push(underTarget);
+        if (belowFloor) cut.writesBelowMinimumHealthy.push(belowFloor);
+        return output;
       };
     };
     return async (event) => {
@@ -218,26 +252,33 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
   const started = Date.now();
   const scenario = randomScenario(seed);
   const random = seededRandom(seed * 7919);
-  const cut: CutState = { count: 0, refused: 0, underTargetStops: [] };
+  const cut: CutState = { count: 0, refused: 0, step: 0, stepStartMs: 0, underTargetStops: [], writesBelowMinimumHealthy: [] };
   const loseAt = { step: between(random, 0, scenario.steps.length - 1), seconds: 5 * between(random, 2, 12), index: between(random, 0, 5) };
   const clusterName = scenario.cluster ?? scenario.name;
   const desiredAtEnd = (sim: EcsSimulator) =>
     Object.fromEntries([...sim.state.cluster(clusterName).services.values()].filter((s) => s.status === "ACTIVE").map((s) => [s.name, s.desiredCount]));
+  const isLossTick = (c: TickContext) => !noLose && c.stepIndex === loseAt.step && c.elapsedSeconds === loseAt.seconds;
+  const instanceLost = { ours: false, ecsAlone: false };
   let aloneSim: EcsSimulator | undefined;
+  const aloneDips = new FloorDips();
   const alone = await simulate({
     scenario,
     faults: { reorderEvents: true },
     maxStepSeconds: 1800,
     onTick: (c) => {
       aloneSim = c.sim;
-      if (!noLose && c.stepIndex === loseAt.step && c.elapsedSeconds === loseAt.seconds) c.loseInstance(loseAt.index);
+      if (isLossTick(c)) {
+        c.loseInstance(loseAt.index);
+        instanceLost.ecsAlone = true;
+      }
+      sampleFloors(c, clusterName, aloneDips, isLossTick(c));
     },
   });
   const aloneDesired = desiredAtEnd(aloneSim!);
   let oursDesired: Record<string, number> = {};
   const firstDip: Record<string, string> = {};
   const layoutAtLoss: Record<string, string> = {};
-  const floors = Object.fromEntries(scenario.services.filter((sv) => sv.schedulingStrategy !== "DAEMON").map((sv) => [sv.name, Math.ceil(((sv.desiredCount ?? 0) * (sv.deploymentConfiguration?.minimumHealthyPercent ?? 100)) / 100)]));
+  const oursDips = new FloorDips();
   const report = await simulate({
     scenario,
     rebalancer: withTimeouts(ours, random, noCut ? 0 : 0.1, cut),
@@ -246,7 +287,9 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
     maxStepSeconds: 1800,
     onTick: (c) => {
       cut.sim = c.sim;
-      if (!noLose && c.stepIndex === loseAt.step && c.elapsedSeconds === loseAt.seconds) {
+      cut.step = c.stepIndex;
+      cut.stepStartMs = c.sim.nowMs - c.elapsedSeconds * 1000;
+      if (isLossTick(c)) {
         // the layout the loss hits: per service, RUNNING tasks on each ACTIVE instance, the lost one marked
         const group = c.sim.autoScalingGroups(clusterName)[0].instances();
         const lost = group.length ? group[loseAt.index % group.length] : undefined;
@@ -255,20 +298,16 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
             .map((i) => `${[...i.tasks].filter((t) => t.serviceName === service.name && t.lastStatus === "RUNNING").length}${i.arn === lost ? "*" : ""}`).join(" ");
         }
         c.loseInstance(loseAt.index);
+        instanceLost.ours = true;
       }
       if (c.stepIndex === scenario.steps.length - 1) oursDesired = desiredAtEnd(c.sim);
-      // when each service first went below both its floor and ECS alone's lowest count
-      for (const service of c.sim.state.cluster(clusterName).services.values()) {
-        if (service.schedulingStrategy !== "REPLICA" || firstDip[service.name]) continue;
-        const running = [...service.tasks].filter((t) => t.lastStatus === "RUNNING").length;
-        const floor = floors[service.name];
-        if (floor !== undefined && running < floor && running < (alone.minRunning[service.name] ?? Infinity)) {
-          firstDip[service.name] = `step ${c.stepIndex} at ${c.elapsedSeconds} s: ${running} running, desired ${service.desiredCount}`;
-        }
+      for (const [name, sample] of sampleFloors(c, clusterName, oursDips, isLossTick(c))) {
+        // when each service first went below both its current floor and ECS alone's lowest margin
+        if (firstDip[name] || sample.margin >= 0 || sample.margin >= (aloneDips.lowest[name]?.margin ?? Infinity)) continue;
+        firstDip[name] = `step ${sample.step} at ${sample.seconds} s: ${sample.running} running, floor ${sample.floor} (n ${sample.n}), desired ${sample.desiredCount}`;
       }
     },
   });
-  const belowFloor = Object.keys(report.minHealthy).filter((n) => (report.minRunning[n] ?? 0) < report.minHealthy[n]);
   return {
     seed,
     converged: report.balanced && report.surgesLeft.length === 0,
@@ -277,9 +316,10 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
     desiredMismatch: Object.keys(aloneDesired).filter((n) => oursDesired[n] !== aloneDesired[n]),
     minRunning: report.minRunning,
     minRunningEcsAlone: alone.minRunning,
-    floor: report.minHealthy,
-    belowFloor,
-    belowFloorAndEcsAlone: belowFloor.filter((n) => (report.minRunning[n] ?? 0) < (alone.minRunning[n] ?? Infinity)),
+    writesBelowMinimumHealthy: cut.writesBelowMinimumHealthy,
+    lowestMargin: oursDips.lowest,
+    lowestMarginEcsAlone: aloneDips.lowest,
+    dipsBelowFloorAndEcsAlone: dipsBelowEcsAlone(oursDips, aloneDips),
     taskDefinitionsRegistered: report.taskDefinitionsRegistered,
     invocations: report.invocations,
     cutInvocations: cut.count,
@@ -293,8 +333,20 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
     faultsOff: [...(noLose ? ["lost instance"] : []), ...(noCut ? ["timeouts"] : [])],
     moves: report.moves,
     lostInstance: loseAt,
+    instanceLost,
     wallMs: Date.now() - started,
   };
+}
+
+/** Samples every ACTIVE REPLICA service's floor margin at this tick (after the tick's own fault, if any). */
+function sampleFloors(c: TickContext, clusterName: string, dips: FloorDips, isInstanceLossTick: boolean): Map<string, FloorSample> {
+  const samples = new Map<string, FloorSample>();
+  for (const service of c.sim.state.cluster(clusterName).services.values()) {
+    if (service.status !== "ACTIVE" || service.schedulingStrategy !== "REPLICA") continue;
+    const at = { step: c.stepIndex, seconds: c.elapsedSeconds, isInstanceLossTick };
+    samples.set(service.name, dips.sample(service.name, serviceState(c.sim, service), at));
+  }
+  return samples;
 }
 
 /** RUNNING tasks of one service per ACTIVE instance, keyed "ec2 id (zone)". */
@@ -336,7 +388,8 @@ async function main(): Promise<void> {
       results.push(result);
       fs.appendFileSync(OUT, JSON.stringify({ runId, ...result }) + "\n");
       const bad = violations(result);
-      process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] soak-${seed}: ${result.converged ? "converged" : "NOT converged"}, ${result.wallMs} ms, cuts ${result.cutInvocations}${bad.length ? " VIOLATION " + bad.join("; ") : ""}\n`);
+      const dipped = dips(result);
+      process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] soak-${seed}: ${result.converged ? "converged" : "NOT converged"}, ${result.wallMs} ms, cuts ${result.cutInvocations}${bad.length ? " VIOLATION " + bad.join("; ") : ""}${dipped.length ? " dip " + dipped.join("; ") : ""}\n`);
     },
     onError: ({ seed }, message) => {
       errors.push(`soak-${seed}: ${message.split("\n")[0]}`);
@@ -346,13 +399,23 @@ async function main(): Promise<void> {
   });
   results.sort((a, b) => a.seed - b.seed);
   const count = (pick: (r: SoakResult) => boolean) => results.filter(pick).length;
+  const sum = (pick: (r: SoakResult) => number) => results.reduce((total, r) => total + pick(r), 0);
+  const writesBelow = (r: SoakResult, operation: FloorViolation["operation"]) => r.writesBelowMinimumHealthy.filter((w) => w.operation === operation).length;
   const summary = {
     runs: results.length,
     seedsPlanned: seeds.length,
     errors: errors.length,
     converged: count((r) => r.converged),
-    belowMinimumHealthy: count((r) => r.belowFloor.length > 0),
-    belowMinimumAndBelowEcsAlone: count((r) => r.belowFloorAndEcsAlone.length > 0),
+    stopsBelowMinimumHealthy: sum((r) => writesBelow(r, "StopTask")),
+    desiredCountLoweredBelowMinimumHealthy: sum((r) => writesBelow(r, "UpdateService")),
+    runsWithWriteBelowMinimumHealthy: count((r) => r.writesBelowMinimumHealthy.length > 0),
+    dipsBelowFloorAndEcsAlone: {
+      runs: count((r) => r.dipsBelowFloorAndEcsAlone.length > 0),
+      dips: sum((r) => r.dipsBelowFloorAndEcsAlone.length),
+      atInstanceLoss: sum((r) => r.dipsBelowFloorAndEcsAlone.filter((d) => d.atInstanceLoss).length),
+      notAtInstanceLoss: sum((r) => r.dipsBelowFloorAndEcsAlone.filter((d) => !d.atInstanceLoss).length),
+    },
+    instanceLostOnlyInOurRun: count((r) => r.instanceLost.ours && !r.instanceLost.ecsAlone),
     surgeNotRestored: count((r) => r.surgesLeft.length > 0 || r.desiredMismatch.length > 0),
     taskDefinitionRegistered: count((r) => r.taskDefinitionsRegistered > 0),
     runsWithUnderTargetStop: count((r) => r.underTargetStops.length > 0),
@@ -364,15 +427,18 @@ async function main(): Promise<void> {
     workers,
     faultsOff: results[0]?.faultsOff ?? [],
   };
-  const problems = results.filter((r) => !r.converged || violations(r).length > 0).map((r) => ({
+  const problems = results.filter((r) => !r.converged || violations(r).length > 0 || dips(r).length > 0).map((r) => ({
     seed: r.seed,
     converged: r.converged,
     unbalanced: r.unbalanced,
     violations: violations(r),
+    dips: dips(r),
     minRunning: r.minRunning,
     minRunningEcsAlone: r.minRunningEcsAlone,
-    floor: r.floor,
+    lowestMargin: r.lowestMargin,
+    lowestMarginEcsAlone: r.lowestMarginEcsAlone,
     lostInstance: r.lostInstance,
+    instanceLost: r.instanceLost,
     cutInvocations: r.cutInvocations,
     desiredMismatch: r.desiredMismatch,
     surgesLeft: r.surgesLeft,
@@ -384,9 +450,20 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ summary, problems, errors }, null, 2));
 }
 
+/** Dips below the current floor and below ECS alone: reported, not violations (see the header). */
+function dips(r: SoakResult): string[] {
+  return r.dipsBelowFloorAndEcsAlone.map(({ service, worst, atInstanceLoss }) =>
+    `${service} ${worst.running} running < floor ${worst.floor} (n ${worst.n}, desired ${worst.desiredCount}) at step ${worst.step} ${worst.seconds} s, ` +
+    `ECS alone's lowest margin ${r.lowestMarginEcsAlone[service]?.margin ?? "-"}${r.instanceLost.ecsAlone ? "" : " (ECS alone never reached the loss tick)"}, ` +
+    (atInstanceLoss ? "at the instance loss" : "not at the instance loss"));
+}
+
 function violations(r: SoakResult): string[] {
   const out: string[] = [];
-  for (const n of r.belowFloorAndEcsAlone) out.push(`${n} below floor: ${r.minRunning[n] ?? 0} < ${r.floor[n]}, ECS alone ${r.minRunningEcsAlone[n] ?? "-"}`);
+  for (const w of r.writesBelowMinimumHealthy) {
+    const what = w.operation === "StopTask" ? `stop below minimum healthy (task on ${w.instance}${w.stoppedTaskWasHealthy ? "" : ", not healthy"})` : "desired count lowered below minimum healthy (worst case)";
+    out.push(`${w.service} ${what}: ${w.runningAfter} running after < floor ${w.floor} (n ${w.n}, desired ${w.desiredCount}) at step ${w.step} ${w.seconds} s`);
+  }
   if (r.surgesLeft.length) out.push(`surge tag left on ${r.surgesLeft.join(",")}`);
   if (r.desiredMismatch.length) out.push(`desired count differs from ECS alone on ${r.desiredMismatch.join(",")}`);
   if (r.taskDefinitionsRegistered > 0) out.push(`${r.taskDefinitionsRegistered} task-definition revisions`);

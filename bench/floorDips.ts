@@ -1,0 +1,59 @@
+import { floorNow, ServiceState } from "./minimumHealthy";
+
+/**
+ * Time-based floor dips: at each sample, a service's healthy (RUNNING) tasks minus its floor at that
+ * moment (from the desired count then, or the surge's `from`). Secondary to the write-time check:
+ * a dip can come from anything (a lost instance, a scenario step, ECS's own replacements), so it is
+ * judged against the same scenario under ECS alone.
+ */
+export interface FloorSample {
+  /** running − floor: negative is below the minimum healthy count. */
+  margin: number;
+  running: number;
+  floor: number;
+  n: number;
+  desiredCount: number;
+  step: number;
+  /** Simulated seconds into the step. */
+  seconds: number;
+}
+
+/** A spell below the floor: from the first sample below it to the next one at or above it. */
+export interface FloorDip {
+  service: string;
+  start: { step: number; seconds: number };
+  /** The deepest sample, the first time that depth was reached. */
+  worst: FloorSample;
+  /** The deepest sample was taken right after the instance was lost (same step, same tick). */
+  atInstanceLoss: boolean;
+}
+
+export class FloorDips {
+  /** Per service, the lowest margin over the run (the first sample to reach it). */
+  readonly lowest: Record<string, FloorSample> = {};
+  readonly dips: FloorDip[] = [];
+  private readonly open = new Map<string, FloorDip>();
+
+  sample(name: string, service: ServiceState, at: { step: number; seconds: number; isInstanceLossTick: boolean }): FloorSample {
+    const { running, floor, n } = floorNow(service);
+    const sample = { margin: running - floor, running, floor, n, desiredCount: service.desiredCount, step: at.step, seconds: at.seconds };
+    if (!(name in this.lowest) || sample.margin < this.lowest[name].margin) this.lowest[name] = sample;
+    const dip = this.open.get(name);
+    if (sample.margin >= 0) {
+      this.open.delete(name);
+    } else if (!dip) {
+      const started = { service: name, start: { step: at.step, seconds: at.seconds }, worst: sample, atInstanceLoss: at.isInstanceLossTick };
+      this.open.set(name, started);
+      this.dips.push(started);
+    } else if (sample.margin < dip.worst.margin) {
+      dip.worst = sample;
+      dip.atInstanceLoss = at.isInstanceLossTick;
+    }
+    return sample;
+  }
+}
+
+/** Our dips deeper than anything the same scenario saw under ECS alone, for that service. */
+export function dipsBelowEcsAlone(ours: FloorDips, alone: FloorDips): FloorDip[] {
+  return ours.dips.filter((d) => d.worst.margin < (alone.lowest[d.service]?.margin ?? Infinity));
+}
