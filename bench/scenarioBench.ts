@@ -1,3 +1,4 @@
+import { FloorSample } from "../cli/floorDips";
 import { Rebalancer, RebalancerFactory, simulate, SimulationReport } from "../cli/simulation";
 import { EcsSimulator, Scenario } from "../simulator";
 import { forceDeployRebalancer, referenceRebalancer } from "./baselines";
@@ -32,8 +33,8 @@ export interface JobResult {
   report: Omit<SimulationReport, "instanceNames">;
   tasksStartedAlone: number;
   tasksStarted: number;
-  /** minRunning of the same scenario under ECS alone. */
-  aloneMinRunning: Record<string, number>;
+  /** Each service's worst second against its minimum healthy count, in the same scenario under ECS alone. */
+  aloneLowestFloorMargin: Record<string, FloorSample>;
   /** Baselines only: cut off by the step limit or the invocation cap (restarts are then a floor). */
   capped: boolean;
   cappedBy: string[];
@@ -69,7 +70,7 @@ export async function runJob(scenario: Scenario, kind: RebalancerKind, ours: () 
     report,
     tasksStartedAlone: alone.sim.metrics().tasksStarted,
     tasksStarted: withIt.sim.metrics().tasksStarted,
-    aloneMinRunning: alone.report.minRunning,
+    aloneLowestFloorMargin: alone.report.lowestFloorMargin,
     capped: cappedBy.length > 0,
     cappedBy,
     wallMs: Date.now() - started,
@@ -141,8 +142,8 @@ export function mergeScenario(jobs: Record<RebalancerKind, JobResult>): Scenario
   const ours = jobs.ours;
   const { before, after, report } = ours;
   const lastStep = report.steps[report.steps.length - 1];
-  const floorMiss = (minRunning: Record<string, number>) =>
-    Object.entries(report.minHealthy).filter(([n, floor]) => (minRunning[n] ?? 0) < floor).map(([n, floor]) => `${n}: ${minRunning[n] ?? 0}/${floor}`);
+  const floorMiss = (lowest: Record<string, FloorSample>) =>
+    Object.entries(lowest).filter(([, worst]) => worst.margin < 0).map(([n, worst]) => `${n}: ${worst.running}/${worst.floor}`);
   return {
     name: ours.scenario,
     services: before.services,
@@ -161,8 +162,8 @@ export function mergeScenario(jobs: Record<RebalancerKind, JobResult>): Scenario
     finalMaxSkew: after.maxSkew,
     finalTotalSkew: after.totalSkew,
     minHealthyHeld: report.minHealthyHeld,
-    belowFloor: floorMiss(report.minRunning),
-    belowFloorEcsAlone: floorMiss(ours.aloneMinRunning),
+    belowFloor: floorMiss(report.lowestFloorMargin),
+    belowFloorEcsAlone: floorMiss(ours.aloneLowestFloorMargin),
     balanced: report.balanced && report.surgesLeft.length === 0,
     apiReads: report.apiCalls.read,
     apiReadsPerRun: report.invocations ? report.apiCalls.read / report.invocations : 0,

@@ -3,10 +3,10 @@ import * as path from "path";
 import { archivedRebalancer } from "../cli/archivedRebalancer";
 import { Rebalancer, RebalancerFactory, simulate, TickContext } from "../cli/simulation";
 import { EcsSimulator, Scenario, ScenarioService, ScenarioStep } from "../simulator";
-import { dipsBelowEcsAlone, FloorDip, FloorDips, FloorSample } from "./floorDips";
+import { dipsBelowEcsAlone, FloorDip, FloorDips, FloorSample, sampleServices } from "../cli/floorDips";
 import { runPool, serveJobs } from "./pool";
 import { between, seededRandom, ZONE_THEN_INSTANCE } from "./scenarios";
-import { FloorViolation, serviceState, writeBelowMinimumHealthy } from "./writeFloorCheck";
+import { FloorViolation, writeBelowMinimumHealthy } from "./writeFloorCheck";
 
 /**
  * npm run soak [-- --runs N] [-- --workers W] [-- --minutes M] [-- --seeds 9,15]
@@ -15,16 +15,15 @@ import { FloorViolation, serviceState, writeBelowMinimumHealthy } from "./writeF
  * in a forked worker process (default 14 workers: a run mostly sleeps in the SDK's real-time retry
  * backoff under throttling, so more workers than cores is fine; one simulation per process, since
  * the archived Lambda sets process.env around each invocation). Each seed runs twice: ECS alone
- * (same scenario, same lost instance at the same tick if that run gets there, events reordered)
- * and with ours under all the faults:
+ * (same scenario, same lost instance at the same tick, events reordered) and with ours under all
+ * the faults:
  *
  * - throttling: 10% of the rebalancer's API requests answered ThrottlingException (the observer's
  *   in-process reads are never faulted);
  * - events: 20% delivered twice, each batch delivered in shuffled order;
  * - a lost instance: one instance of the Auto Scaling group lost at a random tick (10–60 s) of a
- *   random step. Only if that run is still in the step at that tick: a step ends once it is steady
- *   (ECS alone at once; ours after jumping to the next scheduled event), so in some seeds one run
- *   or both never lose the instance. `instanceLost` records which did;
+ *   random step, in both runs: each run stays in that step, tick by tick, until the loss has
+ *   happened (`holdStep`), even if it is steady sooner. `instanceLost` records it;
  * - timed-out invocations: 10% of invocations are cut after their first K API requests (K seeded,
  *   3–15; throttled requests count). From then on, for the rest of that invocation, the simulator
  *   answers UpdateService, StopTask, TagResource and UntagResource with AccessDeniedException, so
@@ -40,7 +39,7 @@ import { FloorViolation, serviceState, writeBelowMinimumHealthy } from "./writeF
  *
  * What is counted per run:
  *
- * - The invariant, at the moment of each write (writeFloorCheck.ts, minimumHealthy.ts): a StopTask
+ * - The invariant, at the moment of each write (writeFloorCheck.ts, cli/minimumHealthy.ts): a StopTask
  *   from our rebalancer that ECS accepts (not throttled, not denied by a cut) and that leaves the
  *   service fewer healthy tasks — lastStatus RUNNING and desiredStatus RUNNING, the stopped task and
  *   tasks already stopping excluded — than ceil(minimumHealthyPercent × n / 100), where n is the
@@ -48,9 +47,10 @@ import { FloorViolation, serviceState, writeBelowMinimumHealthy } from "./writeF
  *   desired count: "stop below minimum healthy". Likewise an accepted UpdateService that lowers the
  *   desired count (a surge completed or rolled back) when ECS's scale-in could, at worst (every task
  *   it stops a RUNNING one), leave fewer RUNNING tasks than the lowered count's floor.
- * - Floor dips over time, secondary (floorDips.ts): at every tick of the event loop (every 5
+ * - Floor dips over time, secondary (cli/floorDips.ts): at every tick of the event loop (every 5
  *   simulated seconds; the lost-instance tick is sampled right after the loss), each ACTIVE REPLICA
- *   service's healthy count minus its floor at that moment (same n). Not sampled: the jumps to the
+ *   service's healthy count minus its floor at that moment (same n, except that a raised desired
+ *   count raises the floor only once that many tasks run). Not sampled: the jumps to the
  *   next scheduled event, taken only while the cluster is steady with nothing to deliver. A dip is a
  *   spell below the floor; it is reported when its deepest margin is below the lowest margin the
  *   same service had under ECS alone (sampled the same way), and marked atInstanceLoss when that
@@ -258,6 +258,8 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
   const desiredAtEnd = (sim: EcsSimulator) =>
     Object.fromEntries([...sim.state.cluster(clusterName).services.values()].filter((s) => s.status === "ACTIVE").map((s) => [s.name, s.desiredCount]));
   const isLossTick = (c: TickContext) => !noLose && c.stepIndex === loseAt.step && c.elapsedSeconds === loseAt.seconds;
+  // both runs stay in the loss's step, tick by tick, until the loss: every run loses the instance
+  const holdStep = (step: number, elapsed: number) => !noLose && step === loseAt.step && elapsed < loseAt.seconds;
   const instanceLost = { ours: false, ecsAlone: false };
   let aloneSim: EcsSimulator | undefined;
   const aloneDips = new FloorDips();
@@ -265,6 +267,7 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
     scenario,
     faults: { reorderEvents: true },
     maxStepSeconds: 1800,
+    holdStep,
     onTick: (c) => {
       aloneSim = c.sim;
       if (isLossTick(c)) {
@@ -285,6 +288,7 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
     faults: { throttleRate: 0.1, duplicateEventRate: 0.2, reorderEvents: true },
     scheduleSeconds: 300,
     maxStepSeconds: 1800,
+    holdStep,
     onTick: (c) => {
       cut.sim = c.sim;
       cut.step = c.stepIndex;
@@ -340,13 +344,7 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
 
 /** Samples every ACTIVE REPLICA service's floor margin at this tick (after the tick's own fault, if any). */
 function sampleFloors(c: TickContext, clusterName: string, dips: FloorDips, isInstanceLossTick: boolean): Map<string, FloorSample> {
-  const samples = new Map<string, FloorSample>();
-  for (const service of c.sim.state.cluster(clusterName).services.values()) {
-    if (service.status !== "ACTIVE" || service.schedulingStrategy !== "REPLICA") continue;
-    const at = { step: c.stepIndex, seconds: c.elapsedSeconds, isInstanceLossTick };
-    samples.set(service.name, dips.sample(service.name, serviceState(c.sim, service), at));
-  }
-  return samples;
+  return sampleServices(c.sim, clusterName, dips, { step: c.stepIndex, seconds: c.elapsedSeconds, isInstanceLossTick });
 }
 
 /** RUNNING tasks of one service per ACTIVE instance, keyed "ec2 id (zone)". */

@@ -1,6 +1,6 @@
+import { serviceState } from "../cli/floorDips";
+import { desiredCountLoweredBelowMinimumHealthy, FloorVerdict, isHealthy, stopBelowMinimumHealthy } from "../cli/minimumHealthy";
 import type { EcsSimulator } from "../simulator";
-import type { SimService } from "../simulator/model";
-import { desiredCountLoweredBelowMinimumHealthy, FloorVerdict, isHealthy, ServiceState, stopBelowMinimumHealthy } from "./minimumHealthy";
 
 /**
  * The soak's primary invariant, checked from ECS's side at the moment a rebalancer write arrives:
@@ -18,16 +18,6 @@ export interface FloorViolation extends FloorVerdict {
   /** StopTask: where the stopped task ran, "ec2 id (zone)", and whether it was healthy until then. */
   instance?: string;
   stoppedTaskWasHealthy?: boolean;
-}
-
-/** A service as the simulator holds it now, in the terms of minimumHealthy.ts. */
-export function serviceState(sim: EcsSimulator, service: SimService): ServiceState {
-  return {
-    tasks: service.tasks,
-    desiredCount: service.desiredCount,
-    minimumHealthyPercent: service.deploymentConfiguration.minimumHealthyPercent,
-    tags: sim.state.tags.get(service.arn) ?? [],
-  };
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { Service } from "@aws-sdk/client-ecs";
 import { EcsPort } from "../handler/ecsPort";
 import { readSnapshot, Snapshot } from "../handler/snapshot";
 import { SURGE_TAG } from "../handler/surgeTag";
@@ -6,6 +5,7 @@ import { instanceChangePattern, serviceSteadyPattern } from "../infra/taskRebala
 import { applyStep, createScenarioSimulator, EcsSimulator, Faults, Scenario } from "../simulator";
 import { unbalancedServices } from "./balanceCheck";
 import { EventPattern, matchesPattern } from "./eventPattern";
+import { FloorDips, FloorSample, sampleServices } from "./floorDips";
 
 /**
  * Runs a scenario on the simulator with a rebalancer in the loop, the way it runs in AWS: events
@@ -28,6 +28,8 @@ export interface SimulationOptions {
   maxStepSeconds?: number;
   /** Called after each tick of each step (soak faults, such as losing an instance midway). */
   onTick?: (context: TickContext) => void;
+  /** While this says so, a step goes on ticking even when steady (a fault is still due in it). */
+  holdStep?: (stepIndex: number, elapsedSeconds: number) => boolean;
 }
 
 export interface TickContext {
@@ -53,8 +55,13 @@ export interface SimulationReport {
   /** Tasks the rebalancer caused to stop (StopTask, and scale-in or replacement after its UpdateService calls). */
   moves: number;
   minRunning: Record<string, number>;
-  /** ceil(desired x minimumHealthyPercent / 100) per REPLICA service at the start. */
-  minHealthy: Record<string, number>;
+  /**
+   * Per REPLICA service, the second it was furthest from its minimum healthy count: RUNNING tasks
+   * minus ceil(n x minimumHealthyPercent / 100), n the desired count then (a surge's `from` while
+   * a surge holds it; see minimumHealthy.ts). Sampled every virtual second.
+   */
+  lowestFloorMargin: Record<string, FloorSample>;
+  /** No service was ever below its minimum healthy count, for whatever reason (a scale-in too). */
   minHealthyHeld: boolean;
   apiCalls: { read: number; write: number; byOperation: Record<string, number> };
   invocations: number;
@@ -75,17 +82,22 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   try {
     const clusterArn = sim.state.cluster(loaded.clusterName).arn;
     const observer = observe(sim, loaded.clusterName);
-    const start = await observer.snapshot();
     const rebalancer = options.rebalancer ? await options.rebalancer({ endpoint, clusterArn }) : undefined;
     const loop = new EventLoop(sim, clusterArn, rebalancer, options);
+    const floors = new FloorDips();
+    const current = { step: 0, startMs: sim.nowMs };
+    sim.everySecond(() => {
+      const seconds = (sim.nowMs - current.startMs) / 1000;
+      sampleServices(sim, loaded.clusterName, floors, { step: current.step, seconds, isInstanceLossTick: false });
+    });
     const steps: StepReport[] = [];
     for (const [index, step] of options.scenario.steps.entries()) {
+      Object.assign(current, { step: index, startMs: sim.nowMs });
       applyStep(sim, step, { settle: false });
       steps.push({ name: step.name, ...(await loop.runUntilSteady(index, loaded.clusterName, observer)) });
     }
     const end = await observer.snapshot();
     const metrics = sim.metrics();
-    const minHealthy = minimumHealthy(start.services);
     const unbalanced = unbalancedServices(end);
     return {
       scenario: options.scenario.name,
@@ -93,8 +105,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       steps,
       moves: loop.moves,
       minRunning: metrics.minRunning,
-      minHealthy,
-      minHealthyHeld: Object.entries(minHealthy).every(([name, floor]) => (metrics.minRunning[name] ?? 0) >= floor),
+      lowestFloorMargin: floors.lowest,
+      minHealthyHeld: Object.values(floors.lowest).every((sample) => sample.margin >= 0),
       apiCalls: observer.rebalancerCalls(),
       invocations: loop.invocations,
       taskDefinitionsRegistered: metrics.taskDefinitionsRegistered,
@@ -146,6 +158,7 @@ class EventLoop {
       this.options.onTick?.({ sim: this.sim, stepIndex, elapsedSeconds: elapsed, loseInstance: (i) => loseInstance(this.sim, clusterName, i) });
       const delivered = await this.deliver();
       if (delivered > 0 || !this.sim.isSteady(clusterName) || (await observer.hasSurge())) continue;
+      if (this.options.holdStep?.(stepIndex, elapsed)) continue;
       settledAt = settledAt || elapsed;
       // Quiet now, but in AWS the schedule still comes (after a timed-out run, say): let it run
       // once; the step ends only if it finds nothing to do.
@@ -283,16 +296,6 @@ function inProcessPort(sim: EcsSimulator, own: Record<string, number>): EcsPort 
 
 function described(output: any, key: string) {
   return { items: output[key] ?? [], failures: output.failures ?? [] };
-}
-
-function minimumHealthy(services: Service[]): Record<string, number> {
-  const floors: Record<string, number> = {};
-  for (const service of services) {
-    if (service.schedulingStrategy === "DAEMON") continue;
-    const percent = service.deploymentConfiguration?.minimumHealthyPercent ?? 100;
-    floors[service.serviceName!] = Math.ceil(((service.desiredCount ?? 0) * percent) / 100);
-  }
-  return floors;
 }
 
 function instanceNames(snapshot: Snapshot): Record<string, string> {

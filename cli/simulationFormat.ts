@@ -20,8 +20,9 @@ export function stepBars(step: StepReport, names: Record<string, string>): strin
 }
 
 export function summaryLines(report: SimulationReport): string[] {
-  const lowest = Object.entries(report.minRunning)
-    .map(([name, n]) => `${name} ${n}${report.minHealthy[name] !== undefined ? ` (floor ${report.minHealthy[name]})` : ""}`)
+  // each service at its worst second: the fewest RUNNING tasks against its minimum healthy count then
+  const lowest = Object.entries(report.lowestFloorMargin)
+    .map(([name, worst]) => `${name} ${worst.running} (floor ${worst.floor})`)
     .join(", ");
   return [
     `Tasks moved by the rebalancer: ${report.moves}`,

@@ -53,6 +53,7 @@ export class EcsSimulator implements InstanceHost {
   };
   readonly calls = new ApiCallCounter();
   private readonly groups: AutoScalingGroup[] = [];
+  private readonly secondObservers: Array<() => void> = [];
   private server?: ApiServer;
 
   constructor(options: EcsSimulatorOptions = {}) {
@@ -120,6 +121,15 @@ export class EcsSimulator implements InstanceHost {
       for (const service of cluster.services.values()) tickService(this.state, cluster, service);
     }
     this.recordMinRunning();
+    for (const observe of this.secondObservers) observe();
+  }
+
+  /**
+   * Calls `observer` after every virtual second, once the scheduler has run: for measures that must
+   * not miss what happens between two API calls (a service below its floor for a second, say).
+   */
+  everySecond(observer: () => void): void {
+    this.secondObservers.push(observer);
   }
 
   private recordMinRunning(): void {

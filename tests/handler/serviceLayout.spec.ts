@@ -46,7 +46,7 @@ const cases: fc.Arbitrary<Case> = fc
     strategy: fc.constantFrom<keyof typeof STRATEGIES>("zone+instance", "instance"),
     onlyWeb: fc.boolean(),
     distinct: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
-    counts: fc.array(fc.constantFrom(0, 0, 1, 2, 3), { minLength: 6, maxLength: 6 }),
+    counts: fc.array(fc.constantFrom<number>(0, 0, 1, 2, 3), { minLength: 6, maxLength: 6 }),
   })
   .filter((c) => c.counts.reduce((a, b) => a + b, 0) >= 2);
 

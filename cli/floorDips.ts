@@ -1,4 +1,6 @@
-import { floorNow, ServiceState } from "./minimumHealthy";
+import type { EcsSimulator } from "../simulator";
+import type { SimService } from "../simulator/model";
+import { healthyCount, minimumHealthyBase, minimumHealthyCount, ServiceState } from "./minimumHealthy";
 
 /**
  * Time-based floor dips: at each sample, a service's healthy (RUNNING) tasks minus its floor at that
@@ -33,9 +35,13 @@ export class FloorDips {
   readonly lowest: Record<string, FloorSample> = {};
   readonly dips: FloorDip[] = [];
   private readonly open = new Map<string, FloorDip>();
+  /** Per service, the count its floor was last taken from. */
+  private readonly reference = new Map<string, number>();
 
   sample(name: string, service: ServiceState, at: { step: number; seconds: number; isInstanceLossTick: boolean }): FloorSample {
-    const { running, floor, n } = floorNow(service);
+    const running = healthyCount(service.tasks);
+    const n = this.floorBase(name, minimumHealthyBase(service.desiredCount, service.tags), running);
+    const floor = minimumHealthyCount(n, service.minimumHealthyPercent);
     const sample = { margin: running - floor, running, floor, n, desiredCount: service.desiredCount, step: at.step, seconds: at.seconds };
     if (!(name in this.lowest) || sample.margin < this.lowest[name].margin) this.lowest[name] = sample;
     const dip = this.open.get(name);
@@ -51,9 +57,45 @@ export class FloorDips {
     }
     return sample;
   }
+
+  /**
+   * A lowered desired count lowers the floor at once. A raised one raises it only once that many
+   * tasks run: new tasks take time to start, and a service that is growing is not below its floor.
+   */
+  private floorBase(name: string, base: number, running: number): number {
+    const previous = this.reference.get(name);
+    const n = previous === undefined || base <= previous || running >= base ? base : previous;
+    this.reference.set(name, n);
+    return n;
+  }
 }
 
 /** Our dips deeper than anything the same scenario saw under ECS alone, for that service. */
 export function dipsBelowEcsAlone(ours: FloorDips, alone: FloorDips): FloorDip[] {
   return ours.dips.filter((d) => d.worst.margin < (alone.lowest[d.service]?.margin ?? Infinity));
+}
+
+/** A service as the simulator holds it now, in the terms of minimumHealthy.ts. */
+export function serviceState(sim: EcsSimulator, service: SimService): ServiceState {
+  return {
+    tasks: service.tasks,
+    desiredCount: service.desiredCount,
+    minimumHealthyPercent: service.deploymentConfiguration.minimumHealthyPercent,
+    tags: sim.state.tags.get(service.arn) ?? [],
+  };
+}
+
+/** Samples every ACTIVE REPLICA service of the cluster once; returns the samples by service name. */
+export function sampleServices(
+  sim: EcsSimulator,
+  clusterName: string,
+  dips: FloorDips,
+  at: { step: number; seconds: number; isInstanceLossTick: boolean },
+): Map<string, FloorSample> {
+  const samples = new Map<string, FloorSample>();
+  for (const service of sim.state.cluster(clusterName).services.values()) {
+    if (service.status !== "ACTIVE" || service.schedulingStrategy !== "REPLICA") continue;
+    samples.set(service.name, dips.sample(service.name, serviceState(sim, service), at));
+  }
+  return samples;
 }

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import {
   desiredCountLoweredBelowMinimumHealthy, FloorVerdict, readSurgeTag, ServiceState, stopBelowMinimumHealthy, SURGE_TAG, TaskStatus,
-} from "../../bench/minimumHealthy";
+} from "../../cli/minimumHealthy";
 
 const AT = "2024-01-01T00:10:00.000Z";
 const surge = (from: number, to: number, at = AT) => [{ key: SURGE_TAG, value: `from=${from};to=${to};at=${at}` }];

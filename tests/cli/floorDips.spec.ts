@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { dipsBelowEcsAlone, FloorDips } from "../../bench/floorDips";
-import { ServiceState } from "../../bench/minimumHealthy";
+import { dipsBelowEcsAlone, FloorDips } from "../../cli/floorDips";
+import { ServiceState } from "../../cli/minimumHealthy";
 
 /** `running` healthy tasks of a service with `desiredCount` at `percent`. */
 function state(running: number, desiredCount: number, percent = 100): ServiceState {
@@ -21,6 +21,12 @@ describe("floor dips: the floor at each sample is the one of the desired count t
     const dips = sampled([[6, 6], [3, 2], [1, 2], [2, 2]], 50);
     assert.deepStrictEqual(dips.dips, []);
     assert.strictEqual(dips.lowest.web.margin, 0);
+  });
+
+  it("desired 6 → 12: the floor rises once 12 run, not while the new tasks start", () => {
+    const dips = sampled([[6, 6], [6, 12], [9, 12], [12, 12], [11, 12]]);
+    assert.deepStrictEqual(dips.dips.map((d) => [d.worst.seconds, d.worst.floor]), [[25, 12]]);
+    assert.strictEqual(sampled([[6, 6], [5, 12], [12, 12]]).dips[0].worst.floor, 6, "below the old floor while growing is a dip");
   });
 
   it("one spell below the floor is one dip, its depth the first sample to reach the lowest margin", () => {
