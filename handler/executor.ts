@@ -85,9 +85,11 @@ async function finishSurge(surge: SurgeAction, ecs: EcsPort, cluster: string, op
     return;
   }
   if (surge.kind === "rollback") {
-    report.actions.push({ kind: "rollback-surge", ...ids, tasks: [], desiredCount: surge.surge.from, detail: surge.detail });
+    report.actions.push({ kind: "rollback-surge", ...ids, tasks: surge.unstarted, desiredCount: surge.surge.from, detail: surge.detail });
     if (options.dryRun) return;
+    // lower first: stopped while the count is still raised, ECS would start a replacement
     await ecs.updateServiceDesiredCount(cluster, surge.service, surge.surge.from);
+    for (const task of surge.unstarted) await stopTask(ecs, cluster, task, options.log);
     await ecs.untagResource(surge.service, [SURGE_TAG]);
     return;
   }

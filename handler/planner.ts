@@ -28,7 +28,7 @@ export interface Skip {
 /** What to do with a surge recorded on a service (see surgeTag.ts and executor.ts). */
 export type SurgeAction =
   | { kind: "complete"; service: string; serviceName: string; surge: Surge; stop: Move[] }
-  | { kind: "rollback"; service: string; serviceName: string; surge: Surge; detail: string }
+  | { kind: "rollback"; service: string; serviceName: string; surge: Surge; detail: string; unstarted: string[] }
   | { kind: "forget"; service: string; serviceName: string; detail: string };
 
 export interface Plan {
@@ -105,7 +105,13 @@ function planSurge(
   if ("code" in layout) {
     const ageSeconds = (options.now.getTime() - surge.startedAt.getTime()) / 1000;
     if (ageSeconds > options.surgeTimeoutSeconds) {
-      plan.surges.push({ kind: "rollback", ...ids, surge, detail: `${layout.code}: ${layout.detail}` });
+      // the extra tasks that never started: stopped by name, so that lowering the desired count
+      // cannot leave ECS to stop a running task in their place
+      const unstarted = tasks.tasks
+        .filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus !== "RUNNING")
+        .slice(0, surge.to - surge.from)
+        .map((t) => t.taskArn!);
+      plan.surges.push({ kind: "rollback", ...ids, surge, detail: `${layout.code}: ${layout.detail}`, unstarted });
     } else {
       plan.skipped.push(skip(service, { code: "surge-in-flight", detail: `${layout.code}: ${layout.detail}` }));
     }

@@ -162,6 +162,17 @@ describe("executor: finishing a surge", () => {
     assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
   });
 
+  it("rollback with the extra task stuck PENDING: lowers desired, then stops that task by name, then untags", async () => {
+    const startedAt = new Date(NOW.getTime() - (TIMEOUT + 60) * 1000);
+    const snapshot = surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, 2, startedAt);
+    const pending = snapshot.tasks.find((t) => t.containerInstanceArn === snapshot.containerInstances[1].containerInstanceArn)!;
+    Object.assign(pending, { lastStatus: "PENDING" });
+    const { fake } = await wave(snapshot);
+    assert.deepStrictEqual(ops(fake), ["updateServiceDesiredCount", "stopTask", "untagResource"]);
+    assert.deepStrictEqual(stopped(fake), [pending.taskArn]);
+    assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
+  });
+
   it("forget (desired count changed by someone else): untags only, leaves the count alone", async () => {
     const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 2 } }], [
       web({ tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }) } }),

@@ -357,6 +357,15 @@ describe("planner: surges recorded on a service", () => {
     assert.deepStrictEqual(result.skipped, []);
   });
 
+  it("rollback names the extra task that never started, and no running task", () => {
+    const snapshot = surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, tag(2, 3, TIMEOUT + 1));
+    const pending = snapshot.tasks[2];
+    Object.assign(pending, { lastStatus: "PENDING" });
+    const [action] = planMoves(snapshot, { now: NOW, surgeTimeoutSeconds: TIMEOUT }).surges;
+    assert.strictEqual(action.kind, "rollback");
+    if (action.kind === "rollback") assert.deepStrictEqual(action.unstarted, [pending.taskArn]);
+  });
+
   it("not steady within the timeout → skipped surge-in-flight, no action", () => {
     const result = plan(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 3, tag(2, 3, TIMEOUT - 1)));
     assert.deepStrictEqual(result.surges, []);
