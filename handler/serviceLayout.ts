@@ -96,8 +96,7 @@ export function layoutService(service: Service, { tasks, positions: taskPosition
     };
     let slots: Slot[];
     if (fields[fields.length - 1] !== "instanceId") slots = positions.map((at) => view.slot(at, view.capacity(at)));
-    else if (allowed) slots = sparseSlotsOf(cluster, fields, positions, view);
-    else slots = sparseSlots(cluster, fields, occupied, view);
+    else slots = sparseSlots(cluster, fields, occupied, view, allowed ? positions : undefined);
     return { slots, tasksOn: tasksOnInstance(tasks, taskPositions, cluster), needs };
   } finally {
     for (const at of occupied) counts[at] = 0;
@@ -123,15 +122,19 @@ interface ServiceView {
  * serviceLayout.spec.ts checks that the distribution is the same as over every instance.
  */
 
-/** Sparse slots of a service that any available instance may hold: O(N) per group, not O(instances). */
-function sparseSlots(cluster: ClusterState, fields: string[], occupied: number[], view: ServiceView): Slot[] {
+/**
+ * Sparse slots: O(N) per group, not O(instances), for a service that any available instance may
+ * hold; a service whose constraints leave only `allowed` instances first pays one pass to filter them.
+ */
+function sparseSlots(cluster: ClusterState, fields: string[], occupied: number[], view: ServiceView, allowed?: number[]): Slot[] {
   const grouping = leafGrouping(cluster, fields);
-  const occupiedIn = grouping.groups.map(() => [] as number[]);
+  const groups = allowed ? onlyAllowed(grouping.groups, allowed, cluster) : grouping.groups;
+  const occupiedIn = groups.map(() => [] as number[]);
   for (const at of occupied) occupiedIn[grouping.groupOf[at]].push(at);
-  const capacities = grouping.groups.map((group, g) => groupCapacity(group, occupiedIn[g], view));
+  const capacities = groups.map((group, g) => groupCapacity(group, occupiedIn[g], view));
   const most = mostPerGroup(capacities, fields.length, view.tasks);
   const slots: Slot[] = [];
-  grouping.groups.forEach((group, g) => {
+  groups.forEach((group, g) => {
     const chosen = occupiedIn[g];
     let chosenLoad = 0;
     for (const at of chosen) chosenLoad += cluster.availableLoad[at];
@@ -145,11 +148,14 @@ function sparseSlots(cluster: ClusterState, fields: string[], occupied: number[]
       chosenLoad += cluster.availableLoad[at];
       kept++;
     }
-    // in the group's order (ranks are distinct within a group, and a typed array sorts fast)
+    // in the group's order: ranks are distinct within a group, and a typed array sorts fast
     const ranks = new Int32Array(chosen.length);
     for (let i = 0; i < chosen.length; i++) ranks[i] = grouping.rank[chosen[i]];
     ranks.sort();
-    for (const rank of ranks) slots.push(view.slot(group.positions[rank], view.capacity(group.positions[rank])));
+    for (const rank of ranks) {
+      const at = grouping.groups[g].positions[rank];
+      slots.push(view.slot(at, view.capacity(at)));
+    }
     if (chosen.length === group.positions.length) return;
     let restCapacity = 0;
     for (; next < group.positions.length && restCapacity <= view.tasks; next++) {
@@ -183,36 +189,16 @@ function mostPerGroup(capacities: number[], fields: number, tasks: number): numb
   return capacities.map((capacity) => Math.min(capacity, level + 1, tasks));
 }
 
-/** The same slots for a service whose constraints leave only some instances: one pass over them. */
-function sparseSlotsOf(cluster: ClusterState, fields: string[], positions: number[], view: ServiceView): Slot[] {
-  const isCandidate = new Uint8Array(cluster.available.length);
-  for (const at of positions) isCandidate[at] = 1;
-  const slots: Slot[] = [];
-  for (const group of leafGrouping(cluster, fields).groups) {
-    let kept = 0;
-    let restCapacity = 0;
-    let restLoad = 0;
-    let restInstances = 0;
-    for (const at of group.positions) {
-      if (!isCandidate[at]) continue;
-      if (view.count(at) > 0) {
-        slots.push(view.slot(at, view.capacity(at)));
-        continue;
-      }
-      // past N kept and N + 1 of capacity set aside, an instance's room changes nothing
-      const capacity = kept < view.tasks || restCapacity <= view.tasks ? view.capacity(at) : 0;
-      if (kept < view.tasks && capacity > 0) {
-        slots.push(view.slot(at, capacity));
-        kept++;
-      } else {
-        restCapacity += capacity;
-        restLoad += cluster.availableLoad[at];
-        restInstances++;
-      }
-    }
-    if (restInstances > 0) slots.push(placeholder(group, restCapacity, restLoad));
-  }
-  return slots;
+/** The groups restricted to the allowed instances, in the same order, with their load sums. */
+function onlyAllowed(groups: LeafGroup[], allowed: number[], cluster: ClusterState): LeafGroup[] {
+  const isAllowed = new Uint8Array(cluster.available.length);
+  for (const at of allowed) isAllowed[at] = 1;
+  return groups.map((group) => {
+    const positions = group.positions.filter((at) => isAllowed[at] === 1);
+    let load = 0;
+    for (const at of positions) load += cluster.availableLoad[at];
+    return { prefix: group.prefix, positions, load };
+  });
 }
 
 function placeholder(group: LeafGroup, capacity: number, load: number): Slot {
