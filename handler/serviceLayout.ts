@@ -112,19 +112,16 @@ interface ServiceView {
   tasks: number;
 }
 
-/*
- * When the last spread level is the instance, a service of N tasks can only ever place tasks on
- * the instances it occupies and on the N best empty ones of each group (fewest tasks in total,
- * then ARN: the order balance.ts prefers). The other instances of a group are folded into one
- * placeholder slot that keeps the group's load sum exact and its capacity exact up to N + 1 (no
- * target exceeds N, so more capacity changes nothing), and is never chosen (it holds nothing and
- * sorts last). So a large cluster costs each service O(N) slots, not one per instance.
- * serviceLayout.spec.ts checks that the distribution is the same as over every instance.
- */
-
 /**
- * Sparse slots: O(N) per group, not O(instances), for a service that any available instance may
- * hold; a service whose constraints leave only `allowed` instances first pays one pass to filter them.
+ * When the last spread level is the instance, a service of N tasks can only ever place tasks on
+ * the instances it occupies and on the best empty ones of each group (fewest tasks in total, then
+ * ARN: the order balance.ts prefers), no more of them than the group can be given (mostPerGroup).
+ * The other instances of a group are folded into one placeholder slot that keeps the group's load
+ * sum exact and its capacity exact up to N + 1 (no target exceeds N, so more capacity changes
+ * nothing), and is never chosen (it holds nothing and sorts last). So a large cluster costs each
+ * service O(N) slots, not one per instance; a service whose constraints leave only `allowed`
+ * instances first pays one pass to narrow the groups to them. serviceLayout.spec.ts checks that the
+ * distribution is the same as over every instance.
  */
 function sparseSlots(cluster: ClusterState, fields: string[], occupied: number[], view: ServiceView, allowed?: number[]): Slot[] {
   const grouping = leafGrouping(cluster, fields);
