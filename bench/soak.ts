@@ -133,7 +133,7 @@ export interface SoakResult {
   strategies: Record<string, string>;
   moves: number;
   lostInstance: { step: number; seconds: number; index: number };
-  /** Whether each run reached the lost-instance tick: a step that is steady sooner ends before it. */
+  /** Whether each run lost the instance: holdStep keeps the step open until then, so only a step that hit its time limit first would not. */
   instanceLost: { ours: boolean; ecsAlone: boolean };
   wallMs: number;
 }

@@ -4,9 +4,10 @@ import { healthyCount, minimumHealthyBase, minimumHealthyCount, ServiceState } f
 
 /**
  * Time-based floor dips: at each sample, a service's healthy (RUNNING) tasks minus its floor at that
- * moment (from the desired count then, or the surge's `from`). Secondary to the write-time check:
- * a dip can come from anything (a lost instance, a scenario step, ECS's own replacements), so it is
- * judged against the same scenario under ECS alone.
+ * moment (from the desired count then, or the surge's `from`). The simulation runner samples every
+ * virtual second for its minHealthyHeld verdict; the soak samples every tick and, since a dip can
+ * come from anything (a lost instance, a scenario step, ECS's own replacements), judges it against
+ * the same scenario under ECS alone, secondary to its write-time check.
  */
 export interface FloorSample {
   /** running − floor: negative is below the minimum healthy count. */

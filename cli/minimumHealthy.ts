@@ -1,7 +1,7 @@
 /**
- * The minimum healthy count, as the soak judges it: ceil(n × minimumHealthyPercent / 100) RUNNING
- * tasks, where n is the desired count ECS is working towards. Pure: the soak feeds it the
- * simulator's own records, the spec feeds it tables.
+ * The minimum healthy count, as the simulation runner and the soak judge it: ceil(n ×
+ * minimumHealthyPercent / 100) RUNNING tasks, where n is the desired count ECS is working towards.
+ * Pure: the runner and the soak feed it the simulator's own records, the spec feeds it tables.
  *
  * The surge tag is parsed here, not with the engine's parser: a check that shared the engine's code
  * could not catch the engine's mistakes.

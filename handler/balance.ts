@@ -251,7 +251,7 @@ function movesAt(group: Omit<Group, "key">, target: number): number {
 }
 
 /** Items by key, in the order keys first appear (slots arrive in ARN order; waterfill breaks ties by key). */
-export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
