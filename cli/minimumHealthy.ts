@@ -7,7 +7,7 @@
  * could not catch the engine's mistakes.
  */
 
-/** The tag the engine writes while a surge is in flight (handler/surgeTag.ts): `from=N;to=M;at=ISO`. */
+/** The tag the engine writes while a surge is in flight (handler/surgeTag.ts): `from=N to=M at=ISO`. */
 export const SURGE_TAG = "ecs-rebalancer:surge";
 
 /** A task as the simulator holds it; the fields are named as the ECS API names them. */
@@ -60,7 +60,7 @@ export function healthyCount(tasks: Iterable<TaskStatus>): number {
  */
 export function readSurgeTag(tags: Tag[]): { from: number; to: number } | undefined {
   const value = tags.find((t) => t.key === SURGE_TAG)?.value;
-  const match = value === undefined ? null : /^from=(\d+);to=(\d+);at=([0-9T:.\-Z]+)$/.exec(value);
+  const match = value === undefined ? null : /^from=(\d+) to=(\d+) at=([0-9T:.\-Z]+)$/.exec(value);
   if (!match || Number.isNaN(new Date(match[3]).getTime())) return undefined;
   const from = Number(match[1]);
   const to = Number(match[2]);

@@ -18,8 +18,12 @@ export interface Surge {
   startedAt: Date;
 }
 
+/**
+ * `from=2 to=3 at=2026-11-28T07:16:09.252Z`: ECS allows only letters, digits, spaces and
+ * `_ . : / = + - @` in a tag value (the model's pattern), so the fields are separated by spaces.
+ */
 export function formatSurge(surge: Surge): string {
-  return `from=${surge.from};to=${surge.to};at=${surge.startedAt.toISOString()}`;
+  return `from=${surge.from} to=${surge.to} at=${surge.startedAt.toISOString()}`;
 }
 
 export function surgeTag(surge: Surge): Tag {
@@ -30,7 +34,7 @@ export function surgeTag(surge: Surge): Tag {
 export function readSurge(service: Service): Surge | "malformed" | undefined {
   const value = tagValue(service, SURGE_TAG);
   if (value === undefined) return undefined;
-  const match = /^from=(\d+);to=(\d+);at=([0-9T:.\-Z]+)$/.exec(value);
+  const match = /^from=(\d+) to=(\d+) at=([0-9T:.\-Z]+)$/.exec(value);
   if (!match) return "malformed";
   const startedAt = new Date(match[3]);
   const from = Number(match[1]);

@@ -4,7 +4,7 @@ import {
 } from "../../cli/minimumHealthy";
 
 const AT = "2024-01-01T00:10:00.000Z";
-const surge = (from: number, to: number, at = AT) => [{ key: SURGE_TAG, value: `from=${from};to=${to};at=${at}` }];
+const surge = (from: number, to: number, at = AT) => [{ key: SURGE_TAG, value: `from=${from} to=${to} at=${at}` }];
 
 /** `running` healthy tasks, then `pending` not yet RUNNING, then `stopping` (lastStatus RUNNING, desiredStatus STOPPED: asked to stop). */
 function tasks(running: number, pending = 0, stopping = 0): TaskStatus[] {
@@ -36,9 +36,9 @@ describe("minimum healthy: a StopTask judged at the moment ECS accepts it", () =
     const three = tasks(3);
     const twoAndPending = tasks(2, 1);
     const surgeCases: Array<[string, ServiceState, TaskStatus, FloorVerdict]> = [
-      ["from=2;to=3, desired 3 at 100 %, 3 running: stopping one leaves 2 = floor of 2 → allowed", service(3, 100, three, surge(2, 3)), three[0], verdict(2, 2, 2)],
-      ["from=2;to=3, desired 3 at 100 %, 2 running + 1 pending: stopping a running one leaves 1 < 2 → flagged", service(3, 100, twoAndPending, surge(2, 3)), twoAndPending[0], verdict(1, 2, 2)],
-      ["from=2;to=3 but desired set to 1 since (the tag no longer describes it): floor of 1 → allowed", service(1, 100, twoRunning, surge(2, 3)), twoRunning[0], verdict(1, 1, 1)],
+      ["from=2 to=3, desired 3 at 100 %, 3 running: stopping one leaves 2 = floor of 2 → allowed", service(3, 100, three, surge(2, 3)), three[0], verdict(2, 2, 2)],
+      ["from=2 to=3, desired 3 at 100 %, 2 running + 1 pending: stopping a running one leaves 1 < 2 → flagged", service(3, 100, twoAndPending, surge(2, 3)), twoAndPending[0], verdict(1, 2, 2)],
+      ["from=2 to=3 but desired set to 1 since (the tag no longer describes it): floor of 1 → allowed", service(1, 100, twoRunning, surge(2, 3)), twoRunning[0], verdict(1, 1, 1)],
       ["an unreadable tag (to ≤ from) is no surge: desired 3 at 100 %, 3 running → flagged", service(3, 100, three, surge(3, 2)), three[0], verdict(2, 3, 3)],
     ];
     for (const [name, state, stopped, expected] of surgeCases) {
@@ -76,11 +76,11 @@ describe("minimum healthy: an UpdateService lowering the desired count, at worst
 
 describe("minimum healthy: the surge tag, read independently of the engine", () => {
   const cases: Array<[string, string | undefined, { from: number; to: number } | undefined]> = [
-    ["from=2;to=3;at=ISO → { from 2, to 3 }", `from=2;to=3;at=${AT}`, { from: 2, to: 3 }],
+    ["from=2 to=3 at=ISO → { from 2, to 3 }", `from=2 to=3 at=${AT}`, { from: 2, to: 3 }],
     ["no tag → none", undefined, undefined],
-    ["to not above from → none", `from=3;to=3;at=${AT}`, undefined],
-    ["no date → none", "from=2;to=3;at=", undefined],
-    ["a date that is not one → none", "from=2;to=3;at=2024-13-45T99:99:99Z", undefined],
+    ["to not above from → none", `from=3 to=3 at=${AT}`, undefined],
+    ["no date → none", "from=2 to=3 at=", undefined],
+    ["a date that is not one → none", "from=2 to=3 at=2024-13-45T99:99:99Z", undefined],
   ];
   for (const [name, value, expected] of cases) {
     it(name, () => assert.deepStrictEqual(readSurgeTag(value === undefined ? [] : [{ key: SURGE_TAG, value }]), expected));

@@ -91,7 +91,7 @@ describe("the serialized Lambda, round trip", function () {
     const writes = calls.filter((c) => !/^(List|Describe)/.test(c.operation));
     assert.deepStrictEqual(writes.map((c) => c.operation), ["TagResource", "UpdateService"]);
     assert.strictEqual(writes[0].body.tags[0].key, SURGE_TAG);
-    assert.match(writes[0].body.tags[0].value, /^from=2;to=3;at=/);
+    assert.match(writes[0].body.tags[0].value, /^from=2 to=3 at=/);
     assert.strictEqual(writes[1].body.desiredCount, 3);
     assert.strictEqual(writes[1].body.taskDefinition, undefined, "never changes the task definition");
     assert.deepStrictEqual(calls.find((c) => c.operation === "DescribeServices")!.body.include, ["TAGS"]);

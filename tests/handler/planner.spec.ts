@@ -379,8 +379,8 @@ describe("planner: surges recorded on a service", () => {
 
   const malformed: Array<[string, string]> = [
     ["garbage", "not-a-surge"],
-    ["to ≤ from", "from=3;to=3;at=2026-03-01T11:59:00.000Z"],
-    ["an invalid date", "from=2;to=3;at=2026-13-45T99:00:00Z"],
+    ["to ≤ from", "from=3 to=3 at=2026-03-01T11:59:00.000Z"],
+    ["an invalid date", "from=2 to=3 at=2026-13-45T99:00:00Z"],
   ];
   for (const [name, value] of malformed) {
     it(`malformed tag (${name}) → forget`, () => {
