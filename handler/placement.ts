@@ -69,7 +69,7 @@ export function reserve(free: FreeResources, needs: TaskNeeds): void {
 
 /**
  * The spread fields a service balances on, in order. ECS spreads a service that names no strategy
- * by Availability Zone only. `host` is an alias of `instanceId`. Returns undefined when a strategy
+ * by Availability Zone only, and within a zone by instance (see below). `host` is an alias of `instanceId`. Returns undefined when a strategy
  * is not a spread (binpack and random deliberately pack or scatter; balancing would fight them).
  */
 export function spreadFields(strategies: PlacementStrategy[] | undefined): string[] | { notSpread: string } {
@@ -83,6 +83,10 @@ export function spreadFields(strategies: PlacementStrategy[] | undefined): strin
     // every group under instanceId holds one instance: later fields cannot change anything
     if (field === "instanceId") break;
   }
+  // Under zone spread ECS places a task, within the chosen zone, on the instance with the fewest
+  // tasks of the service, and scales in from the one with the most (UpdateService API reference):
+  // its in-zone choice is an instance spread, so the planner balances such services by instance too.
+  if (fields[0] === ZONE_FIELD && fields[fields.length - 1] !== "instanceId") fields.push("instanceId");
   return fields;
 }
 

@@ -12,7 +12,7 @@ export interface Move {
   serviceName: string;
   taskArn: string;
   from: string;
-  /** The instance the replacement should land on, or null where ECS chooses within a zone. */
+  /** The instance the replacement should land on, or null where ECS chooses (a custom attribute's group; a surge's stops). */
   to: string | null;
   /** The spread group that should receive the task (for example the zone), for reports. */
   toGroup: string[];

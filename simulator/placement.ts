@@ -12,8 +12,10 @@ import { isPlaceable } from "./containerInstances";
 import { filterByConstraints } from "./constraints";
 import { invalidParameter } from "./errors";
 
+const ZONE_FIELD = "attribute:ecs.availability-zone";
+
 /** A REPLICA service with no strategy spreads by Availability Zone only. */
-export const DEFAULT_STRATEGY: PlacementStrategy[] = [{ type: "spread", field: "attribute:ecs.availability-zone" }];
+export const DEFAULT_STRATEGY: PlacementStrategy[] = [{ type: "spread", field: ZONE_FIELD }];
 
 export function effectiveStrategies(service: SimService): PlacementStrategy[] {
   return service.placementStrategy.length > 0 ? service.placementStrategy : DEFAULT_STRATEGY;
@@ -49,7 +51,29 @@ export function chooseInstance(
     if (candidates.length <= 1) break;
     candidates = narrowForPlacement(strategy, candidates, service, random);
   }
+  if (candidates.length > 1 && spreadsByZoneFirst(service)) {
+    // UpdateService reference, default placement: in the optimal zone ECS places the task "favoring
+    // container instances with the fewest number of running tasks for this service"
+    const counts = countByValue(activeTasks(service), (i) => i.arn);
+    candidates = keepBest(candidates, (i) => counts.get(i.arn) ?? 0, "min");
+  }
   return candidates.length > 0 ? random.pick(candidates) : undefined;
+}
+
+/**
+ * The documented zone-balancing logic (UpdateService API reference: placement, then scale-in)
+ * applies to a service with no strategy and to one whose first strategy spreads by zone: within
+ * the chosen zone, the instance's own count of the service's tasks decides. Only the remaining
+ * ties are undocumented, and those stay random. Other strategies (a custom attribute first,
+ * binpack, random) get no such rule: ECS documents none for them.
+ */
+export function spreadsByZoneFirst(service: SimService): boolean {
+  const strategies = effectiveStrategies(service);
+  return (
+    strategies[0].type === "spread" &&
+    strategies[0].field === ZONE_FIELD &&
+    strategies.every((s) => s.type === "spread")
+  );
 }
 
 function narrowForPlacement(

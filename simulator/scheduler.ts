@@ -7,7 +7,7 @@
  */
 import type { EcsState } from "./state";
 import type { SimCluster, SimService, SimTask } from "./model";
-import { activeTasks, chooseInstance, effectiveStrategies, keepBest, countByValue, spreadKey, binpackMeasure } from "./placement";
+import { activeTasks, chooseInstance, effectiveStrategies, keepBest, countByValue, spreadKey, binpackMeasure, spreadsByZoneFirst } from "./placement";
 import { launchTask, requestStop, requirementsOf } from "./tasks";
 import { addServiceEvent, isServiceSteady, recordPlacementOutcome, unplaceableMessage, updateRollout } from "./deployments";
 import { tickDaemonService } from "./daemonScheduler";
@@ -118,7 +118,8 @@ function launchTasks(state: EcsState, cluster: SimCluster, service: SimService, 
  * Scale-in choice. Each strategy, in order, keeps the candidates whose removal leaves the best
  * placement: spread keeps tasks whose value (zone, instance, ...) holds the most tasks of the
  * service, binpack keeps tasks on the instance with the most of the resource already free (so
- * stopping them frees the most). The rest is random, as ECS picks at random within a zone.
+ * stopping them frees the most). Under zone spread, the instance holding the most of the service's
+ * tasks gives first, as the UpdateService reference documents; only true ties are random.
  */
 export function chooseTasksToStop(state: EcsState, service: SimService, candidates: SimTask[], count: number): SimTask[] {
   const chosen: SimTask[] = [];
@@ -138,6 +139,12 @@ export function chooseTasksToStop(state: EcsState, service: SimService, candidat
       } else if (strategy.type === "random") {
         pool = [state.random.pick(pool)];
       }
+    }
+    if (pool.length > 1 && spreadsByZoneFirst(service)) {
+      // UpdateService reference, scale-in: in the zone with the most tasks of the service, ECS stops
+      // a task "favoring container instances with the largest number of running tasks for this service"
+      const counts = countByValue(stillActive, (i) => i.arn);
+      pool = keepBest(pool, (t) => counts.get(t.containerInstance.arn) ?? 0, "max");
     }
     const task = state.random.pick(pool);
     chosen.push(task);

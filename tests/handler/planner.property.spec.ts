@@ -130,7 +130,8 @@ function usedIn(s: Scenario, counts: number[][], i: number, field: "cpu" | "memo
 
 function pathOf(s: Scenario, k: number, i: number): string[] {
   const strategy = s.services[k].strategy;
-  if (strategy === "zone") return [zoneOf(s, i)];
+  // zone spread: within the zone ECS places on the instance with the fewest tasks of the service
+  // and scales in from the one with the most (UpdateService API reference), an instance spread
   if (strategy === "instance") return [String(i)];
   return [zoneOf(s, i), String(i)];
 }

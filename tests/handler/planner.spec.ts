@@ -236,13 +236,21 @@ describe("planner: placement constraints and strategies", () => {
     ["no strategy (ECS's default is zone spread)", []],
   ];
   for (const [name, strategy] of zoneOnly) {
-    it(`${name}: moves go to the zone with to: null`, () => {
+    it(`${name}: ECS's in-zone choice is the instance with the fewest tasks, so (2,0 | 0,0) → 1 move to an instance of b`, () => {
       const snapshot = buildSnapshot(
         [{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b" }, { zone: "b" }],
         [{ name: "web", strategy }],
       );
       const result = plan(snapshot);
-      assert.deepStrictEqual(result.moves.map((m) => [index(m.from), m.to, m.toGroup]), [[0, null, ["b"]]]);
+      assert.deepStrictEqual(result.moves.map((m) => [index(m.from), index(m.to), m.toGroup[0]]), [[0, 2, "b"]]);
+    });
+
+    it(`${name}: balanced by zone but not within it, (2,0 | 1,1) → 1 move inside zone a`, () => {
+      const snapshot = buildSnapshot(
+        [{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b", tasks: { web: 1 } }],
+        [{ name: "web", strategy }],
+      );
+      assert.deepStrictEqual(plan(snapshot).moves.map((m) => [index(m.from), index(m.to)]), [[0, 1]]);
     });
   }
 

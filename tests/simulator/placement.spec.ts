@@ -139,18 +139,47 @@ describe("simulator placement: resources → constraints → strategies in order
     assert.deepEqual(countsOn(sim, [arn], "svc"), [1]);
   });
 
-  it("no strategy spreads by zone only: zones stay balanced but instances within a zone may not", () => {
-    let unevenWithinZone = 0;
+  const inZoneCases: Array<{ name: string; strategy?: CreateServiceRequest["placementStrategy"]; evenWithinZone: boolean }> = [
+    { name: "no strategy: within the zone, the instance with the fewest tasks of the service wins (8 on (1a, 1a, 1b) → 2, 2 | 4)", evenWithinZone: true },
+    {
+      name: "spread by zone: the same documented in-zone rule (8 on (1a, 1a, 1b) → 2, 2 | 4)",
+      strategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }],
+      evenWithinZone: true,
+    },
+    {
+      name: "spread by a custom attribute only: no in-zone rule is documented, the pick stays random",
+      strategy: [{ type: "spread", field: "attribute:rack" }],
+      evenWithinZone: false,
+    },
+  ];
+  for (const c of inZoneCases) {
+    it(c.name, () => {
+      let uneven = 0;
+      for (let seed = 1; seed <= 12; seed++) {
+        const sim = newSimulator({ seed });
+        const rack = { rack: "r1" };
+        const instances = addInstances(sim, [{ zone: A, attributes: rack }, { zone: A, attributes: rack }, { zone: B, attributes: { rack: "r2" } }]);
+        addService(sim, "svc", 8, c.strategy ? { placementStrategy: c.strategy } : {});
+        sim.advance(30);
+        assert.deepEqual(runningPerZone(sim, "svc"), { [A]: 4, [B]: 4 }, `seed ${seed}`);
+        const [a1, a2] = countsOn(sim, instances, "svc");
+        if (a1 !== a2) uneven++;
+      }
+      if (c.evenWithinZone) assert.equal(uneven, 0, `${uneven} of 12 seeds left the zone's instances uneven`);
+      else assert.ok(uneven > 0, "the random in-zone pick never left the zone's instances uneven in 12 seeds");
+    });
+  }
+
+  it("true ties stay random: one task of a zone-spread service on two empty instances of one zone lands on either", () => {
+    const landed = new Set<number>();
     for (let seed = 1; seed <= 12; seed++) {
       const sim = newSimulator({ seed });
-      const instances = addInstances(sim, [{ zone: A }, { zone: A }, { zone: B }]);
-      addService(sim, "svc", 8);
+      const instances = addInstances(sim, [{ zone: A }, { zone: A }]);
+      addService(sim, "svc", 1);
       sim.advance(30);
-      assert.deepEqual(runningPerZone(sim, "svc"), { [A]: 4, [B]: 4 }, `seed ${seed}`);
-      const [a1, a2] = countsOn(sim, instances, "svc");
-      if (a1 !== a2) unevenWithinZone++;
+      landed.add(countsOn(sim, instances, "svc").indexOf(1));
     }
-    assert.ok(unevenWithinZone > 0, "zone-only spread never left a zone's instances uneven in 12 seeds");
+    assert.deepEqual([...landed].sort(), [0, 1]);
   });
 
   it("DRAINING instances and instances with a disconnected agent receive no tasks", () => {

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import type { CreateServiceRequest } from "@aws-sdk/client-ecs";
 import { DescribeServicesCommand, ListTasksCommand, DescribeTasksCommand, StopTaskCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import type { EcsSimulator } from "../../simulator";
 import { CLUSTER, addInstances, addService, countsOn, newSimulator, runningPerZone, sdkClient, zoneOf } from "./helpers";
@@ -48,6 +49,27 @@ describe("simulator service scheduler", () => {
       sim.settle(CLUSTER);
       assert.deepEqual(countsOn(sim, instances, "svc"), [1, 1, 1]);
     });
+
+    const zoneOnly: Array<{ name: string; strategy?: CreateServiceRequest["placementStrategy"] }> = [
+      { name: "with no strategy" },
+      { name: "under spread by zone", strategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }] },
+    ];
+    for (const c of zoneOnly) {
+      it(`${c.name} stops from the fullest zone, on its instance with the most tasks of the service: (2,1 | 3) → 4 leaves (1,1 | 2)`, () => {
+        for (let seed = 1; seed <= 8; seed++) {
+          const sim = newSimulator({ seed });
+          const instances = addInstances(sim, [{ zone: A }, { zone: A }, { zone: B }]);
+          addService(sim, "svc", 6, c.strategy ? { placementStrategy: c.strategy } : {});
+          sim.settle(CLUSTER);
+          const before = countsOn(sim, instances, "svc");
+          assert.deepEqual([Math.max(before[0], before[1]), Math.min(before[0], before[1]), before[2]], [2, 1, 3], `seed ${seed}`);
+          sim.setDesiredCount(CLUSTER, "svc", 4);
+          sim.settle(CLUSTER);
+          // a random pick within 1a could stop the task of the instance holding one, leaving (2,0 | 2)
+          assert.deepEqual(countsOn(sim, instances, "svc"), [1, 1, 2], `seed ${seed}, from ${before}`);
+        }
+      });
+    }
 
     it("under binpack stops the task that leaves the most resources free: (3 | 1) → 3 leaves (3 | 0)", () => {
       const sim = newSimulator();
