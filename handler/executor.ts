@@ -13,8 +13,9 @@ import { SURGE_TAG, surgeTag } from "./surgeTag";
  * - A surge recorded on a service is finished first (stop the surplus the planner named, restore
  *   the desired count, remove the tag), rolled back (restore, untag) or forgotten (untag).
  * - New moves are taken within the budgets, service by service:
- *   - stop directly, when minimumHealthyPercent leaves room: ECS starts each replacement where
- *     the service's spread strategy puts it, which is the emptiest zone and instance;
+ *   - stop directly, when minimumHealthyPercent leaves room and the move evens the service itself:
+ *     ECS starts each replacement where the service's spread strategy puts it, which is the
+ *     emptiest zone and instance; a load move (which evens the zone's instances) always surges;
  *   - otherwise surge (start before stop): tag the service with the surge, then raise its desired
  *     count within maximumPercent. ECS places the extra tasks by the same strategy; a later run,
  *     once the service is steady, stops the surplus and restores the count.
@@ -104,7 +105,20 @@ async function finishSurge(surge: SurgeAction, ecs: EcsPort, cluster: string, op
 async function startMoves(service: Service, moves: Move[], ecs: EcsPort, cluster: string, options: ExecutionOptions, report: WaveReport): Promise<void> {
   const ids = { service: service.serviceArn!, serviceName: service.serviceName! };
   const bounds = deploymentBounds(service);
-  if (bounds.stoppable > 0) {
+  // a load move stopped first could land back where it started: the stop leaves the source as
+  // empty as the target, and ECS breaks such ties at random. Started first, ECS places it on the
+  // one instance of the zone with the fewest tasks of the service, the target (loadPass.ts).
+  const startFirst = moves.some((m) => m.pass === "load");
+  if (startFirst && bounds.surgeable === 0) {
+    report.deferred += moves.length;
+    report.skipped.push({
+      ...ids,
+      reason: "no-room-to-move",
+      detail: "a load move must start its task first, and maximumPercent allows no extra task",
+    });
+    return;
+  }
+  if (!startFirst && bounds.stoppable > 0) {
     const batch = moves.slice(0, bounds.stoppable);
     report.deferred += moves.length - batch.length;
     const tasks = batch.map((m) => m.taskArn);

@@ -1,8 +1,12 @@
 import type { Service } from "@aws-sdk/client-ecs";
 import { Distribution, distribute } from "./balance";
+import { ClusterLoadArgs, DEFAULT_CLUSTER_LOAD_ARGS } from "./clusterLoad/args";
+import { LoadCandidate, planLoadMoves } from "./clusterLoad/loadPass";
+import { InstanceLoad, Ledger, loadOf, readLedger, recordMove } from "./ledger";
 import { serviceGroup, serviceSkipReason, SkipCode, SkipReason } from "./eligibility";
-import { freeResources, reserve, room } from "./placement";
+import { room, ZONE_FIELD } from "./placement";
 import { ClusterState, layoutService, readClusterState, ServiceLayout, ServiceTasks } from "./serviceLayout";
+import { pickLeavingTasks } from "./leavingTask";
 import { Snapshot } from "./snapshot";
 import { readSurge, Surge } from "./surgeTag";
 
@@ -16,6 +20,11 @@ export interface Move {
   to: string | null;
   /** The spread group that should receive the task (for example the zone), for reports. */
   toGroup: string[];
+  /**
+   * The pass that planned it: "spread" evens the service itself, "load" evens its zone's instances
+   * and must start its task before stopping the old one (see clusterLoad/loadPass.ts).
+   */
+  pass: "spread" | "load";
 }
 
 export interface Skip {
@@ -36,24 +45,53 @@ export interface Plan {
   moves: Move[];
   surges: SurgeAction[];
   skipped: Skip[];
-  /** Eligible services that are already balanced. */
+  /** Eligible services with nothing to do. */
   balanced: string[];
+  load: LoadReport;
+}
+
+/** The cluster load pass's outcome: each zone's instance loads before and after the plan, with its band. */
+export interface LoadReport {
+  /** The pass's tolerance in tasks (0: off; clusterLoad/args.ts). */
+  bandTasks: number;
+  /** Why the pass planned nothing this time, when it was held back. */
+  held?: string;
+  zones: ZoneLoad[];
+}
+
+export interface ZoneLoad {
+  zone: string;
+  /** The band after the plan (clusterLoad/band.ts): task counts from low to high are in band. */
+  low: number;
+  high: number;
+  average: number;
+  instances: Array<{ containerInstanceArn: string; before: InstanceLoad; after: InstanceLoad }>;
 }
 
 export interface PlanOptions {
   now: Date;
   /** A surge that is not steady after this long is rolled back. */
   surgeTimeoutSeconds: number;
+  /** The cluster load pass; its defaults when absent. */
+  clusterLoad?: ClusterLoadArgs;
 }
 
 /**
- * Snapshot to plan, with no I/O. Every service ends in exactly one of: moves, a surge action,
- * skipped (with its reason), or balanced. Services are planned in ARN order, and each planned move
- * reserves room on its target so that two services never count on the same free space.
+ * Snapshot to plan, with no I/O: the passes in order over one ledger of instance room and load.
+ *
+ * 1. Service spread: every service balanced by its own strategy, in ARN order, each planned move
+ *    recorded on the ledger so that two services never count on the same free space.
+ * 2. Cluster load: within each zone, the instances' task counts brought into the band, moving
+ *    only services the first pass left balanced (clusterLoad/loadPass.ts).
+ *
+ * Every service ends in exactly one of: moves, a surge action, skipped (with its reason), or balanced.
  */
 export function planMoves(snapshot: Snapshot, options: PlanOptions): Plan {
-  const plan: Plan = { clusterArn: snapshot.clusterArn, moves: [], surges: [], skipped: [], balanced: [] };
+  const plan: Plan = { clusterArn: snapshot.clusterArn, moves: [], surges: [], skipped: [], balanced: [], load: { bandTasks: 0, zones: [] } };
   const cluster = readClusterState(snapshot.containerInstances, snapshot.tasks, snapshot.taskDefinitions);
+  const ledger = readLedger(cluster.available, cluster.availableFree, cluster.availableLoad);
+  const before = ledger.arns.map((_, at) => loadOf(ledger, at));
+  const candidates: LoadCandidate[] = [];
   const services = [...snapshot.services].sort((a, b) => compare(a.serviceArn, b.serviceArn));
   for (const service of services) {
     const tasks = cluster.tasksByGroup.get(serviceGroup(service)) ?? { tasks: [], positions: [] };
@@ -62,20 +100,79 @@ export function planMoves(snapshot: Snapshot, options: PlanOptions): Plan {
       planSurge(service, tasks, surge, cluster, options, plan);
       continue;
     }
-    const outcome = planService(service, tasks, cluster);
+    const outcome = planService(service, tasks, cluster, ledger);
     if ("code" in outcome) plan.skipped.push(skip(service, outcome));
-    else if (outcome.length === 0) plan.balanced.push(service.serviceArn!);
-    else plan.moves.push(...outcome);
+    else if (outcome.moves.length > 0) plan.moves.push(...outcome.moves);
+    else {
+      plan.balanced.push(service.serviceArn!);
+      if (outcome.candidate) candidates.push(outcome.candidate);
+    }
   }
+  planLoad(ledger, candidates, options.clusterLoad ?? DEFAULT_CLUSTER_LOAD_ARGS, before, plan);
   return plan;
 }
 
-function planService(service: Service, tasks: ServiceTasks, cluster: ClusterState): Move[] | SkipReason {
+function planService(service: Service, tasks: ServiceTasks, cluster: ClusterState, ledger: Ledger): { moves: Move[]; candidate?: LoadCandidate } | SkipReason {
   const layout = eligibleLayout(service, tasks, cluster);
   if ("code" in layout) return layout;
   const moves = movesFor(service, layout, distribute(layout.slots, service.desiredCount!));
-  for (const move of moves) reserveTarget(move, layout, cluster);
-  return moves;
+  for (const move of moves) recordTarget(move, layout, cluster, ledger);
+  if (moves.length > 0 || !isZoneThenInstance(layout.fields)) return { moves };
+  return { moves, candidate: loadCandidate(service, tasks, layout, cluster) };
+}
+
+/** The load pass moves services that spread by zone, then instance (ECS's in-zone choice is known). */
+function isZoneThenInstance(fields: string[]): boolean {
+  return fields.length === 2 && fields[0] === ZONE_FIELD && fields[1] === "instanceId";
+}
+
+function loadCandidate(service: Service, tasks: ServiceTasks, layout: ServiceLayout, cluster: ClusterState): LoadCandidate {
+  const counts = new Map<number, number>();
+  for (const at of tasks.positions) counts.set(at, (counts.get(at) ?? 0) + 1);
+  return {
+    serviceArn: service.serviceArn!,
+    serviceName: service.serviceName!,
+    needs: layout.needs,
+    counts,
+    allows: layout.allows,
+    tasksOn: (at) => layout.tasksOn(cluster.availableArns[at]),
+  };
+}
+
+/**
+ * Skips that mean a service's tasks are still coming or going: the instance loads in the snapshot
+ * are not the ones the cluster will settle at, so a load move planned on them would overshoot.
+ */
+const UNSETTLED: SkipCode[] = ["surge-in-flight", "not-steady", "tasks-in-transition", "deployment-in-progress"];
+
+/** The load pass, and the per-zone load report of the whole plan. */
+function planLoad(ledger: Ledger, candidates: LoadCandidate[], args: ClusterLoadArgs, before: InstanceLoad[], plan: Plan): void {
+  const unsettled = plan.skipped.find((s) => UNSETTLED.includes(s.reason));
+  const held = plan.surges.length > 0
+    ? `a surge of ${plan.surges[0].serviceName} is being finished`
+    : unsettled && `${unsettled.serviceName} is ${unsettled.reason}: loads are still changing`;
+  const { moves, zones } = planLoadMoves(ledger, held ? [] : candidates, args);
+  const moved = new Set(moves.map((m) => m.candidate.serviceArn));
+  plan.balanced = plan.balanced.filter((arn) => !moved.has(arn));
+  for (const { candidate, from, to, task } of moves) {
+    plan.moves.push({
+      service: candidate.serviceArn,
+      serviceName: candidate.serviceName,
+      taskArn: task.taskArn!,
+      from: ledger.arns[from],
+      to: ledger.arns[to],
+      toGroup: [ledger.zones[to], ledger.arns[to]],
+      pass: "load",
+    });
+  }
+  const report = zones.map(({ zone, positions, band }) => ({
+    zone,
+    low: band.low,
+    high: band.high,
+    average: band.average,
+    instances: positions.map((at) => ({ containerInstanceArn: ledger.arns[at], before: before[at], after: loadOf(ledger, at) })),
+  }));
+  plan.load = { bandTasks: args.bandTasks, ...(held && args.bandTasks > 0 ? { held } : {}), zones: report };
 }
 
 /**
@@ -107,10 +204,8 @@ function planSurge(
     if (ageSeconds > options.surgeTimeoutSeconds) {
       // the extra tasks that never started: stopped by name, so that lowering the desired count
       // cannot leave ECS to stop a running task in their place
-      const unstarted = tasks.tasks
-        .filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus !== "RUNNING")
-        .slice(0, surge.to - surge.from)
-        .map((t) => t.taskArn!);
+      const pending = tasks.tasks.filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus !== "RUNNING");
+      const unstarted = pickLeavingTasks(pending, surge.to - surge.from).map((t) => t.taskArn!);
       plan.surges.push({ kind: "rollback", ...ids, surge, detail: `${layout.code}: ${layout.detail}`, unstarted });
     } else {
       plan.skipped.push(skip(service, { code: "surge-in-flight", detail: `${layout.code}: ${layout.detail}` }));
@@ -160,15 +255,16 @@ function movesFor(service: Service, layout: ServiceLayout, distribution: Distrib
       from: giver.id,
       to: target?.slotId ?? null,
       toGroup: target?.group ?? [],
+      pass: "spread",
     });
   }
   return moves;
 }
 
-/** Keeps later services from counting on room this move will use. */
-function reserveTarget(move: Move, layout: ServiceLayout, cluster: ClusterState): void {
+/** Records the move on the ledger: later services do not count on the room it will use. */
+function recordTarget(move: Move, layout: ServiceLayout, cluster: ClusterState, ledger: Ledger): void {
   const target = move.to ?? roomiestInGroup(move.toGroup, layout, cluster);
-  if (target) reserve(cluster.free.get(target)!, layout.needs);
+  if (target) recordMove(ledger, cluster.position.get(move.from) ?? -1, cluster.position.get(target)!, layout.needs);
 }
 
 function roomiestInGroup(group: string[], layout: ServiceLayout, cluster: ClusterState): string | undefined {

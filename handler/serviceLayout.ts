@@ -3,11 +3,16 @@ import { fillLevel, Slot } from "./balance";
 import { SkipReason } from "./eligibility";
 import { FreeResources, freeResources, room, spreadFields, spreadValue, TaskNeeds, taskNeeds } from "./placement";
 import { compileConstraints } from "./placementConstraint";
+import { tasksInLeavingOrder } from "./leavingTask";
 
 /** A service's tasks laid over the instances that may hold them, ready for `distribute`. */
 export interface ServiceLayout {
   slots: Slot[];
-  /** The service's tasks on an instance, youngest first (the one moved when an instance gives one up). */
+  /** The spread fields, in order (placement.spreadFields). */
+  fields: string[];
+  /** Whether the service's placement constraints allow the available instance at a position. */
+  allows: (at: number) => boolean;
+  /** The service's tasks on an instance, in leaving order (leavingTask.ts): the first one moves. */
   tasksOn: (instanceArn: string) => Task[];
   needs: TaskNeeds;
 }
@@ -97,7 +102,8 @@ export function layoutService(service: Service, { tasks, positions: taskPosition
     let slots: Slot[];
     if (fields[fields.length - 1] !== "instanceId") slots = positions.map((at) => view.slot(at, view.capacity(at)));
     else slots = sparseSlots(cluster, fields, occupied, view, allowed ? positions : undefined);
-    return { slots, tasksOn: tasksOnInstance(tasks, taskPositions, cluster), needs };
+    const allows = allowed ? (at: number) => allowed(cluster.available[at]) : () => true;
+    return { slots, fields, allows, tasksOn: tasksOnInstance(tasks, taskPositions, cluster), needs };
   } finally {
     for (const at of occupied) counts[at] = 0;
   }
@@ -302,21 +308,10 @@ export function readClusterState(containerInstances: ContainerInstance[], tasks:
   };
 }
 
-/** A service's tasks on one instance, youngest first: read only for the instances that give tasks up. */
+/** A service's tasks on one instance, in leaving order: read only for the instances that give tasks up. */
 function tasksOnInstance(tasks: Task[], positions: number[], cluster: ClusterState): (instanceArn: string) => Task[] {
   return (instanceArn) => {
     const at = cluster.position.get(instanceArn);
-    return tasks.filter((_, i) => positions[i] === at).sort(youngestFirst);
+    return tasksInLeavingOrder(tasks.filter((_, i) => positions[i] === at));
   };
-}
-
-function youngestFirst(a: Task, b: Task): number {
-  const started = time(b.startedAt) - time(a.startedAt);
-  if (started !== 0) return started;
-  return (a.taskArn ?? "") < (b.taskArn ?? "") ? -1 : 1;
-}
-
-function time(value: Date | string | undefined): number {
-  if (!value) return 0;
-  return value instanceof Date ? value.getTime() : Date.parse(value);
 }

@@ -180,8 +180,9 @@ function leastMoves(paths: string[][], counts: number[], capacities: number[]): 
 
 // ---- checking one scenario ----
 
+/** The service spread pass alone: the cluster load pass has its own property (clusterLoad/). */
 function plan(snapshot: Snapshot): Plan {
-  return planMoves(snapshot, { now: NOW, surgeTimeoutSeconds: 900 });
+  return planMoves(snapshot, { now: NOW, surgeTimeoutSeconds: 900, clusterLoad: { bandTasks: 0 } });
 }
 
 function check(s: Scenario): void {

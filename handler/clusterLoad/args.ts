@@ -1,0 +1,31 @@
+/**
+ * The cluster load pass's arguments, defaults and validation (the descheduler's plugin layout).
+ *
+ * `bandTasks` is the tolerance, in tasks, measured from the zone's average as the descheduler's
+ * deviation thresholds are: an instance is in band when its task count is strictly within
+ * `bandTasks` of the average task count of its zone's instances. The default, 1, means the
+ * instances of a zone end within one task of each other; 2 tolerates up to 3 between the fullest
+ * and the emptiest, for users who prefer fewer restarts; 0 turns the pass off.
+ */
+export interface ClusterLoadArgs {
+  bandTasks: number;
+}
+
+export const DEFAULT_CLUSTER_LOAD_ARGS: ClusterLoadArgs = { bandTasks: 1 };
+
+/** A band wider than this is no band: the pass would never move anything on a real cluster. */
+export const MAX_BAND_TASKS = 100;
+
+/** The args as written in stack config: an integer 0..MAX_BAND_TASKS, or `false` for 0. */
+export function parseBandTasks(raw: unknown): number | { error: string } {
+  if (raw === false || raw === "false") return 0;
+  const value = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : raw;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_BAND_TASKS) {
+    return { error: `expected an integer from 0 to ${MAX_BAND_TASKS} (tasks from the zone's average), or false to turn the pass off` };
+  }
+  return value;
+}
+
+export function isLoadPassOn(args: ClusterLoadArgs): boolean {
+  return args.bandTasks > 0;
+}
