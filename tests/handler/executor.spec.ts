@@ -319,3 +319,23 @@ describe("executor: a burst of 100 events", () => {
     });
   }
 });
+
+describe("executor: cluster load moves always start first", () => {
+  // zone a loads (3,1) with web (1,0) there and one web task in zone b: one load move of web
+  const fixed: ServiceSpec = { name: "fixed", tags: { "ecs-rebalancer:ignore": "true" } };
+  const instances: InstanceSpec[] = [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, { zone: "b", tasks: { web: 1 } }];
+  const cases: Array<[string, number, number, string[]]> = [
+    ["at 50 % minimum healthy, where a spread move would stop first, the load move surges: tag, then desired 2 → 3", 50, 200, ["tagResource", "updateServiceDesiredCount"]],
+    ["at 100/200 the load move surges the same way", 100, 200, ["tagResource", "updateServiceDesiredCount"]],
+    ["at 50/100 no task can start first: nothing is written, the move is skipped with its reason", 50, 100, []],
+  ];
+  for (const [name, minimumHealthyPercent, maximumPercent, writes] of cases) {
+    it(name, async () => {
+      const { fake, plan, report } = await wave(buildSnapshot(instances, [fixed, web({ minimumHealthyPercent, maximumPercent })]));
+      assert.deepStrictEqual(plan.moves.map((m) => m.pass), ["load"]);
+      assert.deepStrictEqual(ops(fake), writes);
+      assert.deepStrictEqual(stopped(fake), [], "a load move never stops before its task has started");
+      if (writes.length === 0) assert.match(report.skipped[0]?.detail ?? "", /load move must start its task first/);
+    });
+  }
+});

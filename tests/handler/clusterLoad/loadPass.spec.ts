@@ -1,0 +1,155 @@
+import * as assert from "assert";
+import { Plan, planMoves } from "../../../handler/planner";
+import { formatSurge, IGNORE_TAG, SURGE_TAG } from "../../../handler/surgeTag";
+import { buildSnapshot, InstanceSpec, ServiceSpec } from "../fixtures";
+
+/**
+ * The cluster load pass through the planner, as tables of (instances, services, band) → load
+ * moves. "fixed" is a service tagged ignore: its tasks count as load and never move. Where a case
+ * names loads in one zone, a one-instance zone "b" holds the service's second task (a service of
+ * one task is never moved), so the two zones are tied and zone a is among the service's emptiest.
+ */
+const B = (tasks: Record<string, number>): InstanceSpec => ({ zone: "b", tasks });
+const FIXED: ServiceSpec = { name: "fixed", tags: { [IGNORE_TAG]: "true" } };
+const ZONE_ONLY = [{ type: "spread" as const, field: "attribute:ecs.availability-zone" }];
+
+interface Case {
+  name: string;
+  instances: InstanceSpec[];
+  services: ServiceSpec[];
+  band?: number;
+  /** Load moves as "service from→to" by instance index. */
+  expected: string[];
+}
+
+function loadMoves(plan: Plan): string[] {
+  const index = (arn: string | null) => Number(arn!.slice(-32));
+  return plan.moves.filter((m) => m.pass === "load").map((m) => `${m.serviceName} ${index(m.from)}→${index(m.to)}`);
+}
+
+function plan(instances: InstanceSpec[], services: ServiceSpec[], band = 1): Plan {
+  return planMoves(buildSnapshot(instances, [FIXED, ...services]), { now: new Date(0), surgeTimeoutSeconds: 900, clusterLoad: { bandTasks: band } });
+}
+
+const twelveTwoTaskServices: ServiceSpec[] = Array.from({ length: 12 }, (_, i) => ({ name: `svc-${String(i).padStart(2, "0")}` }));
+const oneEach = Object.fromEntries(twelveTwoTaskServices.map((s) => [s.name, 1]));
+
+const cases: Case[] = [
+  {
+    name: "loads (3,1) in one zone, a service (1,0) → 1 move to the emptier instance",
+    instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 1 })],
+    services: [{ name: "web", strategy: ZONE_ONLY }],
+    expected: ["web 0→1"],
+  },
+  {
+    name: "loads (2,1) are within one task of each other → 0 moves (a small difference moves nothing)",
+    instances: [{ zone: "a", tasks: { fixed: 1, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 1 })],
+    services: [{ name: "web" }],
+    expected: [],
+  },
+  {
+    name: "band 2: loads (4,1,1) average 2, 4 is not strictly within 2 of it → 1 move",
+    instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 1 })],
+    services: [{ name: "web" }],
+    band: 2,
+    expected: ["web 0→1"],
+  },
+  {
+    name: "band 0 turns the pass off: loads (3,1) → 0 moves",
+    instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 1 })],
+    services: [{ name: "web" }],
+    band: 0,
+    expected: [],
+  },
+  {
+    name: "12 two-task services on (12, 0 | 12, 0) → 6 moves per zone, one per service and zone, every instance at 6",
+    instances: [{ zone: "a", tasks: oneEach }, { zone: "a" }, { zone: "b", tasks: oneEach }, { zone: "b" }],
+    services: twelveTwoTaskServices,
+    expected: twelveTwoTaskServices.slice(0, 6).flatMap((s) => [`${s.name} 0→1`]).concat(twelveTwoTaskServices.slice(0, 6).map((s) => `${s.name} 2→3`)).sort(),
+  },
+  {
+    name: "the zone holding the service's extra task is not its emptiest: ECS would start the task in the other zone → 0 moves",
+    instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }],
+    services: [{ name: "web" }],
+    expected: [],
+  },
+  {
+    name: "ECS's pick among equally empty instances is a coin flip: ties of unequal load (0 and 2) → 0 moves",
+    instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 1 })],
+    services: [{ name: "web" }],
+    expected: [],
+  },
+  {
+    name: "ties of equal load are as good as each other: loads (4,0,0) → 1 move, named on the first",
+    instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a" }, B({ web: 1 })],
+    services: [{ name: "web" }],
+    expected: ["web 0→1"],
+  },
+  {
+    name: "a service stays balanced: (1 on a full instance, 1, 1) gives nothing, though that instance is the busiest (it holds the fewest, not one more)",
+    instances: [{ zone: "a", cpu: 512, memory: 512, tasks: { fixed: 3, web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a", tasks: { web: 1 } }, B({ web: 3 })],
+    services: [{ name: "web" }],
+    expected: [],
+  },
+  {
+    name: "binpack and DAEMON tasks are fixed load: loads (3,0) where only binpack tasks sit → 0 moves",
+    instances: [{ zone: "a", tasks: { batch: 3 } }, { zone: "a" }],
+    services: [{ name: "batch", strategy: [{ type: "binpack", field: "memory" }] }],
+    expected: [],
+  },
+  {
+    name: "a service the spread pass moves is left to it: (2,0) of web moves by spread, not by load",
+    instances: [{ zone: "a", tasks: { fixed: 2, web: 2 } }, { zone: "a" }],
+    services: [{ name: "web" }],
+    expected: [],
+  },
+  {
+    name: "mixed sizes: of two services on the busiest instance, the one whose move evens CPU and memory shares moves",
+    instances: [{ zone: "a", tasks: { fixed: 1, small: 1, large: 1 } }, { zone: "a" }, B({ small: 1, large: 1 })],
+    services: [{ name: "small", cpu: 16, memory: 16 }, { name: "large", cpu: 512, memory: 1024 }],
+    expected: ["large 0→1"],
+  },
+];
+
+describe("cluster load pass (table)", () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const result = plan(c.instances, c.services, c.band);
+      assert.deepStrictEqual(loadMoves(result).sort(), [...c.expected].sort());
+    });
+  }
+
+  it("band 3 leaves loads (4,1,1) alone (control for the band 2 case)", () => {
+    const result = plan([{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 1 })], [{ name: "web" }], 3);
+    assert.deepStrictEqual(loadMoves(result), []);
+  });
+
+  it("the pass waits while a surge is in flight: loads are still changing, so it is held with the reason", () => {
+    const instances: InstanceSpec[] = [{ zone: "a", tasks: { fixed: 2, web: 1, api: 2 } }, { zone: "a", tasks: { fixed: 1, api: 1 } }];
+    const surging: ServiceSpec = { name: "api", desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: new Date(0) }) } };
+    const snapshot = buildSnapshot(instances, [FIXED, { name: "web" }, surging]);
+    snapshot.tasks.find((t) => t.group === "service:api")!.lastStatus = "PENDING";
+    const result = planMoves(snapshot, { now: new Date(60_000), surgeTimeoutSeconds: 900 });
+    assert.deepStrictEqual(loadMoves(result), []);
+    assert.match(result.load.held ?? "", /api is surge-in-flight/);
+  });
+
+  it("the report: per zone, each instance's load before and after, and the band after", () => {
+    const result = plan([{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 1 })], [{ name: "web" }]);
+    const [zone] = result.load.zones;
+    assert.deepStrictEqual(
+      { zone: zone.zone, low: zone.low, high: zone.high, tasks: zone.instances.map((i) => [i.before.tasks, i.after.tasks]) },
+      { zone: "a", low: 2, high: 2, tasks: [[3, 2], [1, 2]] },
+    );
+    assert.ok(zone.instances[0].after.cpuShare < zone.instances[0].before.cpuShare);
+  });
+
+  it("the moved task is the one leavingTask.ts puts first: the youngest", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { fixed: 1, web: 2 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a" }], [FIXED, { name: "web", desiredCount: 4 }]);
+    // web (2,1,1,0) is not balanced: let the spread pass do its move, then check which task it took
+    const result = planMoves(snapshot, { now: new Date(0), surgeTimeoutSeconds: 900 });
+    const onFirst = snapshot.tasks.filter((t) => t.group === "service:web" && t.containerInstanceArn === snapshot.containerInstances[0].containerInstanceArn);
+    const youngest = onFirst.sort((a, b) => (b.startedAt as Date).getTime() - (a.startedAt as Date).getTime())[0];
+    assert.deepStrictEqual(result.moves.map((m) => m.taskArn), [youngest.taskArn]);
+  });
+});
