@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { MAX_BAND_TASKS } from "../handler/clusterLoad/args";
 import { createLogger, silentLogger } from "../handler/log";
 import { planMoves } from "../handler/planner";
 import { rebalance } from "../handler/rebalance";
@@ -14,9 +15,9 @@ const USAGE = `Usage: ecs-rebalance <command> [flags]
 
 Commands:
   snapshot --cluster C [--region R] [--out FILE]     write a cluster's snapshot (JSON)
-  plan --snapshot FILE [--json]                       print the moves that would balance it
+  plan --snapshot FILE [--json] [--load-band N]       print the moves that would balance it, and each instance's load
   run --cluster C [--region R] [--dry-run] [--json]   execute one wave against a live cluster
-      [--max-moves-per-run N] [--max-moves-per-service N] [--max-moves-per-instance N] [--verbose]
+      [--max-moves-per-run N] [--max-moves-per-service N] [--max-moves-per-instance N] [--load-band N] [--verbose]
   simulate --scenario FILE [--json] [--no-rebalancer] run a scenario on the built-in ECS simulator,
       [--throttle-rate R] [--duplicate-events R]      with the serialized Lambda in the loop
   demo                                                the reference walkthrough, without and with the rebalancer
@@ -71,9 +72,10 @@ async function snapshotCommand(argv: string[]): Promise<void> {
 }
 
 async function planCommand(argv: string[]): Promise<void> {
-  const flags = parseFlags("plan", argv, { snapshot: { type: "string" }, json: { type: "boolean" } });
+  const flags = parseFlags("plan", argv, { snapshot: { type: "string" }, json: { type: "boolean" }, "load-band": { type: "string" } });
+  const bandTasks = loadBandFlag("plan", flags["load-band"]);
   const snapshot = readSnapshotFile(required("plan", "snapshot", flags.snapshot));
-  const plan = planMoves(snapshot, { now: new Date(), surgeTimeoutSeconds: DEFAULT_SETTINGS.surgeTimeoutSeconds });
+  const plan = planMoves(snapshot, { now: new Date(), surgeTimeoutSeconds: DEFAULT_SETTINGS.surgeTimeoutSeconds, clusterLoad: { bandTasks } });
   process.stdout.write(`${flags.json ? JSON.stringify(planJson(plan), null, 2) : planText(plan, snapshot)}\n`);
 }
 
@@ -87,8 +89,10 @@ async function runCommand(argv: string[]): Promise<void> {
     "max-moves-per-run": { type: "string" },
     "max-moves-per-service": { type: "string" },
     "max-moves-per-instance": { type: "string" },
+    "load-band": { type: "string" },
   });
   const cluster = required("run", "cluster", flags.cluster);
+  const clusterLoadBand = loadBandFlag("run", flags["load-band"]);
   const log = flags.verbose ? createLogger({ correlationId: "cli" }, { write: (l) => process.stderr.write(`${l}\n`) }) : silentLogger;
   const report = await rebalance(ecsPort(flags.region as string | undefined), cluster, {
     dryRun: flags["dry-run"] === true,
@@ -96,6 +100,7 @@ async function runCommand(argv: string[]): Promise<void> {
     maxMovesPerService: integerFlag("run", "max-moves-per-service", flags["max-moves-per-service"], 1, 1000, DEFAULT_SETTINGS.maxMovesPerService),
     maxMovesPerInstance: integerFlag("run", "max-moves-per-instance", flags["max-moves-per-instance"], 1, 1000, DEFAULT_SETTINGS.maxMovesPerInstance),
     surgeTimeoutSeconds: DEFAULT_SETTINGS.surgeTimeoutSeconds,
+    clusterLoadBand,
     now: new Date(),
     log,
   });
@@ -105,6 +110,12 @@ async function runCommand(argv: string[]): Promise<void> {
     process.stdout.write(`Planned ${report.plan.moves.length} move(s), ${report.plan.skipped.length} service(s) skipped\n${waveText(report.wave)}\n`);
   }
   if (report.wave.errors.length > 0) throw new Error(`${report.wave.errors.length} write(s) failed`);
+}
+
+/** --load-band N (tasks from each zone's average; 0 or false: the load pass off), as the stack config key. */
+function loadBandFlag(command: string, value: string | boolean | undefined): number {
+  if (value === "false") return 0;
+  return integerFlag(command, "load-band", value, 0, MAX_BAND_TASKS, DEFAULT_SETTINGS.clusterLoadBand);
 }
 
 /** The same SDK adapter the Lambda uses; AWS_ENDPOINT_URL_ECS and the usual credential chain apply. */

@@ -2,12 +2,13 @@ import type { ContainerInstance } from "@aws-sdk/client-ecs";
 import { WaveReport } from "../handler/executor";
 import { Plan } from "../handler/planner";
 import { Snapshot } from "../handler/snapshot";
+import { loadBarLines } from "./loadBars";
 
-/** The plan as `--json` prints it: ARNs throughout, `to` null where ECS chooses. */
+/** The plan as `--json` prints it: ARNs throughout, `to` null where ECS chooses, and each instance's load before and after. */
 export function planJson(plan: Plan) {
   return {
     clusterArn: plan.clusterArn,
-    moves: plan.moves.map(({ service, serviceName, taskArn, from, to }) => ({ service, serviceName, taskArn, from, to })),
+    moves: plan.moves.map(({ service, serviceName, taskArn, from, to, pass }) => ({ service, serviceName, taskArn, from, to, pass })),
     surges: plan.surges.map((s) => ({
       kind: s.kind,
       service: s.service,
@@ -17,6 +18,8 @@ export function planJson(plan: Plan) {
     })),
     skipped: plan.skipped.map(({ service, serviceName, reason, detail }) => ({ service, serviceName, reason, detail })),
     balanced: plan.balanced,
+    // per instance: task count, and reserved CPU and memory as shares of what it registers
+    load: plan.load,
   };
 }
 
@@ -27,8 +30,8 @@ export function planText(plan: Plan, snapshot: Snapshot): string {
   lines.push(`Moves: ${plan.moves.length}`);
   lines.push(
     ...table(
-      ["SERVICE", "TASK", "FROM", "TO"],
-      plan.moves.map((m) => [m.serviceName, shortId(m.taskArn), name(m.from), m.to ? name(m.to) : `ECS chooses in ${m.toGroup.join("/") || "cluster"}`]),
+      ["SERVICE", "TASK", "FROM", "TO", "PASS"],
+      plan.moves.map((m) => [m.serviceName, shortId(m.taskArn), name(m.from), m.to ? name(m.to) : `ECS chooses in ${m.toGroup.join("/") || "cluster"}`, m.pass]),
     ),
   );
   if (plan.surges.length > 0) {
@@ -39,6 +42,7 @@ export function planText(plan: Plan, snapshot: Snapshot): string {
   lines.push(...table(["SERVICE", "REASON", "DETAIL"], plan.skipped.map((s) => [s.serviceName, s.reason, s.detail])));
   const balanced = snapshot.services.filter((s) => plan.balanced.includes(s.serviceArn!)).map((s) => s.serviceName);
   lines.push("", `Already balanced: ${balanced.length}${balanced.length ? ` (${balanced.join(", ")})` : ""}`);
+  lines.push("", ...loadBarLines(plan.load, snapshot.containerInstances));
   return lines.join("\n");
 }
 

@@ -3,12 +3,15 @@ import { Budgets } from "./budget";
 import { EcsPort } from "./ecsPort";
 import { executeWave, WaveReport } from "./executor";
 import { Logger } from "./log";
+import { DEFAULT_CLUSTER_LOAD_ARGS } from "./clusterLoad/args";
 import { Plan, planMoves } from "./planner";
 import { readSnapshot } from "./snapshot";
 
 export interface RebalanceOptions extends Budgets {
   dryRun: boolean;
   surgeTimeoutSeconds: number;
+  /** The cluster load pass's tolerance in tasks (0: off); its default when absent. */
+  clusterLoadBand?: number;
   now: Date;
   log: Logger;
   /** Task definitions already read (revisions are immutable); kept across runs of a warm Lambda. */
@@ -26,13 +29,16 @@ export interface RebalanceReport {
 export async function rebalance(ecs: EcsPort, cluster: string, options: RebalanceOptions): Promise<RebalanceReport> {
   const { snapshot, failures } = await readSnapshot(ecs, cluster, options.taskDefinitionCache);
   if (failures.length > 0) options.log.warn("describe failures", { failures });
-  const plan = planMoves(snapshot, { now: options.now, surgeTimeoutSeconds: options.surgeTimeoutSeconds });
+  const clusterLoad = { bandTasks: options.clusterLoadBand ?? DEFAULT_CLUSTER_LOAD_ARGS.bandTasks };
+  const plan = planMoves(snapshot, { now: options.now, surgeTimeoutSeconds: options.surgeTimeoutSeconds, clusterLoad });
   options.log.info("plan", {
     clusterArn: plan.clusterArn,
     moves: plan.moves.length,
     surges: plan.surges.map((s) => ({ kind: s.kind, service: s.serviceName })),
     skipped: plan.skipped.map((s) => ({ service: s.serviceName, reason: s.reason })),
     balanced: plan.balanced.length,
+    loadMoves: plan.moves.filter((m) => m.pass === "load").length,
+    ...(plan.load.held ? { loadPassHeld: plan.load.held } : {}),
   });
   const wave = await executeWave(ecs, snapshot, plan, options);
   options.log.info("wave", {

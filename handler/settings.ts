@@ -1,4 +1,5 @@
 import { Budgets } from "./budget";
+import { DEFAULT_CLUSTER_LOAD_ARGS, MAX_BAND_TASKS } from "./clusterLoad/args";
 import { LogLevel } from "./log";
 
 /**
@@ -9,6 +10,8 @@ export interface Settings extends Budgets {
   watchedClusters: string[];
   dryRun: boolean;
   surgeTimeoutSeconds: number;
+  /** The cluster load pass's tolerance in tasks (clusterLoad/args.ts); 0: off. */
+  clusterLoadBand: number;
   logLevel: LogLevel;
 }
 
@@ -19,6 +22,7 @@ export const SETTINGS_ENV = {
   maxMovesPerService: "REBALANCER_MAX_MOVES_PER_SERVICE",
   maxMovesPerInstance: "REBALANCER_MAX_MOVES_PER_INSTANCE",
   surgeTimeoutSeconds: "REBALANCER_SURGE_TIMEOUT_SECONDS",
+  clusterLoadBand: "REBALANCER_CLUSTER_LOAD_BAND",
   logLevel: "REBALANCER_LOG_LEVEL",
 } as const;
 
@@ -28,6 +32,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, "watchedClusters"> = {
   maxMovesPerService: 5,
   maxMovesPerInstance: 3,
   surgeTimeoutSeconds: 900,
+  clusterLoadBand: DEFAULT_CLUSTER_LOAD_ARGS.bandTasks,
   logLevel: "info",
 };
 
@@ -46,6 +51,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     maxMovesPerService: count(env, "maxMovesPerService", 1, 1000),
     maxMovesPerInstance: count(env, "maxMovesPerInstance", 1, 1000),
     surgeTimeoutSeconds: count(env, "surgeTimeoutSeconds", 60, 86400),
+    clusterLoadBand: count(env, "clusterLoadBand", 0, MAX_BAND_TASKS),
     logLevel: level(env),
   };
 }
@@ -57,7 +63,7 @@ function flag(env: Record<string, string | undefined>, key: "dryRun"): boolean {
   return raw === "true";
 }
 
-type CountKey = "maxMovesPerRun" | "maxMovesPerService" | "maxMovesPerInstance" | "surgeTimeoutSeconds";
+type CountKey = "maxMovesPerRun" | "maxMovesPerService" | "maxMovesPerInstance" | "surgeTimeoutSeconds" | "clusterLoadBand";
 
 function count(env: Record<string, string | undefined>, key: CountKey, min: number, max: number): number {
   const raw = env[SETTINGS_ENV[key]];
@@ -87,6 +93,7 @@ export function settingsEnvironment(settings: Settings): Record<string, string> 
     [SETTINGS_ENV.maxMovesPerService]: String(settings.maxMovesPerService),
     [SETTINGS_ENV.maxMovesPerInstance]: String(settings.maxMovesPerInstance),
     [SETTINGS_ENV.surgeTimeoutSeconds]: String(settings.surgeTimeoutSeconds),
+    [SETTINGS_ENV.clusterLoadBand]: String(settings.clusterLoadBand),
     [SETTINGS_ENV.logLevel]: settings.logLevel,
   };
 }

@@ -47,6 +47,11 @@ export interface RebalancerConfig {
     readonly maxMovesPerRun: number;
     readonly maxMovesPerService: number;
     readonly maxMovesPerInstance: number;
+    /**
+     * The cluster load pass's tolerance in tasks from each zone's average (1: a zone's instances end
+     * within one task of each other); 0 turns the pass off.
+     */
+    readonly clusterLoadBand: number;
     /** An EventBridge schedule expression, or "none" for event-driven runs only. */
     readonly schedule: string;
     readonly surgeTimeoutMinutes: number;
@@ -92,6 +97,7 @@ export const DEFAULTS = {
     maxMovesPerRun: 10,
     maxMovesPerService: 5,
     maxMovesPerInstance: 3,
+    clusterLoadBand: 1,
     schedule: "rate(15 minutes)",
     surgeTimeoutMinutes: 15,
     reservedConcurrency: 1,
@@ -134,6 +140,21 @@ function readInteger(read: Read, key: string, fallback: number, min: number, max
         throw new ConfigError(key, value, `must be between ${min} and ${max}`);
     }
     return value;
+}
+
+/** An integer tolerance 0..100, where `false` also turns the feature off (0). */
+function readTolerance(read: Read, key: string, fallback: number): number {
+    const raw = read(key);
+    if (raw === undefined) {
+        return fallback;
+    }
+    if (raw.trim() === "false") {
+        return 0;
+    }
+    if (!/^\d+$/.test(raw.trim()) || Number(raw.trim()) > 100) {
+        throw new ConfigError(key, raw, "must be an integer between 0 and 100 (tasks from the zone's average), or false to turn the load pass off");
+    }
+    return Number(raw.trim());
 }
 
 function readBoolean(read: Read, key: string, fallback: boolean): boolean {
@@ -328,6 +349,7 @@ function parseRebalancer(read: Read): RebalancerConfig {
         maxMovesPerRun: readInteger(read, "maxMovesPerRun", DEFAULTS.maxMovesPerRun, 1, 100),
         maxMovesPerService: readInteger(read, "maxMovesPerService", DEFAULTS.maxMovesPerService, 1, 100),
         maxMovesPerInstance: readInteger(read, "maxMovesPerInstance", DEFAULTS.maxMovesPerInstance, 1, 100),
+        clusterLoadBand: readTolerance(read, "clusterLoadBand", DEFAULTS.clusterLoadBand),
         schedule: readSchedule(read),
         surgeTimeoutMinutes: readInteger(read, "surgeTimeoutMinutes", DEFAULTS.surgeTimeoutMinutes, 1, 180),
         reservedConcurrency: readInteger(read, "reservedConcurrency", DEFAULTS.reservedConcurrency, 1, 10),

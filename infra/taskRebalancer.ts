@@ -75,6 +75,7 @@ export class TaskRebalancer extends pulumi.ComponentResource {
             maxMovesPerRun: settings.maxMovesPerRun,
             maxMovesPerService: settings.maxMovesPerService,
             maxMovesPerInstance: settings.maxMovesPerInstance,
+            clusterLoadBand: settings.clusterLoadBand,
             surgeTimeoutSeconds: settings.surgeTimeoutMinutes * 60,
             logLevel: "info",
           }),

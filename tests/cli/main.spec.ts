@@ -79,6 +79,45 @@ describe("cli: ecs-rebalance", () => {
     });
   });
 
+  describe("plan: instance load before and after", () => {
+    // 12 two-task services, one task of each on the first instance of each zone: 4 → 2 → 4 instances
+    const services = Array.from({ length: 12 }, (_, i) => ({ name: `svc-${String(i).padStart(2, "0")}` }));
+    const oneEach = Object.fromEntries(services.map((s) => [s.name, 1]));
+    const crowded = () =>
+      file("crowded.json", JSON.stringify(buildSnapshot([{ zone: "us-east-1a", tasks: oneEach }, { zone: "us-east-1a" }, { zone: "us-east-1b", tasks: oneEach }, { zone: "us-east-1b" }], services)));
+
+    it("--json adds each instance's load before and after, zone by zone, with the band: (12, 0) → (6, 6)", async () => {
+      const result = await cli("plan", "--snapshot", crowded(), "--json");
+      assert.strictEqual(result.code, 0, result.stderr);
+      const plan = JSON.parse(result.stdout);
+      assert.strictEqual(plan.load.bandTasks, 1);
+      const tasks = plan.load.zones.map((z: { zone: string; instances: Array<{ before: { tasks: number }; after: { tasks: number } }> }) => [z.zone, z.instances.map((i) => [i.before.tasks, i.after.tasks])]);
+      assert.deepStrictEqual(tasks, [["us-east-1a", [[12, 6], [0, 6]]], ["us-east-1b", [[12, 6], [0, 6]]]]);
+      assert.ok(plan.moves.every((m: { pass: string }) => m.pass === "load"));
+      assert.ok(plan.load.zones[0].instances[0].before.cpuShare > plan.load.zones[0].instances[0].after.cpuShare);
+    });
+
+    it("text: a bar per instance before and after, the zone's band, over and under marked", async () => {
+      const result = await cli("plan", "--snapshot", crowded());
+      assert.match(result.stdout, /us-east-1a: average 6\.0, band 6–6/);
+      assert.match(result.stdout, /before ■{6}▲{6}\s+12 \(cpu \d+%, memory \d+%\)\s+over/);
+      assert.match(result.stdout, /after  ■{6}\s+6 /);
+      assert.match(result.stdout, /before\s+0 \(cpu 0%, memory 0%\)\s+under/);
+    });
+
+    it("--load-band 0 turns the load pass off: no moves, the bars say so", async () => {
+      const result = await cli("plan", "--snapshot", crowded(), "--load-band", "0");
+      assert.match(result.stdout, /Moves: 0/);
+      assert.match(result.stdout, /the load pass is off/);
+    });
+
+    it("--load-band with a bad value → one line, exit code 2", async () => {
+      const result = await cli("plan", "--snapshot", crowded(), "--load-band", "1.5");
+      assert.strictEqual(result.code, 2);
+      assert.match(result.stderr, /^ecs-rebalance: plan: --load-band "1.5" must be an integer from 0 to 100\n$/);
+    });
+  });
+
   describe("snapshot and run against an ECS endpoint (the simulator, through AWS_ENDPOINT_URL_ECS)", () => {
     let sim: EcsSimulator;
     const saved = { ...process.env };

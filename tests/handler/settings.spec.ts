@@ -10,13 +10,14 @@ describe("settings: defaults", () => {
     assert.deepStrictEqual(readSettings(env()), { watchedClusters: [CLUSTER_ARN], ...DEFAULT_SETTINGS });
   });
 
-  it("the defaults are the documented ones: live, 10/5/3 moves, 900 s surges, info logs", () => {
+  it("the defaults are the documented ones: live, 10/5/3 moves, 900 s surges, load band 1, info logs", () => {
     assert.deepStrictEqual(DEFAULT_SETTINGS, {
       dryRun: false,
       maxMovesPerRun: 10,
       maxMovesPerService: 5,
       maxMovesPerInstance: 3,
       surgeTimeoutSeconds: 900,
+      clusterLoadBand: 1,
       logLevel: "info",
     });
   });
@@ -45,6 +46,9 @@ describe("settings: a bad variable is a one-line error naming the variable and t
     [SETTINGS_ENV.maxMovesPerInstance, "three", /"three"/],
     [SETTINGS_ENV.surgeTimeoutSeconds, "59", /"59".*60 to 86400/],
     [SETTINGS_ENV.surgeTimeoutSeconds, "86401", /"86401"/],
+    [SETTINGS_ENV.clusterLoadBand, "-1", /"-1".*0 to 100/],
+    [SETTINGS_ENV.clusterLoadBand, "101", /"101"/],
+    [SETTINGS_ENV.clusterLoadBand, "false", /"false"/],
     [SETTINGS_ENV.logLevel, "verbose", /"verbose".*debug, info, warn or error/],
   ];
   for (const [variable, value, message] of cases) {
@@ -74,6 +78,7 @@ describe("settings: settingsEnvironment round-trips through readSettings", () =>
         maxMovesPerService: 1000,
         maxMovesPerInstance: 7,
         surgeTimeoutSeconds: 60,
+        clusterLoadBand: 0,
         logLevel: "debug",
       },
     ],

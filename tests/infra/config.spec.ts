@@ -40,6 +40,7 @@ describe("infra/config: parseStackConfig", () => {
                     maxMovesPerRun: 10,
                     maxMovesPerService: 5,
                     maxMovesPerInstance: 3,
+                    clusterLoadBand: 1,
                     schedule: "rate(15 minutes)",
                     surgeTimeoutMinutes: 15,
                     reservedConcurrency: 1,
@@ -87,6 +88,7 @@ describe("infra/config: parseStackConfig", () => {
             maxMovesPerRun: "100",
             maxMovesPerService: "1",
             maxMovesPerInstance: "2",
+            clusterLoadBand: "3",
             schedule: "cron(0/10 * * * ? *)",
             surgeTimeoutMinutes: "180",
             reservedConcurrency: "10",
@@ -107,10 +109,15 @@ describe("infra/config: parseStackConfig", () => {
             });
             assert.deepEqual(config.rebalancer, {
                 targetClusters: ["prod", "arn:aws:ecs:eu-west-1:123456789012:cluster/batch"],
-                dryRun: true, maxMovesPerRun: 100, maxMovesPerService: 1, maxMovesPerInstance: 2,
+                dryRun: true, maxMovesPerRun: 100, maxMovesPerService: 1, maxMovesPerInstance: 2, clusterLoadBand: 3,
                 schedule: "cron(0/10 * * * ? *)", surgeTimeoutMinutes: 180, reservedConcurrency: 10,
                 logRetentionDays: 1, functionTimeoutSeconds: 900,
             });
+        });
+
+        it("clusterLoadBand = false or 0 turns the load pass off (0)", () => {
+            assert.equal(parse({ clusterLoadBand: "false" }).rebalancer.clusterLoadBand, 0);
+            assert.equal(parse({ clusterLoadBand: "0" }).rebalancer.clusterLoadBand, 0);
         });
 
         it("createDemoCluster = false is fine when targetClusters names something to watch", () => {
@@ -208,6 +215,10 @@ describe("infra/config: parseStackConfig", () => {
             ["maxMovesPerRun", "101", "must be between 1 and 100"],
             ["maxMovesPerService", "0", 'config "maxMovesPerService" = 0: must be between 1 and 100'],
             ["maxMovesPerInstance", "101", 'config "maxMovesPerInstance" = 101: must be between 1 and 100'],
+            ["clusterLoadBand", "-1", 'config "clusterLoadBand" = "-1": must be an integer between 0 and 100 (tasks from the zone\'s average), or false to turn the load pass off'],
+            ["clusterLoadBand", "101", "must be an integer between 0 and 100"],
+            ["clusterLoadBand", "1.5", "must be an integer between 0 and 100"],
+            ["clusterLoadBand", "true", "or false to turn the load pass off"],
             ["schedule", "rate(5 minute)", 'config "schedule" = "rate(5 minute)": must be "none", rate(N minute|minutes|hour|hours|day|days) or cron(<6 fields>), with a singular unit exactly when N = 1'],
             ["schedule", "rate(1 minutes)", "singular unit exactly when N = 1"],
             ["schedule", "rate(0 minutes)", "singular unit exactly when N = 1"],
