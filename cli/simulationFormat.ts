@@ -32,3 +32,21 @@ export function summaryLines(report: SimulationReport): string[] {
     `Balanced at the end: ${report.balanced ? "yes" : `no (${report.unbalanced.join(", ")})`}`,
   ];
 }
+
+/** Each instance's total task count as a bar (many small services do not fit one bar per service). */
+export function stepTotals(step: StepReport, names: Record<string, string>): string[] {
+  return Object.entries(step.distribution).map(([arn, counts]) => {
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    return `   ${(names[arn] ?? arn.slice(-12)).padEnd(32)} ${total ? `${"■".repeat(total)} ${total}` : "(empty)"}`;
+  });
+}
+
+/** Max − min of the instances' total task counts within each zone, at the end of a step. */
+export function zoneSpreads(step: StepReport, names: Record<string, string>): Record<string, number> {
+  const totals = new Map<string, number[]>();
+  for (const [arn, counts] of Object.entries(step.distribution)) {
+    const zone = /\(([^)]+)\)/.exec(names[arn] ?? "")?.[1] ?? "?";
+    totals.set(zone, [...(totals.get(zone) ?? []), Object.values(counts).reduce((a, b) => a + b, 0)]);
+  }
+  return Object.fromEntries([...totals].sort().map(([zone, list]) => [zone, Math.max(...list) - Math.min(...list)]));
+}

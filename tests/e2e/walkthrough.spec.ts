@@ -65,6 +65,22 @@ describe("end to end: the reference walkthrough on the simulator", function () {
     assert.ok(report.steps.every((s) => s.steady));
   });
 
+  it("many small services, 4 → 2 → 4 instances: ECS alone leaves the new instances empty; the load pass fills them with the fewest moves", async () => {
+    const scenario = readScenarioFile(path.join(__dirname, "..", "..", "scenarios", "many-small-services.json"));
+    const totals = (report: Awaited<ReturnType<typeof simulate>>) =>
+      Object.values(report.steps[1].distribution).map((counts) => Object.values(counts).reduce((a, b) => a + b, 0)).sort((a, b) => a - b);
+    const alone = await simulate({ scenario });
+    assert.deepStrictEqual(totals(alone), [0, 0, 12, 12]);
+    assert.strictEqual(alone.balanced, true, "every service is balanced by its own strategy: the per-service view sees no problem");
+    const report = await simulate({ scenario, rebalancer: await archivedRebalancer(archive) });
+    assert.deepStrictEqual(totals(report), [6, 6, 6, 6]);
+    // 12 tasks must leave the two crowded instances: 6 per zone, the least any layout needs
+    assert.strictEqual(report.moves, 12);
+    assert.strictEqual(report.balanced, true, `unbalanced: ${report.unbalanced}`);
+    assert.strictEqual(report.minHealthyHeld, true, JSON.stringify(report.lowestFloorMargin));
+    assert.deepStrictEqual(report.surgesLeft, []);
+  });
+
   it("three zones, several services and strategies: every judged service ends balanced, floors held", async () => {
     const scenario = readScenarioFile(path.join(__dirname, "..", "..", "scenarios", "three-zones-scale-out.json"));
     const report = await simulate({ scenario, rebalancer: await archivedRebalancer(archive), faults: { throttleRate: 0.1 } });

@@ -71,7 +71,7 @@ describe("index.ts: the stack", () => {
         });
 
         it("composes the TaskRebalancer watching the demo cluster and targetClusters, with the rebalancer config", async () => {
-            const { session, stack } = await runProgram({ targetClusters: '["prod"]', dryRun: "true", maxMovesPerRun: "4" });
+            const { session, stack } = await runProgram({ targetClusters: '["prod"]', dryRun: "true", maxMovesPerRun: "4", clusterLoadBand: "false" });
             assert.equal(session.one("ecs-rebalancer:infra:TaskRebalancer").parent, "");
             for (let i = 0; i < 400 && session.ofType("aws:lambda/function:Function").length === 0; i++) {
                 await new Promise((resolve) => setTimeout(resolve, 25));
@@ -81,6 +81,7 @@ describe("index.ts: the stack", () => {
             assert.equal(env.REBALANCER_WATCHED_CLUSTERS, "arn:aws:ecs:us-east-1:123456789012:cluster/rebalance-demo,arn:aws:ecs:us-east-1:123456789012:cluster/prod");
             assert.equal(env.REBALANCER_DRY_RUN, "true");
             assert.equal(env.REBALANCER_MAX_MOVES_PER_RUN, "4");
+            assert.equal(env.REBALANCER_CLUSTER_LOAD_BAND, "0", "clusterLoadBand = false reaches the function as band 0 (off)");
             assert.ok(await valueOf(stack.rebalancerFunctionName));
         });
 
