@@ -1,4 +1,5 @@
 import { EcsSimulator } from "../simulator";
+import { fewestMovesToBand, LoadZone } from "./loadOracle";
 import { minimumMoves, OracleInstance } from "./oracle";
 
 /**
@@ -14,6 +15,10 @@ export interface ClusterMeasures {
   maxSkew: number;
   /** Max − min of all tasks per eligible (ACTIVE, connected) instance. */
   totalSkew: number;
+  /** Per zone, max − min of the RUNNING tasks per eligible instance: the load band reached. */
+  zoneBands: Record<string, number>;
+  /** Per zone, the instances' fixed tasks and each movable service's tasks per instance (for loadOracle). */
+  loadZones: Record<string, { fixed: number[]; services: Record<string, number[]> }>;
 }
 
 export function measureCluster(sim: EcsSimulator, clusterName: string): ClusterMeasures {
@@ -37,6 +42,7 @@ export function measureCluster(sim: EcsSimulator, clusterName: string): ClusterM
     if (fields.includes("instanceId")) maxSkew = Math.max(maxSkew, skewWithinGroups(eligible, fields.slice(0, fields.indexOf("instanceId")), perInstance));
   }
   const totals = eligibleRecords.map((i) => [...i.tasks].filter((t) => t.lastStatus === "RUNNING").length);
+  const loadZones = zonesForLoad(eligibleRecords, services);
   return {
     services: services.length,
     tasks,
@@ -44,7 +50,69 @@ export function measureCluster(sim: EcsSimulator, clusterName: string): ClusterM
     optimalMoves,
     maxSkew,
     totalSkew: totals.length ? Math.max(...totals) - Math.min(...totals) : 0,
+    zoneBands: Object.fromEntries(Object.entries(loadZones).map(([zone, z]) => [zone, spreadOf(instanceTotals(z))])),
+    loadZones,
   };
+}
+
+type SimRecord = ReturnType<EcsSimulator["state"]["cluster"]>;
+type SimInstance = SimRecord["instances"] extends Map<string, infer I> ? I : never;
+type SimService = SimRecord["services"] extends Map<string, infer S> ? S : never;
+
+/** Services the load pass may move: REPLICA, spread only, zone first (or no strategy), no constraints (no bench service is tagged ignore). */
+function isMovable(service: SimService): boolean {
+  const strategies = service.placementStrategy;
+  const zoneFirst = strategies.length === 0 || strategies[0].field === "attribute:ecs.availability-zone";
+  return isSpreadOnly(service.schedulingStrategy, strategies, service.placementConstraints.length) && zoneFirst;
+}
+
+function zonesForLoad(instances: SimInstance[], services: SimService[]): ClusterMeasures["loadZones"] {
+  const zones: ClusterMeasures["loadZones"] = {};
+  const members = new Map<string, SimInstance[]>();
+  for (const instance of instances) {
+    const zone = instance.attributes["ecs.availability-zone"] ?? "";
+    members.set(zone, [...(members.get(zone) ?? []), instance]);
+  }
+  for (const [zone, list] of [...members].sort()) {
+    const running = (i: SimInstance, service?: SimService) =>
+      [...i.tasks].filter((t) => t.lastStatus === "RUNNING" && (!service || t.serviceName === service.name)).length;
+    const movable = services.filter(isMovable);
+    const movableTasks = list.map((i) => movable.reduce((sum, s) => sum + running(i, s), 0));
+    zones[zone] = {
+      fixed: list.map((i, n) => running(i) - movableTasks[n]),
+      services: Object.fromEntries(movable.map((s) => [s.name, list.map((i) => running(i, s))])),
+    };
+  }
+  return zones;
+}
+
+function instanceTotals(zone: { fixed: number[]; services: Record<string, number[]> }): number[] {
+  return zone.fixed.map((f, i) => f + Object.values(zone.services).reduce((sum, counts) => sum + counts[i], 0));
+}
+
+function spreadOf(values: number[]): number {
+  return values.length ? Math.max(...values) - Math.min(...values) : 0;
+}
+
+/**
+ * The fewest moves from `before` to the band each zone reached `after`, with each movable service
+ * ending with the task counts per zone it has `after` (loadOracle.ts): the bench's load minimum.
+ */
+export function fewestMovesForBandReached(before: ClusterMeasures, after: ClusterMeasures): number | undefined {
+  let total = 0;
+  for (const [zone, start] of Object.entries(before.loadZones)) {
+    const end = after.loadZones[zone];
+    if (!end) return undefined;
+    const services = Object.entries(start.services).map(([name, counts]) => ({
+      counts,
+      target: (end.services[name] ?? []).reduce((a, b) => a + b, 0),
+    }));
+    // tasks of a service that leave a zone count where they leave; arriving ones are counted by the target
+    const moves = fewestMovesToBand({ fixed: start.fixed, services } as LoadZone, after.zoneBands[zone]);
+    if (moves === undefined) return undefined;
+    total += moves;
+  }
+  return total;
 }
 
 function isSpreadOnly(scheduling: string, strategies: { type?: string }[], constraints: number): boolean {

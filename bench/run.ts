@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const only = flag("--only")?.split(",");
   const names = benchScenarios().map((s) => s.name).filter((n) => !only || only.includes(n));
   // the longest jobs first (ours on the 200-service scale-outs), so that the two workers finish together
-  const cost = (job: BenchJob) => (/200svc/.test(job.scenario) ? 100 : /50svc/.test(job.scenario) ? 10 : 1) * (job.kind === "ours" ? 3 : job.kind === "forceNewDeployment" ? 2 : 1);
+  const cost = (job: BenchJob) => (/(200|300)svc/.test(job.scenario) ? 100 : /(50|120)svc/.test(job.scenario) ? 10 : 1) * (job.kind === "ours" ? 3 : job.kind === "forceNewDeployment" ? 2 : 1);
   const jobs: BenchJob[] = names.flatMap((scenario) => KINDS.map((kind) => ({ scenario, kind }))).sort((a, b) => cost(b) - cost(a));
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const runId = new Date().toISOString();
@@ -83,7 +83,8 @@ async function main(): Promise<void> {
 type Output = { scenarios: ScenarioResult[]; planScale: ReturnType<typeof measurePlanScale>[]; errors: string[]; scenarioWallSeconds: number; totalWallSeconds: number } & Awaited<ReturnType<typeof measureArchive>>;
 
 function printTables(output: Output): void {
-  const header = ["scenario", "svc", "tasks", "inst", "moves", "optimal", "seedRestarts", "forceRestarts", "maxSkew", "totalSkew", "minHealthy", "balanced", "reads/run", "bound", "1.1×bound+2", "writes", "runs", "secToBalance"];
+  const header = ["scenario", "svc", "tasks", "inst", "moves", "optimal", "seedRestarts", "forceRestarts", "maxSkew", "totalSkew", "minHealthy", "balanced", "reads/run", "bound", "1.1×bound+2", "writes", "runs", "secToBalance", "bandBefore", "bandAfter", "minMoves(band)", "landed"];
+  const bands = (b: Record<string, number>) => Object.entries(b).map(([zone, n]) => `${zone.slice(-1)}:${n}`).join(" ");
   const floor = (n: number, isFloor: boolean) => (isFloor ? `≥ ${n}` : String(n));
   const rows = output.scenarios.map((r) => [
     r.name, r.services, r.tasks, r.instances, r.moves, r.optimalMoves,
@@ -91,6 +92,7 @@ function printTables(output: Output): void {
     r.finalMaxSkew, r.finalTotalSkew,
     r.minHealthyHeld ? "held" : `NO (${r.belowFloor.join(", ")}; ECS alone: ${r.belowFloorEcsAlone.join(", ") || "held"})`, r.balanced ? "yes" : "NO",
     r.apiReadsPerRun.toFixed(1), r.apiReadsLowerBound, (1.1 * r.apiReadsLowerBound + 2).toFixed(1), r.apiWrites, r.invocations, r.simulatedSecondsToBalance ?? "not steady",
+    bands(r.zoneBandsBefore), bands(r.zoneBandsAfter), r.bandMinMoves ?? "none", r.loadMovesPlanned ? `${r.loadMovesLanded}/${r.loadMovesPlanned}` : "-",
   ].map(String));
   console.log(markdownTable(header, rows));
   console.log(`\n(≥: the baseline was cut off before it settled, at ${BASELINE_STEP_SECONDS} simulated seconds per step or after ${BASELINE_MAX_INVOCATIONS} invocations; its count is a floor)\n`);

@@ -2,7 +2,7 @@ import { FloorSample } from "../cli/floorDips";
 import { Rebalancer, RebalancerFactory, simulate, SimulationReport } from "../cli/simulation";
 import { EcsSimulator, Scenario } from "../simulator";
 import { forceDeployRebalancer, referenceRebalancer } from "./baselines";
-import { ClusterMeasures, measureCluster } from "./clusterMeasures";
+import { ClusterMeasures, fewestMovesForBandReached, measureCluster } from "./clusterMeasures";
 
 /**
  * The bench is split into jobs, one per (scenario, rebalancer), so that they can run in separate
@@ -54,7 +54,7 @@ export async function runJob(scenario: Scenario, kind: RebalancerKind, ours: () 
     factory = capInvocations(kind === "reference" ? referenceRebalancer : forceDeployRebalancer, BASELINE_MAX_INVOCATIONS, counter);
     maxStepSeconds = BASELINE_STEP_SECONDS;
   }
-  const withIt = await run(scenario, factory, maxStepSeconds);
+  const withIt = await run(scenario, factory, maxStepSeconds, kind === "ours");
   const after = measureCluster(withIt.sim, clusterName);
   const { instanceNames: _names, ...report } = withIt.report;
   const cappedBy: string[] = [];
@@ -97,9 +97,9 @@ interface Run {
   sim: EcsSimulator;
 }
 
-async function run(scenario: Scenario, rebalancer?: RebalancerFactory, maxStepSeconds?: number): Promise<Run> {
+async function run(scenario: Scenario, rebalancer?: RebalancerFactory, maxStepSeconds?: number, trackLanding = false): Promise<Run> {
   let sim: EcsSimulator | undefined;
-  const report = await simulate({ scenario, rebalancer, maxStepSeconds, onTick: (context) => (sim = context.sim) });
+  const report = await simulate({ scenario, rebalancer, maxStepSeconds, trackLanding, onTick: (context) => (sim = context.sim) });
   return { report, sim: sim! };
 }
 
@@ -121,6 +121,14 @@ export interface ScenarioResult {
   baselineForceDeployInvocations: number;
   finalMaxSkew: number;
   finalTotalSkew: number;
+  /** Per zone, max − min tasks per instance: what ECS alone leaves (the rebalancer's start), and after ours. */
+  zoneBandsBefore: Record<string, number>;
+  zoneBandsAfter: Record<string, number>;
+  /** The fewest moves that reach the band ours reached (loadOracle.ts); null if the oracle finds none. */
+  bandMinMoves: number | null;
+  /** Cluster load moves started, and those that landed on their planned instance (landingTracker.ts). */
+  loadMovesPlanned: number;
+  loadMovesLanded: number;
   minHealthyHeld: boolean;
   /** Services whose running count dipped below the floor (name: lowest / floor). */
   belowFloor: string[];
@@ -161,6 +169,11 @@ export function mergeScenario(jobs: Record<RebalancerKind, JobResult>): Scenario
     baselineForceDeployInvocations: jobs.forceNewDeployment.report.invocations,
     finalMaxSkew: after.maxSkew,
     finalTotalSkew: after.totalSkew,
+    zoneBandsBefore: before.zoneBands,
+    zoneBandsAfter: after.zoneBands,
+    bandMinMoves: fewestMovesForBandReached(before, after) ?? null,
+    loadMovesPlanned: report.loadMoves?.planned ?? 0,
+    loadMovesLanded: report.loadMoves?.landed ?? 0,
     minHealthyHeld: report.minHealthyHeld,
     belowFloor: floorMiss(report.lowestFloorMargin),
     belowFloorEcsAlone: floorMiss(ours.aloneLowestFloorMargin),

@@ -102,6 +102,47 @@ export function tight(seed: number): Scenario {
   };
 }
 
+/**
+ * Many small services (2–4 tasks, zone-only or zone-then-instance spread, mixed task sizes) with a
+ * DAEMON and a binpack service among them, scaled in and back out: every service ends balanced on
+ * its own under ECS alone, and only a cluster load pass puts work on the new instances.
+ */
+export function smallServices(services: number, zones: number, from: number, low: number, seed: number): Scenario {
+  const random = seededRandom(seed);
+  const list: ScenarioService[] = [
+    { name: "log-agent", schedulingStrategy: "DAEMON", cpu: 64, memory: 64 },
+    { name: "batch", desiredCount: 6, cpu: 512, memory: 1024, placementStrategy: [{ type: "binpack", field: "memory" }] },
+  ];
+  const sizes = [[64, 128], [128, 256], [256, 512], [512, 1024]];
+  for (let i = 0; i < services; i++) {
+    const [cpu, memory] = sizes[between(random, 0, sizes.length - 1)];
+    list.push({
+      name: `small-${String(i).padStart(3, "0")}`,
+      desiredCount: between(random, 2, 4),
+      cpu,
+      memory,
+      placementStrategy: random() < 0.5 ? ZONE_THEN_INSTANCE : [{ type: "spread", field: "attribute:ecs.availability-zone" }],
+    });
+  }
+  return {
+    name: `small-services-${from}to${low}to${from}-${zones}az-${services}svc`,
+    seed,
+    zones: ["us-east-1a", "us-east-1b", "us-east-1c"].slice(0, zones),
+    instance: { cpu: 65536, memory: 262144, instanceType: "m5.16xlarge" },
+    instanceCount: from,
+    timing: { taskStartSeconds: 10, taskStopSeconds: 30, instanceBootSeconds: 60 },
+    services: list,
+    steps: [
+      { name: `scale in to ${low} instances`, scaleInstances: low },
+      { name: `scale out to ${from} instances`, scaleInstances: from },
+    ],
+  };
+}
+
+export function manySmallServicesDemo(): Scenario {
+  return readScenarioFile(path.join(__dirname, "..", "scenarios", "many-small-services.json")) as Scenario;
+}
+
 export function benchScenarios(): Scenario[] {
   const list = [walkthrough()];
   for (const [from, to] of [[2, 4], [3, 6]]) for (const n of [10, 50, 200]) list.push(scaleOut(from, to, n, 1000 + from * 100 + n));
@@ -109,5 +150,6 @@ export function benchScenarios(): Scenario[] {
   // replacement in the zone the stop left short, so no surge task can land in the other tied zone
   list.push(scaleOut(3, 6, 50, 1000 + 3 * 100 + 50, 50));
   list.push(mixed(7), tight(11));
+  list.push(manySmallServicesDemo(), smallServices(40, 2, 4, 2, 41), smallServices(120, 3, 6, 3, 43), smallServices(300, 2, 6, 3, 47));
   return list;
 }

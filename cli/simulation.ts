@@ -6,6 +6,7 @@ import { applyStep, createScenarioSimulator, EcsSimulator, Faults, Scenario } fr
 import { unbalancedServices } from "./balanceCheck";
 import { EventPattern, matchesPattern } from "./eventPattern";
 import { FloorDips, FloorSample, sampleServices } from "./floorDips";
+import { LandingCounts, LandingTracker } from "./landingTracker";
 
 /**
  * Runs a scenario on the simulator with a rebalancer in the loop, the way it runs in AWS: events
@@ -30,6 +31,8 @@ export interface SimulationOptions {
   onTick?: (context: TickContext) => void;
   /** While this says so, a step goes on ticking even when steady (a fault is still due in it). */
   holdStep?: (stepIndex: number, elapsedSeconds: number) => boolean;
+  /** Measure whether cluster load moves land where planned (landingTracker.ts; costs a snapshot per invocation). */
+  trackLanding?: boolean;
 }
 
 export interface TickContext {
@@ -73,6 +76,8 @@ export interface SimulationReport {
   unbalanced: string[];
   instanceNames: Record<string, string>;
   simulatedSeconds: number;
+  /** With trackLanding: cluster load moves started, and those that landed on their planned instance. */
+  loadMoves?: LandingCounts;
 }
 
 export async function simulate(options: SimulationOptions): Promise<SimulationReport> {
@@ -83,7 +88,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     const clusterArn = sim.state.cluster(loaded.clusterName).arn;
     const observer = observe(sim, loaded.clusterName);
     const rebalancer = options.rebalancer ? await options.rebalancer({ endpoint, clusterArn }) : undefined;
-    const loop = new EventLoop(sim, clusterArn, rebalancer, options);
+    const landing = options.trackLanding && rebalancer ? new LandingTracker() : undefined;
+    const loop = new EventLoop(sim, clusterArn, rebalancer, options, observer, landing);
     const floors = new FloorDips();
     const current = { step: 0, startMs: sim.nowMs };
     sim.everySecond(() => {
@@ -115,6 +121,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       unbalanced,
       instanceNames: instanceNames(end),
       simulatedSeconds: steps.reduce((sum, s) => sum + s.seconds, 0),
+      ...(landing ? { loadMoves: landing.counts } : {}),
     };
   } finally {
     await sim.close();
@@ -138,6 +145,8 @@ class EventLoop {
     private readonly clusterArn: string,
     private readonly rebalancer: Rebalancer | undefined,
     private readonly options: SimulationOptions,
+    private readonly observer: Observer,
+    private readonly landing?: LandingTracker,
   ) {
     // the deployed rules' own patterns decide which events reach the rebalancer
     this.patterns = [instanceChangePattern([clusterArn]), serviceSteadyPattern([clusterArn])] as unknown as EventPattern[];
@@ -206,7 +215,9 @@ class EventLoop {
     for (const event of events) {
       const stoppedBefore = this.stoppedByApi();
       this.invocations++;
+      if (this.landing) this.landing.before(await this.observer.snapshot());
       await this.rebalancer(event);
+      if (this.landing) this.landing.after(await this.observer.snapshot());
       this.moves += this.stoppedByApi() - stoppedBefore;
     }
     return events.length;
