@@ -134,6 +134,27 @@ describe("cluster load pass (table)", () => {
     assert.match(result.load.held ?? "", /api is surge-in-flight/);
   });
 
+  const completions: Array<[string, number, number]> = [
+    ["the extra task landed on the target: the busier source gives, the move is done", 2, 0],
+    ["the source is the quieter one now (loads 1 and 3): the busiest holder gives instead, by the same objective", 0, 1],
+  ];
+  for (const [name, fixedOnSource, expectedFrom] of completions) {
+    it(`surge completion after a load move: ${name}`, () => {
+      // web was surged 2 → 3 for a load move 0 → 1; ECS placed the extra task on instance 1
+      const instances: InstanceSpec[] = [
+        { zone: "a", tasks: { fixed: fixedOnSource, web: 1 } },
+        { zone: "a", tasks: { fixed: 2 - fixedOnSource + (fixedOnSource === 0 ? 1 : 0), web: 1 } },
+        B({ web: 1 }),
+      ];
+      const surging: ServiceSpec = { name: "web", desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: new Date(0) }) } };
+      const result = planMoves(buildSnapshot(instances, [FIXED, surging]), { now: new Date(60_000), surgeTimeoutSeconds: 900 });
+      const [completion] = result.surges;
+      assert.strictEqual(completion.kind, "complete");
+      if (completion.kind !== "complete") return;
+      assert.deepStrictEqual(completion.stop.map((m) => Number(m.from.slice(-32))), [expectedFrom]);
+    });
+  }
+
   it("the report: per zone, each instance's load before and after, and the band after", () => {
     const result = plan([{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 1 })], [{ name: "web" }]);
     const [zone] = result.load.zones;
