@@ -19,6 +19,10 @@ export function loadBarLines(load: LoadReport, instances: ContainerInstance[]): 
       : `Instance load (tasks): in band when strictly within ${load.bandTasks} of the zone's average${perMark > 1 ? `; ■ = ${perMark} tasks` : ""}`,
   ];
   if (load.held) lines.push(`  load pass held: ${load.held}`);
+  if (load.unlandable) {
+    const { "coin-flip": coinFlip, "other-zone-emptier": otherZone } = load.unlandable;
+    lines.push(`  not planned, would not land: ${coinFlip} where ECS would pick at random between unequal instances, ${otherZone} where another zone holds fewer of the service's tasks`);
+  }
   for (const zone of load.zones) lines.push(...zoneLines(zone, names, perMark, load.bandTasks > 0));
   return lines;
 }

@@ -1,7 +1,7 @@
 import type { Service } from "@aws-sdk/client-ecs";
 import { Distribution, distribute } from "./balance";
 import { ClusterLoadArgs, DEFAULT_CLUSTER_LOAD_ARGS } from "./clusterLoad/args";
-import { LoadCandidate, planLoadMoves } from "./clusterLoad/loadPass";
+import { LoadCandidate, planLoadMoves, Unlandable } from "./clusterLoad/loadPass";
 import { InstanceLoad, Ledger, loadOf, readLedger, recordMove } from "./ledger";
 import { serviceGroup, serviceSkipReason, SkipCode, SkipReason } from "./eligibility";
 import { room, ZONE_FIELD } from "./placement";
@@ -56,6 +56,12 @@ export interface LoadReport {
   bandTasks: number;
   /** Why the pass planned nothing this time, when it was held back. */
   held?: string;
+  /**
+   * Services with a useful load move in a zone that ECS would not place where planned: another zone
+   * holds fewer of its tasks, or its pick among the zone's emptiest instances would be a coin flip
+   * between unequal loads (see clusterLoad/loadPass.ts). Those moves are not planned.
+   */
+  unlandable?: Record<Unlandable, number>;
   zones: ZoneLoad[];
 }
 
@@ -151,7 +157,7 @@ function planLoad(ledger: Ledger, candidates: LoadCandidate[], args: ClusterLoad
   const held = plan.surges.length > 0
     ? `a surge of ${plan.surges[0].serviceName} is being finished`
     : unsettled && `${unsettled.serviceName} is ${unsettled.reason}: loads are still changing`;
-  const { moves, zones } = planLoadMoves(ledger, held ? [] : candidates, args);
+  const { moves, zones, unlandable } = planLoadMoves(ledger, held ? [] : candidates, args);
   const moved = new Set(moves.map((m) => m.candidate.serviceArn));
   plan.balanced = plan.balanced.filter((arn) => !moved.has(arn));
   for (const { candidate, from, to, task } of moves) {
@@ -172,7 +178,13 @@ function planLoad(ledger: Ledger, candidates: LoadCandidate[], args: ClusterLoad
     average: band.average,
     instances: positions.map((at) => ({ containerInstanceArn: ledger.arns[at], before: before[at], after: loadOf(ledger, at) })),
   }));
-  plan.load = { bandTasks: args.bandTasks, ...(held && args.bandTasks > 0 ? { held } : {}), zones: report };
+  const refused = unlandable["coin-flip"] + unlandable["other-zone-emptier"] > 0;
+  plan.load = {
+    bandTasks: args.bandTasks,
+    ...(held && args.bandTasks > 0 ? { held } : {}),
+    ...(refused ? { unlandable } : {}),
+    zones: report,
+  };
 }
 
 /**

@@ -48,43 +48,69 @@ export interface ZoneBand {
   band: Band;
 }
 
-export function planLoadMoves(ledger: Ledger, candidates: LoadCandidate[], args: ClusterLoadArgs): { moves: LoadMove[]; zones: ZoneBand[] } {
+/** Why a useful load move was not planned: ECS would not place its started task on the target. */
+export type Unlandable = "other-zone-emptier" | "coin-flip";
+
+export interface LoadPassResult {
+  moves: LoadMove[];
+  zones: ZoneBand[];
+  /** Services (by ARN) with a useful move in a zone that could not be made to land, by reason. */
+  unlandable: Record<Unlandable, number>;
+}
+
+/** What the pass keeps while it plans: moves pending per service and zone, and cached placement facts. */
+interface PassState {
+  ledger: Ledger;
+  /** Moves applied so far: cached facts older than this are checked again (room and loads changed). */
+  version: number;
+  pending: Map<LoadCandidate, Set<string>>;
+  zoneTotals: Map<LoadCandidate, Map<string, number>>;
+  fewest: Map<LoadCandidate, Map<string, Fewest>>;
+  refused: Map<string, Unlandable>;
+}
+
+/** The instances of a zone where ECS would place the candidate's next task, and how many it holds there. */
+interface Fewest {
+  count: number;
+  ties: number[];
+  /** The least loaded of the ties, and whether every tie carries its load, as of `version`. */
+  target: number;
+  allEqual: boolean;
+  version: number;
+}
+
+export function planLoadMoves(ledger: Ledger, candidates: LoadCandidate[], args: ClusterLoadArgs): LoadPassResult {
   const zones: ZoneBand[] = [];
   const moves: LoadMove[] = [];
   const candidatesAt = byPosition(candidates);
-  const pending = new Map<LoadCandidate, Map<string, number>>();
+  const state: PassState = { ledger, version: 0, pending: new Map(), zoneTotals: new Map(), fewest: new Map(), refused: new Map() };
   for (const [zone, positions] of positionsByZone(ledger)) {
     const band = bandOf(positions.map((at) => ledger.tasks[at]), args.bandTasks);
     zones.push({ zone, positions, band });
     if (!isLoadPassOn(args) || positions.length < 2) continue;
-    for (let move = nextMove(ledger, zone, positions, band, candidatesAt, pending); move; move = nextMove(ledger, zone, positions, band, candidatesAt, pending)) {
-      apply(ledger, zone, move, pending);
+    for (let move = nextMove(state, { zone, positions, band }, candidatesAt); move; move = nextMove(state, { zone, positions, band }, candidatesAt)) {
+      apply(state, zone, move);
       moves.push(move);
     }
   }
-  return { moves, zones };
+  const unlandable: Record<Unlandable, number> = { "other-zone-emptier": 0, "coin-flip": 0 };
+  for (const reason of state.refused.values()) unlandable[reason]++;
+  return { moves, zones, unlandable };
 }
 
 /** The move that evens the zone most: from the busiest instance that has one, to the emptiest it can reach. */
-function nextMove(
-  ledger: Ledger,
-  zone: string,
-  positions: number[],
-  band: Band,
-  candidatesAt: Map<number, LoadCandidate[]>,
-  pending: Map<LoadCandidate, Map<string, number>>,
-): LoadMove | undefined {
+function nextMove(state: PassState, { zone, positions, band }: ZoneBand, candidatesAt: Map<number, LoadCandidate[]>): LoadMove | undefined {
+  const { ledger } = state;
   const busiestFirst = [...positions].sort((a, b) => ledger.tasks[b] - ledger.tasks[a] || shareOf(ledger, b) - shareOf(ledger, a) || a - b);
   const emptiest = ledger.tasks[busiestFirst[busiestFirst.length - 1]];
   for (const from of busiestFirst) {
     if (ledger.tasks[from] - emptiest < 2) return undefined;
     let best: { move: LoadMove; gap: number; evens: number } | undefined;
     for (const candidate of candidatesAt.get(from) ?? []) {
-      if ((candidate.counts.get(from) ?? 0) === 0 || pending.get(candidate)?.has(zone)) continue;
-      const to = landingTarget(ledger, zone, positions, from, candidate, pending);
+      if ((candidate.counts.get(from) ?? 0) === 0 || state.pending.get(candidate)?.has(zone)) continue;
+      const to = landingTarget(state, zone, positions, from, candidate, band);
       if (to === undefined) continue;
       const gap = ledger.tasks[from] - ledger.tasks[to];
-      if (gap < 2 || (ledger.tasks[from] <= band.high && ledger.tasks[to] >= band.low)) continue;
       const evens = shareEvening(ledger, from, to, candidate.needs);
       if (!best || gap > best.gap || (gap === best.gap && evens > best.evens)) {
         // one move per service and zone: the instance gives its first task in leaving order
@@ -98,56 +124,101 @@ function nextMove(
 }
 
 /**
- * Where ECS would place one more task of the candidate if `from` gave one up, when that is
- * predictable and keeps the service balanced; undefined otherwise.
+ * Where ECS would place one more task of the candidate if `from` gave one up, when that is a
+ * useful move, keeps the service balanced and is predictable; undefined otherwise (a useful move
+ * that would not land is remembered with its reason).
  */
-function landingTarget(
-  ledger: Ledger,
-  zone: string,
-  positions: number[],
-  from: number,
-  candidate: LoadCandidate,
-  pending: Map<LoadCandidate, Map<string, number>>,
-): number | undefined {
-  if (!isAmongEmptiestZones(ledger, zone, candidate, pending)) return undefined;
-  let fewest = Infinity;
+function landingTarget(state: PassState, zone: string, positions: number[], from: number, candidate: LoadCandidate, band: Band): number | undefined {
+  const { ledger } = state;
+  const fewest = fewestIn(state, zone, positions, candidate);
+  if (fewest.ties.length === 0 || (candidate.counts.get(from) ?? 0) !== fewest.count + 1) return undefined;
+  const to = fewest.target;
+  const gap = ledger.tasks[from] - ledger.tasks[to];
+  if (gap < 2 || (ledger.tasks[from] <= band.high && ledger.tasks[to] >= band.low)) return undefined;
+  const key = `${candidate.serviceArn}\n${zone}`;
+  if (!isAmongEmptiestZones(state, zone, candidate)) {
+    state.refused.set(key, "other-zone-emptier");
+    return undefined;
+  }
+  // ECS breaks ties among equally empty instances at random: plan only if every pick is as good
+  if (!fewest.allEqual) {
+    state.refused.set(key, "coin-flip");
+    return undefined;
+  }
+  state.refused.delete(key);
+  return to;
+}
+
+/**
+ * The zone's instances with room that hold the fewest of the candidate's tasks, cached: room only
+ * shrinks while the pass plans (a move takes room on its target and gives none back), so a cached
+ * list stays right once the instances that lost their room are dropped, unless none is left.
+ */
+function fewestIn(state: PassState, zone: string, positions: number[], candidate: LoadCandidate): Fewest {
+  const cache = state.fewest.get(candidate) ?? new Map<string, Fewest>();
+  state.fewest.set(candidate, cache);
+  const hasRoom = (at: number) => room(state.ledger.free[at], candidate.needs) > 0;
+  const cached = cache.get(zone);
+  if (cached && cached.version === state.version) return cached;
+  const ties = cached?.ties.filter(hasRoom) ?? [];
+  const fewest = ties.length > 0 ? withTarget(state, cached!.count, ties) : scanZone(state, positions, candidate, hasRoom);
+  cache.set(zone, fewest);
+  return fewest;
+}
+
+function scanZone(state: PassState, positions: number[], candidate: LoadCandidate, hasRoom: (at: number) => boolean): Fewest {
+  let count = Infinity;
   let ties: number[] = [];
   for (const at of positions) {
-    if (!candidate.allows(at) || room(ledger.free[at], candidate.needs) === 0) continue;
-    const count = candidate.counts.get(at) ?? 0;
-    if (count < fewest) {
-      fewest = count;
+    if (!candidate.allows(at) || !hasRoom(at)) continue;
+    const held = candidate.counts.get(at) ?? 0;
+    if (held < count) {
+      count = held;
       ties = [at];
-    } else if (count === fewest) ties.push(at);
+    } else if (held === count) ties.push(at);
   }
-  if (ties.length === 0 || (candidate.counts.get(from) ?? 0) !== fewest + 1) return undefined;
-  // ECS breaks ties among equally empty instances at random: plan only if every pick is as good
-  const load = ledger.tasks[ties[0]];
-  return ties.every((at) => ledger.tasks[at] === load) ? ties[0] : undefined;
+  return withTarget(state, count, ties);
+}
+
+function withTarget(state: PassState, count: number, ties: number[]): Fewest {
+  const tasks = state.ledger.tasks;
+  let target = ties[0] ?? -1;
+  let allEqual = true;
+  for (const at of ties) {
+    if (tasks[at] !== tasks[target]) allEqual = false;
+    if (tasks[at] < tasks[target]) target = at;
+  }
+  return { count, ties, target, allEqual, version: state.version };
 }
 
 /** ECS places the extra task in the zone with the fewest tasks of the service (pending extras count). */
-function isAmongEmptiestZones(ledger: Ledger, zone: string, candidate: LoadCandidate, pending: Map<LoadCandidate, Map<string, number>>): boolean {
-  const perZone = new Map<string, number>();
-  for (let at = 0; at < ledger.zones.length; at++) {
-    if (!candidate.allows(at)) continue;
-    const z = ledger.zones[at];
-    perZone.set(z, (perZone.get(z) ?? 0) + (candidate.counts.get(at) ?? 0));
+function isAmongEmptiestZones(state: PassState, zone: string, candidate: LoadCandidate): boolean {
+  let totals = state.zoneTotals.get(candidate);
+  if (!totals) {
+    totals = new Map<string, number>();
+    for (let at = 0; at < state.ledger.zones.length; at++) {
+      if (!candidate.allows(at)) continue;
+      const z = state.ledger.zones[at];
+      totals.set(z, (totals.get(z) ?? 0) + (candidate.counts.get(at) ?? 0));
+    }
+    state.zoneTotals.set(candidate, totals);
   }
-  for (const [z, extra] of pending.get(candidate) ?? []) perZone.set(z, (perZone.get(z) ?? 0) + extra);
-  const here = perZone.get(zone) ?? 0;
-  for (const count of perZone.values()) if (count < here) return false;
+  const pending = state.pending.get(candidate);
+  const countIn = (z: string) => totals!.get(z)! + (pending?.has(z) ? 1 : 0);
+  const here = countIn(zone);
+  for (const z of totals.keys()) if (countIn(z) < here) return false;
   return true;
 }
 
-function apply(ledger: Ledger, zone: string, move: LoadMove, pending: Map<LoadCandidate, Map<string, number>>): void {
+function apply(state: PassState, zone: string, move: LoadMove): void {
   const { candidate, from, to } = move;
   candidate.counts.set(from, candidate.counts.get(from)! - 1);
   candidate.counts.set(to, (candidate.counts.get(to) ?? 0) + 1);
-  const zones = pending.get(candidate) ?? new Map<string, number>();
-  zones.set(zone, (zones.get(zone) ?? 0) + 1);
-  pending.set(candidate, zones);
-  recordMove(ledger, from, to, candidate.needs);
+  const zones = state.pending.get(candidate) ?? new Set<string>();
+  zones.add(zone);
+  state.pending.set(candidate, zones);
+  recordMove(state.ledger, from, to, candidate.needs);
+  state.version++;
 }
 
 /** How much closer the two instances' CPU and memory shares get if one task of these needs moves. */

@@ -155,6 +155,13 @@ describe("cluster load pass (table)", () => {
     });
   }
 
+  it("a useful move that would not land is reported with its reason, not planned", () => {
+    const coinFlip = plan([{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 1 })], [{ name: "web" }]);
+    assert.deepStrictEqual(coinFlip.load.unlandable, { "coin-flip": 1, "other-zone-emptier": 0 });
+    const otherZone = plan([{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }], [{ name: "web" }]);
+    assert.deepStrictEqual(otherZone.load.unlandable, { "coin-flip": 0, "other-zone-emptier": 1 });
+  });
+
   it("the report: per zone, each instance's load before and after, and the band after", () => {
     const result = plan([{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 1 })], [{ name: "web" }]);
     const [zone] = result.load.zones;
