@@ -20,8 +20,11 @@ export function loadBarLines(load: LoadReport, instances: ContainerInstance[]): 
   ];
   if (load.held) lines.push(`  load pass held: ${load.held}`);
   if (load.unlandable) {
-    const { "coin-flip": coinFlip, "other-zone-emptier": otherZone } = load.unlandable;
-    lines.push(`  not planned, would not land: ${coinFlip} where ECS would pick at random between unequal instances, ${otherZone} where another zone holds fewer of the service's tasks`);
+    const { "coin-flip": coinFlip, "other-zone-emptier": otherZone, "zone-tie": tie } = load.unlandable;
+    lines.push(
+      `  not planned, would not land: ${coinFlip} where ECS would pick at random between unequal instances, ` +
+        `${otherZone} where another zone holds fewer of the service's tasks, ${tie} where ECS would pick at random between zones`,
+    );
   }
   for (const zone of load.zones) lines.push(...zoneLines(zone, names, perMark, load.bandTasks > 0));
   return lines;

@@ -58,8 +58,9 @@ export interface LoadReport {
   held?: string;
   /**
    * Services with a useful load move in a zone that ECS would not place where planned: another zone
-   * holds fewer of its tasks, or its pick among the zone's emptiest instances would be a coin flip
-   * between unequal loads (see clusterLoad/loadPass.ts). Those moves are not planned.
+   * holds fewer of its tasks, a tied zone has no gain of its own, or ECS's pick among the zone's
+   * emptiest instances would be a coin flip between unequal loads (see clusterLoad/loadPass.ts).
+   * Those moves are not planned.
    */
   unlandable?: Record<Unlandable, number>;
   zones: ZoneLoad[];
@@ -178,7 +179,7 @@ function planLoad(ledger: Ledger, candidates: LoadCandidate[], args: ClusterLoad
     average: band.average,
     instances: positions.map((at) => ({ containerInstanceArn: ledger.arns[at], before: before[at], after: loadOf(ledger, at) })),
   }));
-  const refused = unlandable["coin-flip"] + unlandable["other-zone-emptier"] > 0;
+  const refused = Object.values(unlandable).some((n) => n > 0);
   plan.load = {
     bandTasks: args.bandTasks,
     ...(held && args.bandTasks > 0 ? { held } : {}),

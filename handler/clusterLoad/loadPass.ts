@@ -18,8 +18,9 @@ import { Band, bandOf } from "./band";
  * Landing where planned: the move starts its task first (the executor surges the service), and
  * ECS places that task in the zone with the fewest tasks of the service and, within it, on the
  * instance with the fewest (UpdateService API reference). So a move is planned only when its zone
- * is among the service's emptiest zones and every instance ECS could pick in the zone carries the
- * same load as the target: whichever ECS picks, the result is the planned one. The surge's
+ * is the service's emptiest (or tied only with zones where the service has a planned gain too) and
+ * every instance ECS could pick in the zone carries the same load as the target: whichever ECS
+ * picks, the result is the planned one. The surge's
  * completion then stops the task on the busiest instance (see planner.ts), the one planned here.
  * One move per service and zone per plan: ECS counts the source's task until the surge completes.
  */
@@ -49,7 +50,7 @@ export interface ZoneBand {
 }
 
 /** Why a useful load move was not planned: ECS would not place its started task on the target. */
-export type Unlandable = "other-zone-emptier" | "coin-flip";
+export type Unlandable = "other-zone-emptier" | "zone-tie" | "coin-flip";
 
 export interface LoadPassResult {
   moves: LoadMove[];
@@ -61,6 +62,8 @@ export interface LoadPassResult {
 /** What the pass keeps while it plans: moves pending per service and zone, and cached placement facts. */
 interface PassState {
   ledger: Ledger;
+  /** Every zone's instances and band, to look at a service's move in another zone. */
+  zones: Map<string, ZoneBand>;
   /** Moves applied so far: cached facts older than this are checked again (room and loads changed). */
   version: number;
   pending: Map<LoadCandidate, Set<string>>;
@@ -83,17 +86,21 @@ export function planLoadMoves(ledger: Ledger, candidates: LoadCandidate[], args:
   const zones: ZoneBand[] = [];
   const moves: LoadMove[] = [];
   const candidatesAt = byPosition(candidates);
-  const state: PassState = { ledger, version: 0, pending: new Map(), zoneTotals: new Map(), fewest: new Map(), refused: new Map() };
+  const byZone = new Map<string, ZoneBand>();
   for (const [zone, positions] of positionsByZone(ledger)) {
     const band = bandOf(positions.map((at) => ledger.tasks[at]), args.bandTasks);
+    byZone.set(zone, { zone, positions, band });
     zones.push({ zone, positions, band });
+  }
+  const state: PassState = { ledger, zones: byZone, version: 0, pending: new Map(), zoneTotals: new Map(), fewest: new Map(), refused: new Map() };
+  for (const { zone, positions, band } of zones) {
     if (!isLoadPassOn(args) || positions.length < 2) continue;
     for (let move = nextMove(state, { zone, positions, band }, candidatesAt); move; move = nextMove(state, { zone, positions, band }, candidatesAt)) {
       apply(state, zone, move);
       moves.push(move);
     }
   }
-  const unlandable: Record<Unlandable, number> = { "other-zone-emptier": 0, "coin-flip": 0 };
+  const unlandable: Record<Unlandable, number> = { "other-zone-emptier": 0, "zone-tie": 0, "coin-flip": 0 };
   for (const reason of state.refused.values()) unlandable[reason]++;
   return { moves, zones, unlandable };
 }
@@ -129,24 +136,46 @@ function nextMove(state: PassState, { zone, positions, band }: ZoneBand, candida
  * that would not land is remembered with its reason).
  */
 function landingTarget(state: PassState, zone: string, positions: number[], from: number, candidate: LoadCandidate, band: Band): number | undefined {
-  const { ledger } = state;
+  const to = usefulTarget(state, { zone, positions, band }, from, candidate);
+  if (to === undefined) return undefined;
+  const key = `${candidate.serviceArn}\n${zone}`;
+  const refusal = zoneRefusal(state, zone, candidate) ?? (fewestIn(state, zone, positions, candidate).allEqual ? undefined : "coin-flip");
+  if (refusal) state.refused.set(key, refusal);
+  else state.refused.delete(key);
+  return refusal ? undefined : to;
+}
+
+/** The emptiest instance ECS could pick when `from` gives one task up, if the move keeps balance and is a gain. */
+function usefulTarget(state: PassState, { zone, positions, band }: ZoneBand, from: number, candidate: LoadCandidate): number | undefined {
+  const tasks = state.ledger.tasks;
   const fewest = fewestIn(state, zone, positions, candidate);
   if (fewest.ties.length === 0 || (candidate.counts.get(from) ?? 0) !== fewest.count + 1) return undefined;
-  const to = fewest.target;
-  const gap = ledger.tasks[from] - ledger.tasks[to];
-  if (gap < 2 || (ledger.tasks[from] <= band.high && ledger.tasks[to] >= band.low)) return undefined;
-  const key = `${candidate.serviceArn}\n${zone}`;
-  if (!isAmongEmptiestZones(state, zone, candidate)) {
-    state.refused.set(key, "other-zone-emptier");
-    return undefined;
+  const gap = tasks[from] - tasks[fewest.target];
+  if (gap < 2 || (tasks[from] <= band.high && tasks[fewest.target] >= band.low)) return undefined;
+  return fewest.target;
+}
+
+/**
+ * ECS starts the task in the zone with the fewest tasks of the service, at random among tied
+ * zones. A tied zone is fine only when the service has a landable gain in every other tied zone
+ * too: the surge then adds one task to each of them, in whatever order, and every one is planned.
+ */
+function zoneRefusal(state: PassState, zone: string, candidate: LoadCandidate): Unlandable | undefined {
+  const totals = zoneTotalsOf(state, candidate);
+  const pending = state.pending.get(candidate);
+  const countIn = (z: string) => totals.get(z)! + (pending?.has(z) ? 1 : 0);
+  const least = Math.min(...[...totals.keys()].map(countIn));
+  if (countIn(zone) > least) return "other-zone-emptier";
+  for (const other of totals.keys()) {
+    if (other === zone || countIn(other) > least) continue;
+    const there = state.zones.get(other)!;
+    const gains = there.positions.some((at) => {
+      if (usefulTarget(state, there, at, candidate) === undefined) return false;
+      return fewestIn(state, other, there.positions, candidate).allEqual;
+    });
+    if (!gains) return "zone-tie";
   }
-  // ECS breaks ties among equally empty instances at random: plan only if every pick is as good
-  if (!fewest.allEqual) {
-    state.refused.set(key, "coin-flip");
-    return undefined;
-  }
-  state.refused.delete(key);
-  return to;
+  return undefined;
 }
 
 /**
@@ -191,8 +220,8 @@ function withTarget(state: PassState, count: number, ties: number[]): Fewest {
   return { count, ties, target, allEqual, version: state.version };
 }
 
-/** ECS places the extra task in the zone with the fewest tasks of the service (pending extras count). */
-function isAmongEmptiestZones(state: PassState, zone: string, candidate: LoadCandidate): boolean {
+/** The service's tasks per zone with an instance it may use (static while the pass plans: moves stay in their zone). */
+function zoneTotalsOf(state: PassState, candidate: LoadCandidate): Map<string, number> {
   let totals = state.zoneTotals.get(candidate);
   if (!totals) {
     totals = new Map<string, number>();
@@ -203,11 +232,7 @@ function isAmongEmptiestZones(state: PassState, zone: string, candidate: LoadCan
     }
     state.zoneTotals.set(candidate, totals);
   }
-  const pending = state.pending.get(candidate);
-  const countIn = (z: string) => totals!.get(z)! + (pending?.has(z) ? 1 : 0);
-  const here = countIn(zone);
-  for (const z of totals.keys()) if (countIn(z) < here) return false;
-  return true;
+  return totals;
 }
 
 function apply(state: PassState, zone: string, move: LoadMove): void {

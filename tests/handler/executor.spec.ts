@@ -321,11 +321,11 @@ describe("executor: a burst of 100 events", () => {
 });
 
 describe("executor: cluster load moves always start first", () => {
-  // zone a loads (3,1) with web (1,0) there and one web task in zone b: one load move of web
+  // zone a loads (3,1) with web (1,0) there and two web tasks in zone b: one load move of web
   const fixed: ServiceSpec = { name: "fixed", tags: { "ecs-rebalancer:ignore": "true" } };
-  const instances: InstanceSpec[] = [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, { zone: "b", tasks: { web: 1 } }];
+  const instances: InstanceSpec[] = [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, { zone: "b", tasks: { web: 2 } }];
   const cases: Array<[string, number, number, string[]]> = [
-    ["at 50 % minimum healthy, where a spread move would stop first, the load move surges: tag, then desired 2 → 3", 50, 200, ["tagResource", "updateServiceDesiredCount"]],
+    ["at 50 % minimum healthy, where a spread move would stop first, the load move surges: tag, then desired 3 → 4", 50, 200, ["tagResource", "updateServiceDesiredCount"]],
     ["at 100/200 the load move surges the same way", 100, 200, ["tagResource", "updateServiceDesiredCount"]],
     ["at 50/100 no task can start first: nothing is written, the move is skipped with its reason", 50, 100, []],
   ];

@@ -6,8 +6,8 @@ import { buildSnapshot, InstanceSpec, ServiceSpec } from "../fixtures";
 /**
  * The cluster load pass through the planner, as tables of (instances, services, band) → load
  * moves. "fixed" is a service tagged ignore: its tasks count as load and never move. Where a case
- * names loads in one zone, a one-instance zone "b" holds the service's second task (a service of
- * one task is never moved), so the two zones are tied and zone a is among the service's emptiest.
+ * names loads in one zone, a one-instance zone "b" holds two more tasks of the service, so zone a
+ * is the service's emptiest zone and ECS would start its task there.
  */
 const B = (tasks: Record<string, number>): InstanceSpec => ({ zone: "b", tasks });
 const FIXED: ServiceSpec = { name: "fixed", tags: { [IGNORE_TAG]: "true" } };
@@ -37,26 +37,26 @@ const oneEach = Object.fromEntries(twelveTwoTaskServices.map((s) => [s.name, 1])
 const cases: Case[] = [
   {
     name: "loads (3,1) in one zone, a service (1,0) → 1 move to the emptier instance",
-    instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 1 })],
+    instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 2 })],
     services: [{ name: "web", strategy: ZONE_ONLY }],
     expected: ["web 0→1"],
   },
   {
     name: "loads (2,1) are within one task of each other → 0 moves (a small difference moves nothing)",
-    instances: [{ zone: "a", tasks: { fixed: 1, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 1 })],
+    instances: [{ zone: "a", tasks: { fixed: 1, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 2 })],
     services: [{ name: "web" }],
     expected: [],
   },
   {
     name: "band 2: loads (4,1,1) average 2, 4 is not strictly within 2 of it → 1 move",
-    instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 1 })],
+    instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 2 })],
     services: [{ name: "web" }],
     band: 2,
     expected: ["web 0→1"],
   },
   {
     name: "band 0 turns the pass off: loads (3,1) → 0 moves",
-    instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 1 })],
+    instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 2 })],
     services: [{ name: "web" }],
     band: 0,
     expected: [],
@@ -74,14 +74,26 @@ const cases: Case[] = [
     expected: [],
   },
   {
+    name: "zones tied for the service, a gain in only one of them: ECS would pick the zone at random → 0 moves",
+    instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b" }],
+    services: [{ name: "web" }],
+    expected: [],
+  },
+  {
+    name: "zones tied for the service, a gain in each: one move in each, the surge adds one task to each zone",
+    instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a" }, { zone: "b", tasks: { fixed: 2, web: 1 } }, { zone: "b" }],
+    services: [{ name: "web" }],
+    expected: ["web 0→1", "web 2→3"],
+  },
+  {
     name: "ECS's pick among equally empty instances is a coin flip: ties of unequal load (0 and 2) → 0 moves",
-    instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 1 })],
+    instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 2 })],
     services: [{ name: "web" }],
     expected: [],
   },
   {
     name: "ties of equal load are as good as each other: loads (4,0,0) → 1 move, named on the first",
-    instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a" }, B({ web: 1 })],
+    instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a" }, B({ web: 2 })],
     services: [{ name: "web" }],
     expected: ["web 0→1"],
   },
@@ -105,7 +117,7 @@ const cases: Case[] = [
   },
   {
     name: "mixed sizes: of two services on the busiest instance, the one whose move evens CPU and memory shares moves",
-    instances: [{ zone: "a", tasks: { fixed: 1, small: 1, large: 1 } }, { zone: "a" }, B({ small: 1, large: 1 })],
+    instances: [{ zone: "a", tasks: { fixed: 1, small: 1, large: 1 } }, { zone: "a" }, B({ small: 2, large: 2 })],
     services: [{ name: "small", cpu: 16, memory: 16 }, { name: "large", cpu: 512, memory: 1024 }],
     expected: ["large 0→1"],
   },
@@ -120,7 +132,7 @@ describe("cluster load pass (table)", () => {
   }
 
   it("band 3 leaves loads (4,1,1) alone (control for the band 2 case)", () => {
-    const result = plan([{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 1 })], [{ name: "web" }], 3);
+    const result = plan([{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 2 })], [{ name: "web" }], 3);
     assert.deepStrictEqual(loadMoves(result), []);
   });
 
@@ -156,14 +168,14 @@ describe("cluster load pass (table)", () => {
   }
 
   it("a useful move that would not land is reported with its reason, not planned", () => {
-    const coinFlip = plan([{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 1 })], [{ name: "web" }]);
-    assert.deepStrictEqual(coinFlip.load.unlandable, { "coin-flip": 1, "other-zone-emptier": 0 });
+    const coinFlip = plan([{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 2 })], [{ name: "web" }]);
+    assert.deepStrictEqual(coinFlip.load.unlandable, { "coin-flip": 1, "other-zone-emptier": 0, "zone-tie": 0 });
     const otherZone = plan([{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }], [{ name: "web" }]);
-    assert.deepStrictEqual(otherZone.load.unlandable, { "coin-flip": 0, "other-zone-emptier": 1 });
+    assert.deepStrictEqual(otherZone.load.unlandable, { "coin-flip": 0, "other-zone-emptier": 1, "zone-tie": 0 });
   });
 
   it("the report: per zone, each instance's load before and after, and the band after", () => {
-    const result = plan([{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 1 })], [{ name: "web" }]);
+    const result = plan([{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 2 })], [{ name: "web" }]);
     const [zone] = result.load.zones;
     assert.deepStrictEqual(
       { zone: zone.zone, low: zone.low, high: zone.high, tasks: zone.instances.map((i) => [i.before.tasks, i.after.tasks]) },
