@@ -3,6 +3,7 @@
  * applies them. A plain desiredCount change keeps the deployment; a new task definition or
  * forceNewDeployment starts a new PRIMARY deployment.
  */
+import { mergeTags } from "./tagRules";
 import type { CreateServiceRequest, DeploymentConfiguration, UpdateServiceRequest } from "@aws-sdk/client-ecs";
 import type { EcsState } from "./state";
 import type { SimCluster, SimService } from "./model";
@@ -45,7 +46,7 @@ export function createService(state: EcsState, cluster: SimCluster, input: Creat
   startDeployment(state, service, definition.arn);
   cluster.services.delete(name);
   cluster.services.set(name, service);
-  if (input.tags?.length) state.tags.set(service.arn, input.tags);
+  if (input.tags?.length) state.tags.set(service.arn, mergeTags([], input.tags));
   state.metrics.minRunning[name] = 0;
   return service;
 }

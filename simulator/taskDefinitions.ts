@@ -2,6 +2,7 @@
  * RegisterTaskDefinition: each registration of a family makes the next revision. The simulator
  * models what placement needs (cpu, memory, port mappings) and echoes the rest back.
  */
+import { mergeTags } from "./tagRules";
 import type { ContainerDefinition, RegisterTaskDefinitionRequest } from "@aws-sdk/client-ecs";
 import type { EcsState } from "./state";
 import type { SimContainerDefinition, SimTaskDefinition } from "./model";
@@ -32,7 +33,7 @@ export function registerTaskDefinition(state: EcsState, input: RegisterTaskDefin
   revisions.push(definition);
   state.families.set(input.family, revisions);
   state.taskDefinitions.set(definition.arn, definition);
-  if (input.tags?.length) state.tags.set(definition.arn, input.tags);
+  if (input.tags?.length) state.tags.set(definition.arn, mergeTags([], input.tags));
   state.metrics.taskDefinitionsRegistered++;
   return definition;
 }
