@@ -15,7 +15,7 @@ async function post(endpoint: string, operation: string, body: unknown): Promise
     headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `${TARGET_PREFIX}${operation}` },
     body: JSON.stringify(body),
   });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as { __type?: string; message?: string } };
 }
 
 describe("simulator: the official ECS model enforced at the protocol edge", () => {
