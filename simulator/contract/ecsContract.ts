@@ -45,8 +45,8 @@ export function isModelledError(operation: string, code: string): boolean {
 }
 
 /** Checks one value against a named shape (a TagValue, say); used by specs on what the engine sends. */
-export function shapeViolations(shapeName: string, value: unknown): Violation[] {
-  return checkShape(shapes, shapeName, value);
+export function shapeViolations(shapeName: string, value: unknown, at = ""): Violation[] {
+  return checkShape(shapes, shapeName, value, at);
 }
 
 /** AWS's summary of a request's violations: "2 validation errors detected: a; b". */
