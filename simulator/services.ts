@@ -3,13 +3,13 @@
  * applies them. A plain desiredCount change keeps the deployment; a new task definition or
  * forceNewDeployment starts a new PRIMARY deployment.
  */
-import { mergeTags } from "./tagRules";
 import type { CreateServiceRequest, DeploymentConfiguration, UpdateServiceRequest } from "@aws-sdk/client-ecs";
 import type { EcsState } from "./state";
 import type { SimCluster, SimService } from "./model";
 import { EcsError, invalidParameter } from "./errors";
 import { validateStrategies } from "./placement";
 import { validateConstraints } from "./constraints";
+import { mergeTags } from "./tagRules";
 import { startDeployment } from "./deployments";
 import { requestStop } from "./tasks";
 

@@ -2,11 +2,11 @@
  * RegisterTaskDefinition: each registration of a family makes the next revision. The simulator
  * models what placement needs (cpu, memory, port mappings) and echoes the rest back.
  */
-import { mergeTags } from "./tagRules";
 import type { ContainerDefinition, RegisterTaskDefinitionRequest } from "@aws-sdk/client-ecs";
 import type { EcsState } from "./state";
 import type { SimContainerDefinition, SimTaskDefinition } from "./model";
 import { clientError } from "./errors";
+import { mergeTags } from "./tagRules";
 
 export function registerTaskDefinition(state: EcsState, input: RegisterTaskDefinitionRequest): SimTaskDefinition {
   if (!input.family || !/^[A-Za-z0-9_-]{1,255}$/.test(input.family)) {
