@@ -85,6 +85,13 @@ describe("simulator: the official ECS model enforced at the protocol edge", () =
     assert.equal(sim.state.cluster(CLUSTER).services.get("web")?.desiredCount, 1);
   });
 
+  it("a number outside the model's range is rejected (capacity provider weight 0..1000)", async () => {
+    await rejects(
+      ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: "web", capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1001 }] })),
+      /at 'capacityProviderStrategy\.1\.member\.weight' failed to satisfy constraint: Member must have value less than or equal to 1000/,
+    );
+  });
+
   const raw: Array<[string, string, unknown, RegExp]> = [
     ["an unknown member is rejected, naming it", "StopTask", { cluster: CLUSTER, task: "x", reasonText: "typo" }, /Member 'reasonText' at '\(body\)' is not defined in the ECS model/],
     ["a missing required member is rejected, naming it", "StopTask", { cluster: CLUSTER }, /Value null at 'task' failed to satisfy constraint: Member must not be null/],
