@@ -5,7 +5,7 @@
  * member. A response outside the model is a simulator bug and fails loudly (ServerException, 500).
  */
 import { EcsError, invalidParameter } from "../errors";
-import { describeViolations, isModelledError, requestViolations, responseViolations } from "./ecsContract";
+import { describeViolations, isCovered, isModelledError, requestViolations, responseViolations } from "./ecsContract";
 import { publishExchange, type Exchange } from "./exchangeTap";
 
 export interface ContractSteps {
@@ -18,6 +18,9 @@ export function answerWithinContract(origin: object, operation: string, request:
   const exchange: Exchange = { origin, operation, request, requestViolations: [], responseViolations: [], unmodelledError: false };
   try {
     steps.admit();
+    if (!isCovered(operation)) {
+      throw new Error(`simulator bug: ${operation} is served but not in the model extract (add it to SERVED_OPERATIONS in scripts/ecsModelExtract.ts, then npm run model:extract)`);
+    }
     exchange.requestViolations = requestViolations(operation, request);
     if (exchange.requestViolations.length > 0) throw invalidParameter(describeViolations(exchange.requestViolations));
     const response = steps.handle() ?? {};
