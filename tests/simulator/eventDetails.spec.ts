@@ -4,7 +4,7 @@ import { EcsSimulator, type EcsEvent } from "../../simulator";
 import { sampleEvent, type SampleName } from "../fixtures/awsSampleEvents";
 import { CLUSTER, addInstances, addService, newSimulator } from "./helpers";
 
-const apiMembers = (shape: "ContainerInstance" | "Task") => Object.keys((extract.shapes as Record<string, { members?: object }>)[shape].members ?? {});
+const apiMembers = (shape: "ContainerInstance" | "Task" | "Container") => Object.keys((extract.shapes as Record<string, { members?: object }>)[shape].members ?? {});
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 /** The simulator's events of one detail-type, after an instance, a service and a stop. */
@@ -42,6 +42,10 @@ describe("simulator: event details are EventBridge's contract, not the API's", (
       const keys = Object.keys(event.detail).filter((k) => event.detail[k] !== undefined);
       assert.deepEqual(keys.filter((k) => !sample.has(k) && !apiMembers("Task").includes(k)), []);
       for (const key of ["createdAt", "startedAt", "stoppedAt", "updatedAt"]) if (event.detail[key] !== undefined) assert.match(String(event.detail[key]), ISO, key);
+      const sampleContainer = new Set(Object.keys((sampleEvent("taskStateChange").event.detail.containers as object[])[0]));
+      for (const container of event.detail.containers as Array<Record<string, unknown>>) {
+        assert.deepEqual(Object.keys(container).filter((k) => !sampleContainer.has(k) && !apiMembers("Container").includes(k)), []);
+      }
     }
   });
 
