@@ -17,6 +17,8 @@ export interface ExtractShape {
   pattern?: string;
   min?: number;
   max?: number;
+  /** A document: any JSON value (the model's `document` trait, as on HookDetails). */
+  document?: boolean;
 }
 
 export type ShapeTable = Record<string, ExtractShape>;
@@ -32,6 +34,7 @@ const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 export function checkShape(shapes: ShapeTable, shapeName: string, value: unknown, at = ""): Violation[] {
   const shape = shapes[shapeName];
   if (!shape) return [{ at, message: `shape ${shapeName} is not in the model extract` }];
+  if (shape.document) return [];
   const out: Violation[] = [];
   const fail = (constraint: string) => out.push({ at, message: `Value ${quote(value)} at '${at}' failed to satisfy constraint: ${constraint}` });
   switch (shape.type) {

@@ -4,7 +4,8 @@ import { requestViolations, responseViolations } from "../../../simulator/contra
 
 /** A small table of shapes in the extract's form, so each rule is tested in isolation. */
 const SHAPES: ShapeTable = {
-  Request: { type: "structure", required: ["name"], members: { name: "Name", count: "Count", tags: "Tags", status: "Status", at: "Stamp", big: "Long", on: "Flag", labels: "Labels" } },
+  Request: { type: "structure", required: ["name"], members: { name: "Name", count: "Count", tags: "Tags", status: "Status", at: "Stamp", big: "Long", on: "Flag", labels: "Labels", details: "Details" } },
+  Details: { type: "structure", document: true, members: {} },
   Name: { type: "string", min: 1, max: 5 },
   Count: { type: "integer", min: 0, max: 10 },
   Tags: { type: "list", member: "Tag", max: 2 },
@@ -41,6 +42,7 @@ describe("simulator/contract: a value against a model shape", () => {
     ["a map with too many entries", { name: "web", labels: { a: "b", c: "d" } }, /at 'labels' failed to satisfy constraint: Member must have length less than or equal to 1/],
     ["a map value too long", { name: "web", labels: { a: "toolong" } }, /at 'labels\.a' failed to satisfy constraint: Member must have length less than or equal to 5/],
     ["a list where a structure belongs", [], /Member must be a structure/],
+    ["a document member takes any JSON (the model's document trait)", { name: "web", details: { any: ["thing", 1] } }, null],
   ];
   for (const [rule, value, expected] of cases) {
     it(rule, () => {
