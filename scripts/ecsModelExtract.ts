@@ -21,6 +21,8 @@ export const SERVED_OPERATIONS = [
 
 /** The traits of a shape the simulator checks; documentation and SDK-only hints are left out. */
 const SHAPE_TRAITS = ["type", "required", "enum", "pattern", "min", "max", "member", "key", "value", "document"] as const;
+/** Traits that constrain no value (documentation, SDK hints); any other trait stops the extract. */
+const IGNORED_TRAITS = ["members", "documentation", "exception", "fault", "box", "sensitive", "deprecated", "deprecatedMessage", "deprecatedSince"];
 
 type ModelShape = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 interface Model {
@@ -92,6 +94,8 @@ function reach(model: Model, name: string, seen: Set<string>): void {
 }
 
 function pickTraits(name: string, shape: ModelShape): ModelShape {
+  const unknown = Object.keys(shape).filter((t) => !(SHAPE_TRAITS as readonly string[]).includes(t) && !IGNORED_TRAITS.includes(t));
+  if (unknown.length > 0) throw new Error(`shape ${name} has trait(s) ${unknown.join(", ")} the extract does not know: teach the script and the shape check`);
   const out: ModelShape = {};
   for (const trait of SHAPE_TRAITS) {
     if (shape[trait] === undefined) continue;

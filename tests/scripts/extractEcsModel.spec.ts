@@ -66,6 +66,12 @@ describe("scripts/extractEcsModel: the committed extract of the official ECS mod
     assert.throws(() => buildExtract(tinyModel("a*+") as never, PROVENANCE), /shape Name: pattern "a\*\+" cannot be compiled/);
   });
 
+  it("a trait the extract does not know (a new constraint in a later model) stops it, naming the shape", () => {
+    const model = tinyModel();
+    (model.shapes.Name as Record<string, unknown>).union = true;
+    assert.throws(() => buildExtract(model as never, PROVENANCE), /shape Name has trait\(s\) union the extract does not know/);
+  });
+
   it("a served operation missing from the model stops the extract", () => {
     const model = tinyModel();
     delete (model.operations as Record<string, unknown>).StopTask;
