@@ -213,6 +213,8 @@ const HANDLERS: Record<string, Handler> = {
     return { tasks: items, failures };
   },
   StopTask: (state, input) => {
+    // the StopTask API reference: "Up to 255 characters are allowed in this message" (not in the model)
+    if ([...(input.reason ?? "")].length > 255) throw invalidParameter("reason: up to 255 characters are allowed.");
     const cluster = state.cluster(input.cluster);
     const task = state.task(cluster, input.task ?? "");
     if (!task) throw invalidParameter("The referenced task was not found.");

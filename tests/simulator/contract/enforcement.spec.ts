@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
-  DescribeTaskDefinitionCommand, ECSClient, ListTagsForResourceCommand, ListTasksCommand, TagResourceCommand, UntagResourceCommand,
+  DescribeTaskDefinitionCommand, ECSClient, ListTagsForResourceCommand, ListTasksCommand, StopTaskCommand, TagResourceCommand, UntagResourceCommand,
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
 import { EcsSimulator } from "../../../simulator";
@@ -90,6 +90,13 @@ describe("simulator: the official ECS model enforced at the protocol edge", () =
       ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: "web", capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1001 }] })),
       /at 'capacityProviderStrategy\.1\.member\.weight' failed to satisfy constraint: Member must have value less than or equal to 1000/,
     );
+  });
+
+  it("a StopTask reason over the documented 255 characters is rejected and the task keeps running", async () => {
+    sim.settle(CLUSTER);
+    const task = [...sim.state.cluster(CLUSTER).tasks.values()][0];
+    await rejects(ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: task.arn, reason: "r".repeat(256) })), /up to 255 characters/);
+    assert.equal(task.desiredStatus, "RUNNING");
   });
 
   const raw: Array<[string, string, unknown, RegExp]> = [
