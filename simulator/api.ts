@@ -112,8 +112,9 @@ function requireList(value: unknown, name: string, max: number): string[] {
 
 const HANDLERS: Record<string, Handler> = {
   CreateCluster: (state, input) => {
+    const tags = mergeTags([], input.tags ?? []); // ECS's tag rules, checked before anything is stored
     const cluster = createCluster(state, input.clusterName ?? "default");
-    if (input.tags?.length) state.tags.set(cluster.arn, mergeTags([], input.tags));
+    if (tags.length) state.tags.set(cluster.arn, tags);
     return { cluster: clusterShape(state, cluster) };
   },
   DescribeClusters: (state, input) => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
-  DescribeTaskDefinitionCommand, ECSClient, ListTagsForResourceCommand, ListTasksCommand, StopTaskCommand, TagResourceCommand, UntagResourceCommand,
+  CreateServiceCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, ListTagsForResourceCommand, ListTasksCommand, StopTaskCommand, TagResourceCommand, UntagResourceCommand,
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
 import { EcsSimulator } from "../../../simulator";
@@ -70,6 +70,20 @@ describe("simulator: the official ECS model enforced at the protocol edge", () =
     const value = "from=2 to=3 at=2026-11-28T07:16:09.252Z";
     await ecs.send(new TagResourceCommand({ resourceArn: serviceArn, tags: [{ key: "ecs-rebalancer:surge", value }] }));
     assert.deepEqual((await tags())?.find((t) => t.key === "ecs-rebalancer:surge")?.value, value);
+  });
+
+  it("CreateService with an aws: tag is rejected and no service is created", async () => {
+    await rejects(
+      ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: "api", taskDefinition: "web", desiredCount: 1, tags: [{ key: "aws:team", value: "x" }] })),
+      /aws: prefix is reserved/,
+    );
+    assert.equal(sim.state.cluster(CLUSTER).services.has("api"), false);
+  });
+
+  it("RegisterTaskDefinition with an aws: tag is rejected and no revision is registered", async () => {
+    const family = { family: "web", containerDefinitions: [{ name: "web", image: "httpd", memory: 128 }] };
+    await rejects(ecs.send(new RegisterTaskDefinitionCommand({ ...family, tags: [{ key: "aws:team", value: "x" }] })), /aws: prefix is reserved/);
+    assert.equal(sim.state.families.get("web")?.length, 1);
   });
 
   it("UntagResource of an aws: key is rejected", async () => {
