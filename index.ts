@@ -14,6 +14,8 @@ function createDemo() {
         availabilityZoneCount: config.network.availabilityZoneCount,
         natGateways: config.network.natGateways,
         cidrBlock: config.network.vpcCidr,
+        flowLogTrafficType: config.security.flowLogTrafficType,
+        flowLogRetentionDays: config.security.flowLogRetentionDays,
     });
     const loadBalancer = new LoadBalancer("demo", {
         vpcId: network.vpcId,
@@ -22,12 +24,15 @@ function createDemo() {
         healthCheckPath: config.loadBalancer.healthCheckPath,
         deregistrationDelaySeconds: config.loadBalancer.deregistrationDelaySeconds,
         certificateArn: config.loadBalancer.certificateArn,
+        deletionProtection: config.security.deletionProtection,
+        accessLogRetentionDays: config.security.accessLogRetentionDays,
     });
     const cluster = new EcsCluster("demo", {
         ...config.cluster,
         vpcId: network.vpcId,
         privateSubnetIds: network.privateSubnetIds,
         albSecurityGroupId: loadBalancer.securityGroupId,
+        detailedMonitoring: config.security.detailedMonitoring,
     });
     new WebService("web", {
         clusterArn: cluster.clusterArn,
@@ -40,6 +45,8 @@ function createDemo() {
         memory: config.service.containerMemory,
         desiredCount: config.service.serviceDesiredCount,
         logRetentionDays: config.service.logRetentionDays,
+        containerPort: config.service.containerPort,
+        user: config.service.containerUser,
     });
     return { network, loadBalancer, cluster };
 }
