@@ -79,7 +79,11 @@ async function waitFor<T>(read: () => T | undefined): Promise<T> {
  * `@aws-sdk/client-ecs` resolves (as the nodejs22.x runtime provides it), with the environment
  * the component sets. The callback factory runs at load, like a cold start.
  */
-export function loadArchivedHandler(indexJs: string, env: Record<string, string>): (event: unknown) => Promise<any> {
+export function loadArchivedHandler(
+  indexJs: string,
+  env: Record<string, string>,
+  output: (line: string) => void = passThroughLogs,
+): (event: unknown) => Promise<any> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-rebalancer-lambda-"));
   const sdkHome = path.join(dir, "node_modules", "@aws-sdk");
   fs.mkdirSync(sdkHome, { recursive: true });
@@ -89,7 +93,40 @@ export function loadArchivedHandler(indexJs: string, env: Record<string, string>
   // Lambda keeps its environment for the life of the process; here it is set around each call
   // (the SDK resolves region and endpoint lazily, at the first request)
   const handler = withEnvironment(env, () => require(file).handler as (event: unknown) => Promise<any>);
-  return (event) => withEnvironmentAsync(env, () => handler(event));
+  return (event) => withEnvironmentAsync(env, () => withStdout(output, () => handler(event)));
+}
+
+/** By default the function's log lines reach the terminal, and its metric lines (EMF) do not. */
+function passThroughLogs(line: string): void {
+  if (!isMetricLine(line)) process.stdout.write(`${line}\n`);
+}
+
+/** An embedded-metric-format document: a JSON object with the `_aws` metadata key. */
+export function isMetricLine(line: string): boolean {
+  return line.startsWith("{\"_aws\":");
+}
+
+/**
+ * What the function writes to stdout during one invocation, line by line, as Lambda would ship it to
+ * CloudWatch Logs. Invocations run one at a time (reserved concurrency 1), so nothing else writes
+ * to stdout meanwhile.
+ */
+async function withStdout<T>(output: (line: string) => void, work: () => Promise<T>): Promise<T> {
+  const original = process.stdout.write;
+  let pending = "";
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    pending += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    const lines = pending.split("\n");
+    pending = lines.pop()!;
+    for (const line of lines) output(line);
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return await work();
+  } finally {
+    process.stdout.write = original;
+    if (pending) output(pending);
+  }
 }
 
 function withEnvironment<T>(env: Record<string, string>, work: () => T): T {

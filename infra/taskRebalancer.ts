@@ -85,7 +85,8 @@ export class TaskRebalancer extends pulumi.ComponentResource {
       // because a client instance cannot be serialized.
       callbackFactory: () => {
         const sdk = require("@aws-sdk/client-ecs");
-        return createEventHandler({ ecs: createSdkEcsPort(sdk, createEcsClient(sdk)), env: process.env });
+        const throttles = { throttled: 0 };
+        return createEventHandler({ ecs: createSdkEcsPort(sdk, createEcsClient(sdk, undefined, throttles)), env: process.env, throttles });
       },
     }, { parent: this, dependsOn: [logGroup] });
 

@@ -12,8 +12,12 @@ export interface RecordedCall {
   body: Record<string, any>;
 }
 
-export async function startRecordingEcs(snapshot: Snapshot): Promise<{ endpoint: string; calls: RecordedCall[]; close: () => Promise<void> }> {
+export async function startRecordingEcs(
+  snapshot: Snapshot,
+  options: { throttleFirst?: number } = {},
+): Promise<{ endpoint: string; calls: RecordedCall[]; close: () => Promise<void> }> {
   const calls: RecordedCall[] = [];
+  let throttlesLeft = options.throttleFirst ?? 0;
   const server = http.createServer((req, res) => {
     let raw = "";
     req.on("data", (chunk) => (raw += chunk));
@@ -22,6 +26,12 @@ export async function startRecordingEcs(snapshot: Snapshot): Promise<{ endpoint:
       const body = raw ? JSON.parse(raw) : {};
       calls.push({ operation, body });
       res.setHeader("content-type", "application/x-amz-json-1.1");
+      if (throttlesLeft-- > 0) {
+        // ECS's throttling answer: HTTP 400 with the ThrottlingException type
+        res.statusCode = 400;
+        res.end(JSON.stringify({ __type: "ThrottlingException", message: "Rate exceeded" }));
+        return;
+      }
       res.end(JSON.stringify(answer(snapshot, operation, body), (_k, v) => (isIsoDate(v) ? Date.parse(v) / 1000 : v)));
     });
   });
