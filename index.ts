@@ -59,7 +59,13 @@ export const watchedClusters: pulumi.Output<string[]> = pulumi
     .apply((demoArns) => [...demoArns, ...config.rebalancer.targetClusters]);
 
 const { targetClusters, ...rebalancerSettings } = config.rebalancer;
-const rebalancer = new TaskRebalancer("rebalancer", { watchedClusters, settings: rebalancerSettings });
+// plain names and ARNs (the demo cluster by its configured name), so that the alarms and the
+// dashboard can be laid out per cluster before anything exists
+const rebalancer = new TaskRebalancer("rebalancer", {
+    watchedClusters: [...(demo ? [config.cluster.clusterName] : []), ...targetClusters],
+    settings: rebalancerSettings,
+    monitoring: config.monitoring,
+});
 
 export const appUrl = demo?.loadBalancer.url;
 export const clusterName = demo?.cluster.clusterName;
@@ -68,3 +74,4 @@ export const autoScalingGroupName = demo?.cluster.autoScalingGroupName;
 export const vpcId = demo?.network.vpcId;
 export const rebalancerFunctionName = rebalancer.functionName;
 export const rebalancerDeadLetterQueueUrl = rebalancer.deadLetterQueueUrl;
+export const rebalancerDashboardName = rebalancer.dashboardName;

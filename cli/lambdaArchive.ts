@@ -35,8 +35,9 @@ export async function buildLambdaArchive(options: { bundleAwsSdk?: boolean } = {
   // loaded after the mocks are set, so that the component registers against them
   const { TaskRebalancer } = await import("../infra/taskRebalancer");
   // the stack's defaults; the handler's own settings come from the environment at run time anyway
-  const { targetClusters: _, ...settings } = parseStackConfig(() => undefined).rebalancer;
-  new TaskRebalancer("archive", { watchedClusters: ["archive"], settings, bundleAwsSdk: options.bundleAwsSdk });
+  const defaults = parseStackConfig(() => undefined);
+  const { targetClusters: _, ...settings } = defaults.rebalancer;
+  new TaskRebalancer("archive", { watchedClusters: ["archive"], settings, monitoring: defaults.monitoring, bundleAwsSdk: options.bundleAwsSdk });
   return readArchive(await waitFor(() => captured?.code));
 }
 

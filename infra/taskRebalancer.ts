@@ -85,8 +85,7 @@ export class TaskRebalancer extends pulumi.ComponentResource {
       // because a client instance cannot be serialized.
       callbackFactory: () => {
         const sdk = require("@aws-sdk/client-ecs");
-        const throttles = { throttled: 0 };
-        return createEventHandler({ ecs: createSdkEcsPort(sdk, createEcsClient(sdk, undefined, throttles)), env: process.env, throttles });
+        return createEventHandler({ ecs: createSdkEcsPort(sdk, createEcsClient(sdk)), env: process.env });
       },
     }, { parent: this, dependsOn: [logGroup] });
 
