@@ -13,14 +13,9 @@ export interface LoadBand {
 }
 
 export function measureLoadBand(instances: ContainerInstance[], tasks: Task[]): LoadBand {
+  const zoneOf = activeInstanceZones(instances);
   const load: Record<string, number> = {};
-  const zoneOf: Record<string, string> = {};
-  for (const instance of instances) {
-    // only an ACTIVE instance can take tasks, so only it belongs in the band
-    if (instance.status !== "ACTIVE" || !instance.containerInstanceArn) continue;
-    load[instance.containerInstanceArn] = 0;
-    zoneOf[instance.containerInstanceArn] = zone(instance);
-  }
+  for (const arn of Object.keys(zoneOf)) load[arn] = 0;
   for (const task of tasks) {
     const at = task.containerInstanceArn;
     if (at !== undefined && at in load) load[at]++;
@@ -40,6 +35,11 @@ export function measureLoadBand(instances: ContainerInstance[], tasks: Task[]): 
   return { byZone, worst };
 }
 
-function zone(instance: ContainerInstance): string {
-  return instance.attributes?.find((a) => a.name === ZONE_ATTRIBUTE)?.value ?? "unknown";
+/** The zone of each ACTIVE instance, by ARN: only an ACTIVE instance can take tasks. */
+export function activeInstanceZones(instances: ContainerInstance[]): Record<string, string> {
+  const zoneOf: Record<string, string> = {};
+  for (const i of instances) {
+    if (i.status === "ACTIVE" && i.containerInstanceArn) zoneOf[i.containerInstanceArn] = i.attributes?.find((a) => a.name === ZONE_ATTRIBUTE)?.value ?? "unknown";
+  }
+  return zoneOf;
 }

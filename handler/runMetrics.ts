@@ -67,11 +67,14 @@ export function measureRun(snapshot: Snapshot, plan: Plan, wave: WaveReport): Ru
 
 /** A run that failed before it could plan: only the failure is known. */
 export function measureFailedRun(cluster: string): RunMeasures {
-  const zero = measureRun({ clusterArn: cluster, containerInstances: [], services: [], tasks: [], taskDefinitions: [] },
-    { clusterArn: cluster, moves: [], surges: [], skipped: [], balanced: [] },
-    { dryRun: false, actions: [], deferred: 0, skipped: [], errors: [] });
-  return { ...zero, counts: { ...zero.counts, RunFailures: 1 } };
+  const counts = Object.fromEntries(COUNT_NAMES.map((n) => [n, n === "RunFailures" ? 1 : 0])) as RunMeasures["counts"];
+  return { clusterName: clusterNameOf(cluster), counts, skippedByReason: {}, loadBandByZone: {}, services: [] };
 }
+
+const COUNT_NAMES: Array<keyof RunMeasures["counts"]> = [
+  "TasksMoved", "MovesPlanned", "MovesDeferred", "SurgesStarted", "SurgesCompleted", "SurgesRolledBack", "SurgesForgotten",
+  "SurgesInFlight", "WriteErrors", "RunFailures", "OutOfBalance", "LoadBand", "MaxSkewBefore", "MaxSkewAfter",
+];
 
 export function clusterNameOf(cluster: string): string {
   return cluster.slice(cluster.lastIndexOf("/") + 1);

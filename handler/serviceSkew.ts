@@ -1,6 +1,6 @@
-import type { ContainerInstance, Task } from "@aws-sdk/client-ecs";
+import type { Task } from "@aws-sdk/client-ecs";
 import { Action } from "./executor";
-import { ZONE_ATTRIBUTE } from "./placement";
+import { activeInstanceZones } from "./loadBand";
 import { Move, Plan } from "./planner";
 import { Snapshot } from "./snapshot";
 
@@ -19,7 +19,7 @@ export interface ServiceSkew {
 }
 
 export function measureServiceSkew(snapshot: Snapshot, plan: Plan, actions: Action[]): ServiceSkew[] {
-  const zoneOf = instanceZones(snapshot.containerInstances);
+  const zoneOf = activeInstanceZones(snapshot.containerInstances);
   const zones = [...new Set(Object.values(zoneOf))];
   const measured = new Set([...plan.moves.map((m) => m.service), ...plan.balanced, ...plan.surges.filter((s) => s.kind === "complete").map((s) => s.service)]);
   const names = new Map(snapshot.services.map((s) => [s.serviceArn!, s.serviceName!]));
@@ -31,15 +31,6 @@ export function measureServiceSkew(snapshot: Snapshot, plan: Plan, actions: Acti
     result.push({ serviceName: names.get(serviceArn)!, before, after: spread(counts) });
   }
   return result;
-}
-
-function instanceZones(instances: ContainerInstance[]): Record<string, string> {
-  const zoneOf: Record<string, string> = {};
-  for (const i of instances) {
-    if (i.status !== "ACTIVE" || !i.containerInstanceArn) continue;
-    zoneOf[i.containerInstanceArn] = i.attributes?.find((a) => a.name === ZONE_ATTRIBUTE)?.value ?? "unknown";
-  }
-  return zoneOf;
 }
 
 function zoneCounts(tasks: Task[], serviceName: string, zoneOf: Record<string, string>, zones: string[]): Record<string, number> {
