@@ -39,7 +39,7 @@ export async function buildLambdaArchive(options: { bundleAwsSdk?: boolean } = {
   const { targetClusters: _, ...settings } = defaults.rebalancer;
   // no alarms or dashboard: only the code is wanted, and resources left registering in this mock
   // session would still be pending when the next one starts
-  const monitoring = { dashboard: false, stuckAlarmRuns: 0 };
+  const monitoring = { dashboard: false, stuckAlarmRuns: 0, alarmTopicArn: undefined };
   new TaskRebalancer("archive", { watchedClusters: ["archive"], settings, monitoring, bundleAwsSdk: options.bundleAwsSdk });
   return readArchive(await waitFor(() => captured?.code));
 }

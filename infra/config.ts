@@ -79,6 +79,8 @@ export interface MonitoringConfig {
     readonly dashboard: boolean;
     /** Scheduled runs a cluster may stay out of balance before the alarm fires; 0 = no such alarm. */
     readonly stuckAlarmRuns: number;
+    /** An SNS topic every alarm notifies when it fires and when it clears; unset: the dashboard only. */
+    readonly alarmTopicArn: string | undefined;
 }
 
 export interface StackConfig {
@@ -137,6 +139,7 @@ export const DEFAULTS = {
     flowLogRetentionDays: 90,
     dashboard: true,
     stuckAlarmRuns: 4,
+    alarmTopicArn: undefined,
 } as const satisfies Record<string, unknown>;
 
 /**
@@ -412,14 +415,25 @@ export function maxAlarmPeriods(periodSeconds: number): number {
     return Math.floor((periodSeconds < 3600 ? 86400 : 604800) / periodSeconds);
 }
 
+const SNS_TOPIC_ARN = /^arn:aws[-a-z]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+
+function readAlarmTopicArn(read: Read): string | undefined {
+    const value = read("alarmTopicArn");
+    if (value !== undefined && !SNS_TOPIC_ARN.test(value)) {
+        throw new ConfigError("alarmTopicArn", value, "must be an SNS topic ARN, arn:aws:sns:<region>:<account>:<topic>");
+    }
+    return value;
+}
+
 function parseMonitoring(read: Read, schedule: string): MonitoringConfig {
     const dashboard = readBoolean(read, "dashboard", DEFAULTS.dashboard);
+    const alarmTopicArn = readAlarmTopicArn(read);
     const period = scheduleRateSeconds(schedule);
     if (read("stuckAlarmRuns") === undefined) {
         // unset: the default where the schedule allows it, fewer runs where it does not, and no alarm
         // without a periodic schedule (nothing to count); the component says so when it leaves it out
         const runs = period === undefined ? 0 : Math.min(DEFAULTS.stuckAlarmRuns, maxAlarmPeriods(period));
-        return { dashboard, stuckAlarmRuns: runs };
+        return { dashboard, stuckAlarmRuns: runs, alarmTopicArn };
     }
     const stuckAlarmRuns = readInteger(read, "stuckAlarmRuns", DEFAULTS.stuckAlarmRuns, 0, 10080);
     if (stuckAlarmRuns > 0 && period === undefined) {
@@ -428,7 +442,7 @@ function parseMonitoring(read: Read, schedule: string): MonitoringConfig {
     if (period !== undefined && stuckAlarmRuns > maxAlarmPeriods(period)) {
         throw new ConfigError("stuckAlarmRuns", stuckAlarmRuns, `times the schedule's ${period} s exceeds CloudWatch's longest alarm evaluation range (one day for periods under an hour, else seven days): at most ${maxAlarmPeriods(period)}`);
     }
-    return { dashboard, stuckAlarmRuns };
+    return { dashboard, stuckAlarmRuns, alarmTopicArn };
 }
 
 /** The seconds between runs of a rate() schedule; undefined for cron() and "none". */

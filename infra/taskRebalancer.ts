@@ -154,8 +154,11 @@ export class TaskRebalancer extends pulumi.ComponentResource {
    * budgets too small, or ECS not placing tasks where the plan expects).
    */
   private createAlarms(name: string, func: aws.lambda.Function, queue: aws.sqs.Queue, args: TaskRebalancerArgs): aws.cloudwatch.MetricAlarm[] {
+    const actions = args.monitoring.alarmTopicArn ? [args.monitoring.alarmTopicArn] : [];
     const alarm = (suffix: string, alarmArgs: aws.cloudwatch.MetricAlarmArgs) =>
       new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, {
+        alarmActions: actions,
+        okActions: actions,
         threshold: 1,
         comparisonOperator: "GreaterThanOrEqualToThreshold",
         treatMissingData: "notBreaching",

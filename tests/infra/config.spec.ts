@@ -55,7 +55,7 @@ describe("infra/config: parseStackConfig", () => {
                     flowLogTrafficType: "ALL",
                     flowLogRetentionDays: 90,
                 },
-                monitoring: { dashboard: true, stuckAlarmRuns: 4 },
+                monitoring: { dashboard: true, stuckAlarmRuns: 4, alarmTopicArn: undefined },
             });
         });
 
@@ -111,6 +111,7 @@ describe("infra/config: parseStackConfig", () => {
             flowLogRetentionDays: "3653",
             dashboard: "false",
             stuckAlarmRuns: "0",
+            alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:oncall",
         };
 
         it("reads every key with its type", () => {
@@ -128,7 +129,7 @@ describe("infra/config: parseStackConfig", () => {
             assert.deepEqual(config.security, {
                 deletionProtection: false, detailedMonitoring: false, accessLogRetentionDays: 3650, flowLogTrafficType: "REJECT", flowLogRetentionDays: 3653,
             });
-            assert.deepEqual(config.monitoring, { dashboard: false, stuckAlarmRuns: 0 });
+            assert.deepEqual(config.monitoring, { dashboard: false, stuckAlarmRuns: 0, alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:oncall" });
             assert.deepEqual(config.rebalancer, {
                 targetClusters: ["prod", "arn:aws:ecs:eu-west-1:123456789012:cluster/batch"],
                 dryRun: true, maxMovesPerRun: 100, maxMovesPerService: 1, maxMovesPerInstance: 2,
@@ -230,6 +231,8 @@ describe("infra/config: parseStackConfig", () => {
             ["flowLogTrafficType", "all", 'config "flowLogTrafficType" = "all": must be one of ALL, ACCEPT, REJECT'],
             ["flowLogRetentionDays", "100", 'config "flowLogRetentionDays" = 100: must be one of CloudWatch\'s retention values'],
             ["dashboard", "off", 'config "dashboard" = "off": must be true or false'],
+            ["alarmTopicArn", "oncall", 'config "alarmTopicArn" = "oncall": must be an SNS topic ARN'],
+            ["alarmTopicArn", "arn:aws:sqs:us-east-1:123456789012:oncall", "must be an SNS topic ARN"],
             ["stuckAlarmRuns", "-1", 'config "stuckAlarmRuns" = -1: must be between 0 and 10080'],
             ["stuckAlarmRuns", "97", 'config "stuckAlarmRuns" = 97: times the schedule\'s 900 s exceeds CloudWatch\'s longest alarm evaluation range (one day for periods under an hour, else seven days): at most 96'],
             ["stuckAlarmRuns", "8", "at most 7", { schedule: "rate(1 day)" }],

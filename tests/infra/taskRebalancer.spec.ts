@@ -195,6 +195,16 @@ describe("infra/taskRebalancer: TaskRebalancer", () => {
       assert.equal(ofCluster(session, "failures").length, 2);
     });
 
+    it("every alarm notifies alarmTopicArn when it fires and when it clears; none without it", async () => {
+      const topic = "arn:aws:sns:us-east-1:123456789012:oncall";
+      const { session } = await build({}, { alarmTopicArn: topic });
+      const alarms = session.ofType(ALARM);
+      assert.equal(alarms.length, 6);
+      for (const a of alarms) assert.deepEqual([a.inputs.alarmActions, a.inputs.okActions], [[topic], [topic]]);
+      const quiet = (await build()).session.ofType(ALARM);
+      assert.ok(quiet.every((a) => a.inputs.alarmActions.length === 0));
+    });
+
     it("failures: the cluster's RunFailures + WriteErrors summed over 5 minutes ≥ 1", async () => {
       const { session } = await build();
       const [[, a]] = ofCluster(session, "failures");
