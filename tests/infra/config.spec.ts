@@ -330,6 +330,12 @@ describe("infra/config: parseStackConfig", () => {
         });
     });
 
+    it("README's configuration table lists every key, once", () => {
+        const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
+        const listed = [...readme.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]).filter((key) => key in DEFAULTS);
+        assert.deepEqual([...listed].sort(), Object.keys(DEFAULTS).sort());
+    });
+
     it("LOG_RETENTION_DAYS is CloudWatch's list, and every value in it is accepted", () => {
         assert.equal(LOG_RETENTION_DAYS.length, 22);
         for (const days of LOG_RETENTION_DAYS) {
