@@ -96,6 +96,8 @@ describe("the serialized Lambda, round trip", function () {
     assert.strictEqual(writes[1].body.desiredCount, 3);
     assert.strictEqual(writes[1].body.taskDefinition, undefined, "never changes the task definition");
     assert.deepStrictEqual(calls.find((c) => c.operation === "DescribeServices")!.body.include, ["TAGS"]);
+    // what the archived Lambda puts on the wire is valid for ECS itself, and so is what the fake answered
+    assert.deepStrictEqual(calls.flatMap((c) => c.violations), []);
   });
 
   it("writes its metrics to stdout as EMF documents: the reference case is one surge, skew 2 → 0", async () => {
