@@ -2,6 +2,8 @@ import * as path from "path";
 import { readScenarioFile } from "../simulator";
 import { parseFlags } from "./args";
 import { archivedRebalancer } from "./archivedRebalancer";
+import { buildLambdaArchive, isMetricLine } from "./lambdaArchive";
+import { formatMetricSummary, MetricSummary, sumMetricLines } from "./metricSummary";
 import { simulate, SimulationReport, StepReport } from "./simulation";
 import { stepBars, stepTotals, summaryLines, zoneSpreads } from "./simulationFormat";
 
@@ -16,19 +18,27 @@ const MANY_SMALL_SERVICES = path.join(__dirname, "..", "scenarios", "many-small-
  */
 export async function demoCommand(argv: string[]): Promise<void> {
   const flags = parseFlags("demo", argv, { json: { type: "boolean" } });
-  const rebalancer = await archivedRebalancer();
-  const scenes = [];
-  for (const file of [SEED_WALKTHROUGH, MANY_SMALL_SERVICES]) {
-    const scenario = readScenarioFile(file);
-    scenes.push({ scenario, without: await simulate({ scenario }), with: await simulate({ scenario, rebalancer }) });
-  }
+  const archive = await buildLambdaArchive();
+  const scenario = readScenarioFile(SEED_WALKTHROUGH);
+  const without = await simulate({ scenario });
+  // what the deployed function writes to stdout, as Lambda would ship it to CloudWatch Logs
+  const metricLines: string[] = [];
+  const output = (line: string) => void (isMetricLine(line) ? metricLines.push(line) : process.stderr.write(`${line}\n`));
+  const withRebalancer = await simulate({ scenario, rebalancer: await archivedRebalancer(archive, {}, output) });
+  const metrics = sumMetricLines(metricLines);
+  // the second scene: many small services, each balanced on its own, the new instances empty
+  const manySmall = readScenarioFile(MANY_SMALL_SERVICES);
+  const quiet = (line: string) => void (isMetricLine(line) ? undefined : process.stderr.write(`${line}\n`));
+  const second = {
+    without: await simulate({ scenario: manySmall }),
+    with: await simulate({ scenario: manySmall, rebalancer: await archivedRebalancer(archive, {}, quiet) }),
+  };
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(scenes.map((s) => ({ scenario: s.scenario.name, without: s.without, with: s.with })), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ without, with: withRebalancer, metrics, manySmallServices: second }, null, 2)}\n`);
     return;
   }
-  const [walkthrough, manySmall] = scenes;
-  process.stdout.write(`${sideBySide(walkthrough.scenario.description ?? walkthrough.scenario.name, walkthrough.without, walkthrough.with)}\n\n\n`);
-  process.stdout.write(`${loadScene(manySmall.scenario.description ?? manySmall.scenario.name, manySmall.without, manySmall.with)}\n`);
+  process.stdout.write(`${sideBySide(scenario.description ?? scenario.name, without, withRebalancer, metrics)}\n\n\n`);
+  process.stdout.write(`${loadScene(manySmall.description ?? manySmall.name, second.without, second.with)}\n`);
 }
 
 /** The second scene: task totals per instance, and how far apart a zone's instances end. */
@@ -60,7 +70,7 @@ function columns(title: string, left: SimulationReport, right: SimulationReport,
   return lines;
 }
 
-function sideBySide(title: string, left: SimulationReport, right: SimulationReport): string {
+function sideBySide(title: string, left: SimulationReport, right: SimulationReport, metrics: MetricSummary): string {
   const width = 56;
   const lines = [title, "", `${"ECS alone".padEnd(width)}With the rebalancer`, `${"-".repeat(width - 2)}  ${"-".repeat(width - 2)}`];
   left.steps.forEach((step, i) => {
@@ -73,6 +83,7 @@ function sideBySide(title: string, left: SimulationReport, right: SimulationRepo
   const [, leftLowest, , , leftBalanced] = summaryLines(left);
   lines.push("", "Without the rebalancer:", `  ${leftLowest}`, `  ${leftBalanced}`);
   lines.push("With the rebalancer:", ...summaryLines(right).map((l) => `  ${l}`));
+  lines.push("", ...formatMetricSummary(metrics));
   const verdict = right.balanced && right.minHealthyHeld && !left.balanced
     ? `ECS left the new instance empty; the rebalancer moved ${right.moves} task(s) and never let a service fall below its minimum healthy count.`
     : "Unexpected outcome: see the numbers above.";

@@ -5,6 +5,7 @@ import { executeWave, WaveReport } from "./executor";
 import { Logger } from "./log";
 import { DEFAULT_CLUSTER_LOAD_ARGS } from "./clusterLoad/args";
 import { Plan, planMoves } from "./planner";
+import { measureRun, RunMeasures } from "./runMetrics";
 import { readSnapshot } from "./snapshot";
 
 export interface RebalanceOptions extends Budgets {
@@ -23,6 +24,8 @@ export interface RebalanceReport {
   plan: Plan;
   wave: WaveReport;
   describeFailures: number;
+  /** The run as numbers, for the function's metrics. */
+  measures: RunMeasures;
 }
 
 /** One run: event -> snapshot -> plan -> execution -> report. The Lambda and the CLI both call this. */
@@ -48,5 +51,5 @@ export async function rebalance(ecs: EcsPort, cluster: string, options: Rebalanc
     deferred: wave.deferred,
     errors: wave.errors,
   });
-  return { clusterArn: plan.clusterArn, plan, wave, describeFailures: failures.length };
+  return { clusterArn: plan.clusterArn, plan, wave, describeFailures: failures.length, measures: measureRun(snapshot, plan, wave) };
 }
