@@ -46,9 +46,11 @@ describe("the serialized Lambda, round trip", function () {
     archive = await buildLambdaArchive();
   });
 
-  it("is one __index.js under 100 KB, with no node_modules", () => {
+  // the budget was 100 KB until the cluster load pass (about 20 KB of serialized code: the pass,
+  // the ledger, the band and the task-leaving order) joined the metrics code in the same function
+  it("is one __index.js under 120 KB, with no node_modules", () => {
     assert.deepStrictEqual(archive.files, ["__index.js"]);
-    assert.ok(archive.bytes < 100 * 1024, `archive is ${archive.bytes} bytes`);
+    assert.ok(archive.bytes < 120 * 1024, `archive is ${archive.bytes} bytes`);
   });
 
   it("requires nothing but @aws-sdk/client-ecs (the runtime provides it)", () => {
