@@ -95,10 +95,11 @@ function spreadOf(values: number[]): number {
 }
 
 /**
- * The fewest moves from `before` to the band each zone reached `after`, with each movable service
- * ending with the task counts per zone it has `after` (loadOracle.ts): the bench's load minimum.
+ * The fewest moves from `before` to the band each zone reached `after` (or to `width` in every
+ * zone), with each movable service ending with the task counts per zone it has `after`
+ * (loadOracle.ts): the bench's load minimum; undefined when some zone cannot reach it.
  */
-export function fewestMovesForBandReached(before: ClusterMeasures, after: ClusterMeasures): number | undefined {
+export function fewestMovesForBandReached(before: ClusterMeasures, after: ClusterMeasures, width?: number): number | undefined {
   let total = 0;
   for (const [zone, start] of Object.entries(before.loadZones)) {
     const end = after.loadZones[zone];
@@ -108,7 +109,7 @@ export function fewestMovesForBandReached(before: ClusterMeasures, after: Cluste
       target: (end.services[name] ?? []).reduce((a, b) => a + b, 0),
     }));
     // tasks of a service that leave a zone count where they leave; arriving ones are counted by the target
-    const moves = fewestMovesToBand({ fixed: start.fixed, services } as LoadZone, after.zoneBands[zone]);
+    const moves = fewestMovesToBand({ fixed: start.fixed, services } as LoadZone, width ?? after.zoneBands[zone]);
     if (moves === undefined) return undefined;
     total += moves;
   }

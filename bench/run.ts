@@ -83,7 +83,7 @@ async function main(): Promise<void> {
 type Output = { scenarios: ScenarioResult[]; planScale: ReturnType<typeof measurePlanScale>[]; errors: string[]; scenarioWallSeconds: number; totalWallSeconds: number } & Awaited<ReturnType<typeof measureArchive>>;
 
 function printTables(output: Output): void {
-  const header = ["scenario", "svc", "tasks", "inst", "moves", "optimal", "seedRestarts", "forceRestarts", "maxSkew", "totalSkew", "minHealthy", "balanced", "reads/run", "bound", "1.1×bound+2", "writes", "runs", "secToBalance", "bandBefore", "bandAfter", "minMoves(band)", "landed"];
+  const header = ["scenario", "svc", "tasks", "inst", "moves", "optimal", "seedRestarts", "forceRestarts", "maxSkew", "totalSkew", "minHealthy", "balanced", "reads/run", "bound", "1.1×bound+2", "writes", "runs", "secToBalance", "bandBefore", "bandAfter", "minMoves(band)", "minMoves(band 1)", "landed"];
   const bands = (b: Record<string, number>) => Object.entries(b).map(([zone, n]) => `${zone.slice(-1)}:${n}`).join(" ");
   const floor = (n: number, isFloor: boolean) => (isFloor ? `≥ ${n}` : String(n));
   const rows = output.scenarios.map((r) => [
@@ -92,7 +92,7 @@ function printTables(output: Output): void {
     r.finalMaxSkew, r.finalTotalSkew,
     r.minHealthyHeld ? "held" : `NO (${r.belowFloor.join(", ")}; ECS alone: ${r.belowFloorEcsAlone.join(", ") || "held"})`, r.balanced ? "yes" : "NO",
     r.apiReadsPerRun.toFixed(1), r.apiReadsLowerBound, (1.1 * r.apiReadsLowerBound + 2).toFixed(1), r.apiWrites, r.invocations, r.simulatedSecondsToBalance ?? "not steady",
-    bands(r.zoneBandsBefore), bands(r.zoneBandsAfter), r.bandMinMoves ?? "none", r.loadMovesPlanned ? `${r.loadMovesLanded}/${r.loadMovesPlanned}` : "-",
+    bands(r.zoneBandsBefore), bands(r.zoneBandsAfter), r.bandMinMoves ?? "none", r.bandOneMinMoves ?? "unreachable", r.loadMovesPlanned ? `${r.loadMovesLanded}/${r.loadMovesPlanned}` : "-",
   ].map(String));
   console.log(markdownTable(header, rows));
   console.log(`\n(≥: the baseline was cut off before it settled, at ${BASELINE_STEP_SECONDS} simulated seconds per step or after ${BASELINE_MAX_INVOCATIONS} invocations; its count is a floor)\n`);

@@ -126,6 +126,8 @@ export interface ScenarioResult {
   zoneBandsAfter: Record<string, number>;
   /** The fewest moves that reach the band ours reached (loadOracle.ts); null if the oracle finds none. */
   bandMinMoves: number | null;
+  /** The same for a band of one task in every zone (the target); null when the oracle finds it unreachable. */
+  bandOneMinMoves: number | null;
   /** Cluster load moves started, and those that landed on their planned instance (landingTracker.ts). */
   loadMovesPlanned: number;
   loadMovesLanded: number;
@@ -172,6 +174,7 @@ export function mergeScenario(jobs: Record<RebalancerKind, JobResult>): Scenario
     zoneBandsBefore: before.zoneBands,
     zoneBandsAfter: after.zoneBands,
     bandMinMoves: fewestMovesForBandReached(before, after) ?? null,
+    bandOneMinMoves: fewestMovesForBandReached(before, after, 1) ?? null,
     loadMovesPlanned: report.loadMoves?.planned ?? 0,
     loadMovesLanded: report.loadMoves?.landed ?? 0,
     minHealthyHeld: report.minHealthyHeld,
