@@ -1,4 +1,5 @@
 import type { Service } from "@aws-sdk/client-ecs";
+import { distributeWithinZones, isZoneLevelEcs } from "./azRebalancing";
 import { Distribution, distribute } from "./balance";
 import { serviceGroup, serviceSkipReason, SkipCode, SkipReason } from "./eligibility";
 import { freeResources, reserve, room } from "./placement";
@@ -73,7 +74,11 @@ export function planMoves(snapshot: Snapshot, options: PlanOptions): Plan {
 function planService(service: Service, tasks: ServiceTasks, cluster: ClusterState): Move[] | SkipReason {
   const layout = eligibleLayout(service, tasks, cluster);
   if ("code" in layout) return layout;
-  const moves = movesFor(service, layout, distribute(layout.slots, service.desiredCount!));
+  const distributions = isZoneLevelEcs(service)
+    ? distributeWithinZones(layout.slots, service.desiredCount!)
+    : [distribute(layout.slots, service.desiredCount!)];
+  if ("code" in distributions) return distributions;
+  const moves = distributions.flatMap((distribution) => movesFor(service, layout, distribution));
   for (const move of moves) reserveTarget(move, layout, cluster);
   return moves;
 }

@@ -136,6 +136,39 @@ describe("planner: skip reasons", () => {
     ],
     ["service DRAINING (not ACTIVE) → not-active", patched({ status: "DRAINING" }), "not-active"],
     [
+      "capacity-provider service (no service launchType) whose tasks say MANAGED_INSTANCES → managed-instances",
+      withSnapshot(patched({ launchType: undefined, capacityProviderStrategy: [{ capacityProvider: "mi-provider", weight: 1 }] }), (s) => {
+        for (const t of s.tasks) t.launchType = "MANAGED_INSTANCES";
+      }),
+      "managed-instances",
+    ],
+    [
+      "capacity-provider service whose tasks say FARGATE (provider not named FARGATE) → not-ec2",
+      withSnapshot(patched({ launchType: undefined, capacityProviderStrategy: [{ capacityProvider: "my-provider", weight: 1 }] }), (s) => {
+        for (const t of s.tasks) t.launchType = "FARGATE";
+      }),
+      "not-ec2",
+    ],
+    [
+      "capacity-provider service with a task lacking launchType → launch-type-unknown (never guessed EC2)",
+      withSnapshot(patched({ launchType: undefined, capacityProviderStrategy: [{ capacityProvider: "my-provider", weight: 1 }] }), (s) => {
+        delete s.tasks[0].launchType;
+      }),
+      "launch-type-unknown",
+    ],
+    ["resourceManagementType ECS (Express service) → managed-by-ecs", patched({ resourceManagementType: "ECS" }), "managed-by-ecs"],
+    [
+      "AZ rebalancing ENABLED with running above desired and no surge tag → az-rebalancing-in-progress",
+      base({ desiredCount: 1, patch: { availabilityZoneRebalancing: "ENABLED" } }, [2, 0]),
+      "az-rebalancing-in-progress",
+    ],
+    [
+      "AZ rebalancing ENABLED, zones uneven (2 | 0) → az-rebalancing-by-ecs (the zone move is ECS's)",
+      patched({ availabilityZoneRebalancing: "ENABLED" }),
+      "az-rebalancing-by-ecs",
+    ],
+
+    [
       "two deployments → deployment-in-progress",
       patched({
         deployments: [
@@ -197,6 +230,12 @@ describe("planner: skip reasons", () => {
 
   it(`control: the same service unskipped (or ${IGNORE_TAG}=false) → 1 move`, () => {
     assert.strictEqual(plan(base()).moves.length, 1);
+    assert.strictEqual(plan(patched({ availabilityZoneRebalancing: "DISABLED" })).moves.length, 1, "AZ rebalancing DISABLED: the zone move is ours");
+    assert.strictEqual(
+      plan(withSnapshot(patched({ launchType: undefined, capacityProviderStrategy: [{ capacityProvider: "asg", weight: 1 }] }), () => undefined)).moves.length,
+      1,
+      "capacity-provider service whose tasks say EC2 is EC2",
+    );
     assert.strictEqual(plan(base({ tags: { [IGNORE_TAG]: "false" } })).moves.length, 1);
   });
 });
@@ -388,4 +427,44 @@ describe("planner: surges recorded on a service", () => {
       assert.deepStrictEqual(result.surges.map((s) => [s.kind, s.kind === "forget" && /cannot be read/.test(s.detail)]), [["forget", true]]);
     });
   }
+});
+
+describe("planner: ECS's AZ rebalancing ENABLED owns the zone level", () => {
+  const enabled = (strategy?: PlacementStrategy[]): ServiceSpec => ({ name: "web", strategy, patch: { availabilityZoneRebalancing: "ENABLED" } });
+  const zoneOf = (snapshot: Snapshot, arn: string | null) =>
+    snapshot.containerInstances.find((i) => i.containerInstanceArn === arn)?.attributes?.find((a) => a.name === "ecs.availability-zone")?.value;
+
+  it("zones even (2 | 2), instances uneven within zone a (2,0) → 1 move inside zone a", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b", tasks: { web: 1 } }], [enabled()]);
+    const result = plan(snapshot);
+    assert.deepStrictEqual(result.moves.map((m) => [index(m.from), index(m.to)]), [[0, 1]]);
+  });
+  it("zones within one (3 | 2) with instances uneven in both zones → moves stay in their zone, no zone count changes", () => {
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "a" }, { zone: "b", tasks: { web: 2 } }, { zone: "b" }],
+      [enabled()],
+    );
+    const result = plan(snapshot);
+    assert.strictEqual(result.moves.length, 3);
+    for (const move of result.moves) assert.strictEqual(zoneOf(snapshot, move.from), zoneOf(snapshot, move.to), "a move never crosses zones");
+    assert.strictEqual(result.moves.filter((m) => zoneOf(snapshot, m.from) === "a").length, 2);
+  });
+  it("control: the same cluster with AZ rebalancing DISABLED moves a task between zones", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b" }], [{ name: "web" }]);
+    const result = plan(snapshot);
+    assert.ok(result.moves.some((m) => zoneOf(snapshot, m.from) !== zoneOf(snapshot, m.to)));
+  });
+  it("zone uneven but the other zone has no room → not ECS's to fix: within-zone balance goes on", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "b", cpu: 64 }], [enabled()]);
+    const result = plan(snapshot);
+    assert.deepStrictEqual(result.moves.map((m) => [index(m.from), index(m.to)]), [[0, 1]]);
+  });
+  it("zone-only strategy, zones even → balanced (ECS never looks inside a zone; we cannot steer it there)", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b", tasks: { web: 2 } }], [enabled(ZONE_ONLY)]);
+    assert.deepStrictEqual(plan(snapshot).balanced, [serviceArn("web")]);
+  });
+  it("instance-only strategy is not compatible with ECS's rebalancing: ENABLED or not, the move is ours", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [enabled(INSTANCE_ONLY)]);
+    assert.strictEqual(plan(snapshot).moves.length, 1);
+  });
 });
