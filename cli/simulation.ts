@@ -287,10 +287,12 @@ function inProcessPort(sim: EcsSimulator, own: Record<string, number>): EcsPort 
     describeServices: async (cluster, arns) => described(call("DescribeServices", { cluster, services: arns, include: ["TAGS"] }), "services"),
     describeTasks: async (cluster, arns) => described(call("DescribeTasks", { cluster, tasks: arns }), "tasks"),
     describeTaskDefinition: async (taskDefinition) => call("DescribeTaskDefinition", { taskDefinition }).taskDefinition,
+    listServiceDeployments: async (cluster, service, status) => call("ListServiceDeployments", { cluster, service, status }).serviceDeployments ?? [],
     updateServiceDesiredCount: unsupported,
     stopTask: unsupported,
     tagResource: unsupported,
     untagResource: unsupported,
+    updateTaskProtection: unsupported,
   };
 }
 

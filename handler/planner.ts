@@ -28,8 +28,8 @@ export interface Skip {
 
 /** What to do with a surge recorded on a service (see surgeTag.ts and executor.ts). */
 export type SurgeAction =
-  | { kind: "complete"; service: string; serviceName: string; surge: Surge; stop: Move[] }
-  | { kind: "rollback"; service: string; serviceName: string; surge: Surge; detail: string; unstarted: string[] }
+  | { kind: "complete"; service: string; serviceName: string; surge: Surge; stop: Move[]; keep: string[] }
+  | { kind: "rollback"; service: string; serviceName: string; surge: Surge; detail: string; keep: string[] }
   | { kind: "forget"; service: string; serviceName: string; detail: string };
 
 export interface Plan {
@@ -84,7 +84,7 @@ function planService(service: Service, tasks: ServiceTasks, cluster: ClusterStat
 }
 
 /**
- * A surge is finished when ECS has placed the extra tasks: the tasks to stop are the surplus of a
+ * A surge is finished when ECS has placed the extra tasks: the tasks to give up are the surplus of a
  * balanced distribution of the original desired count over where the tasks now are. That choice is
  * made fresh from the current state, so it stays right even if ECS placed the extra tasks elsewhere.
  */
@@ -110,13 +110,13 @@ function planSurge(
   if ("code" in layout) {
     const ageSeconds = (options.now.getTime() - surge.startedAt.getTime()) / 1000;
     if (ageSeconds > options.surgeTimeoutSeconds) {
-      // the extra tasks that never started: stopped by name, so that lowering the desired count
-      // cannot leave ECS to stop a running task in their place
-      const unstarted = tasks.tasks
-        .filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus !== "RUNNING")
-        .slice(0, surge.to - surge.from)
+      // up to `from` running tasks are kept (scale-in protected before the count is lowered), so
+      // that ECS's scale-in takes the extra tasks that never started, not a running task
+      const keep = tasks.tasks
+        .filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus === "RUNNING")
+        .slice(0, surge.from)
         .map((t) => t.taskArn!);
-      plan.surges.push({ kind: "rollback", ...ids, surge, detail: `${layout.code}: ${layout.detail}`, unstarted });
+      plan.surges.push({ kind: "rollback", ...ids, surge, detail: `${layout.code}: ${layout.detail}`, keep });
     } else {
       plan.skipped.push(skip(service, { code: "surge-in-flight", detail: `${layout.code}: ${layout.detail}` }));
     }
@@ -127,7 +127,9 @@ function planSurge(
   const stop = movesFor(service, layout, distribute(layout.slots, surge.from))
     .slice(0, Math.max(0, tasks.tasks.length - surge.from))
     .map((m) => ({ ...m, to: null }));
-  plan.surges.push({ kind: "complete", ...ids, surge, stop });
+  const stopped = new Set(stop.map((m) => m.taskArn));
+  const keep = tasks.tasks.map((t) => t.taskArn!).filter((arn) => !stopped.has(arn));
+  plan.surges.push({ kind: "complete", ...ids, surge, stop, keep });
 }
 
 /** The service laid over its instances, or why it cannot be acted on now. */

@@ -4,6 +4,7 @@ import { EcsPort } from "./ecsPort";
 import { executeWave, WaveReport } from "./executor";
 import { Logger } from "./log";
 import { Plan, planMoves } from "./planner";
+import { findDeployingServices, withoutDeployingServices } from "./serviceDeployments";
 import { readSnapshot } from "./snapshot";
 
 export interface RebalanceOptions extends Budgets {
@@ -22,11 +23,16 @@ export interface RebalanceReport {
   describeFailures: number;
 }
 
-/** One run: event -> snapshot -> plan -> execution -> report. The Lambda and the CLI both call this. */
+/**
+ * One run: event -> snapshot -> plan -> execution -> report. The Lambda and the CLI both call this.
+ * Between plan and execution, the services the plan would write to are checked for a service
+ * deployment in progress (see serviceDeployments.ts); only those, to keep the reads of a run low.
+ */
 export async function rebalance(ecs: EcsPort, cluster: string, options: RebalanceOptions): Promise<RebalanceReport> {
   const { snapshot, failures } = await readSnapshot(ecs, cluster, options.taskDefinitionCache);
   if (failures.length > 0) options.log.warn("describe failures", { failures });
-  const plan = planMoves(snapshot, { now: options.now, surgeTimeoutSeconds: options.surgeTimeoutSeconds });
+  const planned = planMoves(snapshot, { now: options.now, surgeTimeoutSeconds: options.surgeTimeoutSeconds });
+  const plan = withoutDeployingServices(planned, await findDeployingServices(ecs, cluster, planned));
   options.log.info("plan", {
     clusterArn: plan.clusterArn,
     moves: plan.moves.length,

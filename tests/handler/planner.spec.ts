@@ -396,13 +396,13 @@ describe("planner: surges recorded on a service", () => {
     assert.deepStrictEqual(result.skipped, []);
   });
 
-  it("rollback names the extra task that never started, and no running task", () => {
+  it("rollback keeps (to protect) only running tasks, never the extra task that never started", () => {
     const snapshot = surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, tag(2, 3, TIMEOUT + 1));
     const pending = snapshot.tasks[2];
     Object.assign(pending, { lastStatus: "PENDING" });
     const [action] = planMoves(snapshot, { now: NOW, surgeTimeoutSeconds: TIMEOUT }).surges;
     assert.strictEqual(action.kind, "rollback");
-    if (action.kind === "rollback") assert.deepStrictEqual(action.unstarted, [pending.taskArn]);
+    if (action.kind === "rollback") assert.deepStrictEqual(action.keep, [snapshot.tasks[0].taskArn, snapshot.tasks[1].taskArn]);
   });
 
   it("not steady within the timeout → skipped surge-in-flight, no action", () => {
