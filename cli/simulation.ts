@@ -148,7 +148,7 @@ class EventLoop {
     const tick = this.options.tickSeconds ?? 5;
     const max = this.options.maxStepSeconds ?? 3600;
     const callsBefore = observer.rebalancerCalls();
-    const movesBefore = this.moves;
+    const stoppedBefore = this.stoppedByApi();
     let elapsed = 0;
     let steady = false;
     let settledAt = 0;
@@ -178,12 +178,15 @@ class EventLoop {
       settledAt = 0;
     }
     const callsAfter = observer.rebalancerCalls();
+    // counted over the step: a surge's scale-in stops its tasks after the run that lowered the count
+    const moves = this.stoppedByApi() - stoppedBefore;
+    this.moves += moves;
     return {
       distribution: this.sim.distribution(clusterName),
       // time to the last change, not the idle wait for a schedule that then found nothing to do
       seconds: steady ? settledAt : elapsed,
       steady,
-      moves: this.moves - movesBefore,
+      moves,
       apiCalls: { read: callsAfter.read - callsBefore.read, write: callsAfter.write - callsBefore.write },
     };
   }
@@ -204,17 +207,19 @@ class EventLoop {
     }
     if (!this.rebalancer) return 0;
     for (const event of events) {
-      const stoppedBefore = this.stoppedByApi();
       this.invocations++;
       await this.rebalancer(event);
-      this.moves += this.stoppedByApi() - stoppedBefore;
     }
     return events.length;
   }
 
-  /** Tasks stopped through the API: StopTask, counted by the simulator. */
+  /**
+   * Tasks stopped through the API: by StopTask, or by the scale-in that an UpdateService lowering the
+   * desired count causes (how a surge ends), both counted by the simulator.
+   */
   private stoppedByApi(): number {
-    return this.sim.metrics().tasksStoppedByStopTask;
+    const metrics = this.sim.metrics();
+    return metrics.tasksStoppedByStopTask + metrics.tasksStoppedByApiScaleIn;
   }
 }
 

@@ -11,6 +11,8 @@ import { validateStrategies } from "./placement";
 import { validateConstraints } from "./constraints";
 import { startDeployment } from "./deployments";
 import { requestStop } from "./tasks";
+import { defaultAzRebalancing } from "./azRebalancing";
+import { markSchedulerChange } from "./scheduler";
 
 export function createService(state: EcsState, cluster: SimCluster, input: CreateServiceRequest): SimService {
   const name = input.serviceName;
@@ -41,6 +43,7 @@ export function createService(state: EcsState, cluster: SimCluster, input: Creat
     deployments: [],
     events: [],
     tasks: new Set(),
+    availabilityZoneRebalancing: defaultAzRebalancing({ ...input, schedulingStrategy: scheduling as never }),
   };
   startDeployment(state, service, definition.arn);
   cluster.services.delete(name);
@@ -54,6 +57,9 @@ function validateCreate(input: CreateServiceRequest, scheduling: string): void {
   if (scheduling !== "REPLICA" && scheduling !== "DAEMON") throw invalidParameter(`Invalid schedulingStrategy "${scheduling}".`);
   if (input.launchType && input.capacityProviderStrategy?.length) {
     throw invalidParameter("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.");
+  }
+  if (input.availabilityZoneRebalancing !== undefined && !["ENABLED", "DISABLED"].includes(input.availabilityZoneRebalancing)) {
+    throw invalidParameter(`Invalid availabilityZoneRebalancing "${input.availabilityZoneRebalancing}".`);
   }
   if (input.launchType && input.launchType !== "EC2") throw invalidParameter(`The simulator models EC2 only, not launchType ${input.launchType}.`);
   if (scheduling === "DAEMON" && input.placementStrategy?.length) {
@@ -97,7 +103,16 @@ export function updateService(state: EcsState, cluster: SimCluster, input: Updat
   validateDeploymentConfiguration(input.deploymentConfiguration);
   const definition = input.taskDefinition ? state.taskDefinition(input.taskDefinition) : undefined;
 
-  if (input.desiredCount !== undefined) service.desiredCount = input.desiredCount;
+  if (input.availabilityZoneRebalancing !== undefined) {
+    if (!["ENABLED", "DISABLED"].includes(input.availabilityZoneRebalancing)) {
+      throw invalidParameter(`Invalid availabilityZoneRebalancing "${input.availabilityZoneRebalancing}".`);
+    }
+    service.availabilityZoneRebalancing = input.availabilityZoneRebalancing as "ENABLED" | "DISABLED";
+  }
+  if (input.desiredCount !== undefined && input.desiredCount !== service.desiredCount) {
+    service.desiredCount = input.desiredCount;
+    markSchedulerChange(state, service);
+  }
   if (input.placementStrategy) service.placementStrategy = input.placementStrategy;
   if (input.placementConstraints) service.placementConstraints = input.placementConstraints;
   if (input.deploymentConfiguration) {

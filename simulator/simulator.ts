@@ -19,6 +19,7 @@ import { stopImmediately, stopTaskByUser, tickTasks } from "./tasks";
 import { createCluster as createClusterIn } from "./clusters";
 import { tickService } from "./scheduler";
 import { isServiceSteady } from "./deployments";
+import { isAzRebalancingPending, tickAzRebalancing } from "./azRebalancing";
 import { countTasks } from "./shapes";
 import { ApiCallCounter, type ApiCalls, handleOperation } from "./api";
 import { ApiServer } from "./server";
@@ -30,6 +31,9 @@ export interface EcsSimulatorOptions {
   taskStartSeconds?: number;
   taskStopSeconds?: number;
   instanceBootSeconds?: number;
+  azRebalancingDelaySeconds?: number;
+  schedulerDelaySeconds?: number;
+  apiCallSeconds?: number;
   /** Virtual time at construction; defaults to 2024-01-01T00:00:00Z. */
   startTime?: Date;
 }
@@ -41,6 +45,9 @@ export const DEFAULT_OPTIONS = {
   taskStartSeconds: 10,
   taskStopSeconds: 30,
   instanceBootSeconds: 60,
+  azRebalancingDelaySeconds: 60,
+  schedulerDelaySeconds: 0,
+  apiCallSeconds: 0,
 };
 
 /** Scheduler granularity: the service scheduler and task lifecycles advance once per virtual second. */
@@ -59,7 +66,14 @@ export class EcsSimulator implements InstanceHost {
   constructor(options: EcsSimulatorOptions = {}) {
     const o = { ...DEFAULT_OPTIONS, ...stripUndefined(options) };
     const clock = new VirtualClock(options.startTime?.getTime());
-    const timing: Timing = { taskStartSeconds: o.taskStartSeconds, taskStopSeconds: o.taskStopSeconds, instanceBootSeconds: o.instanceBootSeconds };
+    const timing: Timing = {
+      taskStartSeconds: o.taskStartSeconds,
+      taskStopSeconds: o.taskStopSeconds,
+      instanceBootSeconds: o.instanceBootSeconds,
+      azRebalancingDelaySeconds: o.azRebalancingDelaySeconds,
+      schedulerDelaySeconds: o.schedulerDelaySeconds,
+      apiCallSeconds: o.apiCallSeconds,
+    };
     const events = new EventQueue(() => this.state.faultRandom, this.faults);
     this.state = new EcsState(o.region, o.accountId, clock, new Random(o.seed), timing, this.faults, events);
   }
@@ -83,7 +97,12 @@ export class EcsSimulator implements InstanceHost {
   /** Handles one API operation in-process, counted and faulted like an HTTP request (no latency). */
   call(operation: string, input: Record<string, unknown>): unknown {
     this.calls.record(operation);
-    return handleOperation(this.state, operation, input);
+    try {
+      return handleOperation(this.state, operation, input);
+    } finally {
+      // each call takes time: the asynchronous scheduler may act between two calls of one run
+      if (this.state.timing.apiCallSeconds > 0) this.advance(this.state.timing.apiCallSeconds);
+    }
   }
 
   get now(): Date {
@@ -118,7 +137,10 @@ export class EcsSimulator implements InstanceHost {
     for (const group of this.groups) group.tick();
     tickTasks(this.state);
     for (const cluster of this.state.clusters.values()) {
-      for (const service of cluster.services.values()) tickService(this.state, cluster, service);
+      for (const service of cluster.services.values()) {
+        tickService(this.state, cluster, service);
+        tickAzRebalancing(this.state, cluster, service);
+      }
     }
     this.recordMinRunning();
     for (const observe of this.secondObservers) observe();
@@ -239,7 +261,7 @@ export class EcsSimulator implements InstanceHost {
   isSteady(clusterName: string): boolean {
     const cluster = this.state.cluster(clusterName);
     for (const task of this.state.transitioning) if (task.clusterName === clusterName) return false;
-    for (const service of cluster.services.values()) if (!isServiceSteady(service)) return false;
+    for (const service of cluster.services.values()) if (!isServiceSteady(service) || isAzRebalancingPending(this.state, cluster, service)) return false;
     // Tasks on a DRAINING instance are about to be replaced: not steady yet.
     for (const instance of cluster.instances.values()) if (instance.status === "DRAINING" && instance.tasks.size > 0) return false;
     return this.autoScalingGroups(clusterName).every((g) => g.isSettled());

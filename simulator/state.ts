@@ -16,6 +16,18 @@ export interface Timing {
   taskStopSeconds: number;
   /** Seconds from an Auto Scaling launch to the container instance registering. */
   instanceBootSeconds: number;
+  /**
+   * Seconds a service must be steady with uneven zones before ECS's AZ rebalancing starts a round.
+   * AWS does not document it.
+   */
+  azRebalancingDelaySeconds: number;
+  /**
+   * Seconds the service scheduler takes to react to a change (a task stopped, a desired count
+   * changed): ECS's scheduler is asynchronous. 0 reacts on the next tick.
+   */
+  schedulerDelaySeconds: number;
+  /** Virtual seconds each API call takes, so that time passes between two calls of one invocation. */
+  apiCallSeconds: number;
 }
 
 export interface Faults {
@@ -38,6 +50,8 @@ export interface Metrics {
   minRunning: Record<string, number>;
   /** Tasks that were RUNNING when StopTask stopped them. */
   tasksStoppedByStopTask: number;
+  /** RUNNING tasks the scheduler's scale-in stopped because an API UpdateService lowered the desired count. */
+  tasksStoppedByApiScaleIn: number;
   /** StopTask calls (API or direct), whatever the task's state. */
   stopTaskCalls: number;
   taskDefinitionsRegistered: number;
@@ -46,7 +60,7 @@ export interface Metrics {
 }
 
 export function emptyMetrics(): Metrics {
-  return { minRunning: {}, tasksStoppedByStopTask: 0, stopTaskCalls: 0, taskDefinitionsRegistered: 0, tasksStarted: 0 };
+  return { minRunning: {}, tasksStoppedByStopTask: 0, tasksStoppedByApiScaleIn: 0, stopTaskCalls: 0, taskDefinitionsRegistered: 0, tasksStarted: 0 };
 }
 
 export class EcsState {

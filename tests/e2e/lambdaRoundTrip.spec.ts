@@ -85,9 +85,12 @@ describe("the serialized Lambda, round trip", function () {
       "DescribeTaskDefinition",
       "DescribeTasks",
       "ListContainerInstances",
+      "ListServiceDeployments",
       "ListServices",
       "ListTasks",
     ]);
+    const deployments = calls.find((c) => c.operation === "ListServiceDeployments")!.body;
+    assert.deepStrictEqual(deployments.status, ["PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS"], "asked over the wire with the status filter");
     const writes = calls.filter((c) => !/^(List|Describe)/.test(c.operation));
     assert.deepStrictEqual(writes.map((c) => c.operation), ["TagResource", "UpdateService"]);
     assert.strictEqual(writes[0].body.tags[0].key, SURGE_TAG);
