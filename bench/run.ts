@@ -14,7 +14,7 @@ import { benchScenarios } from "./scenarios";
  * finished job is printed to stderr and appended to bench/out/results.jsonl at once, so a long run
  * is never lost. Then the archive is measured, and plan scale last, alone on the machine.
  */
-const KINDS: RebalancerKind[] = ["ours", "reference", "forceNewDeployment"];
+const KINDS: RebalancerKind[] = ["ours", "reference", "forceNewDeployment", "ecsAzRebalancing", "oursAzEnabled"];
 const OUT_DIR = path.join(__dirname, "out");
 const RESULTS = path.join(OUT_DIR, "results.jsonl");
 
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const only = flag("--only")?.split(",");
   const names = benchScenarios().map((s) => s.name).filter((n) => !only || only.includes(n));
   // the longest jobs first (ours on the 200-service scale-outs), so that the two workers finish together
-  const cost = (job: BenchJob) => (/200svc/.test(job.scenario) ? 100 : /50svc/.test(job.scenario) ? 10 : 1) * (job.kind === "ours" ? 3 : job.kind === "forceNewDeployment" ? 2 : 1);
+  const cost = (job: BenchJob) => (/200svc/.test(job.scenario) ? 100 : /50svc/.test(job.scenario) ? 10 : 1) * (job.kind.startsWith("ours") ? 3 : job.kind === "forceNewDeployment" ? 2 : 1);
   const jobs: BenchJob[] = names.flatMap((scenario) => KINDS.map((kind) => ({ scenario, kind }))).sort((a, b) => cost(b) - cost(a));
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const runId = new Date().toISOString();
@@ -90,10 +90,17 @@ function printTables(output: Output): void {
     floor(r.baselineSeedRestarts, r.baselineSeedRestartsIsFloor), floor(r.baselineForceDeployRestarts, r.baselineForceDeployRestartsIsFloor),
     r.finalMaxSkew, r.finalTotalSkew,
     r.minHealthyHeld ? "held" : `NO (${r.belowFloor.join(", ")}; ECS alone: ${r.belowFloorEcsAlone.join(", ") || "held"})`, r.balanced ? "yes" : "NO",
-    r.apiReadsPerRun.toFixed(1), r.apiReadsLowerBound, (1.1 * r.apiReadsLowerBound + 2).toFixed(1), r.apiWrites, r.invocations, r.simulatedSecondsToBalance ?? "not steady",
+    r.apiReadsPerRun.toFixed(1), r.apiReadsLowerBound.toFixed(1), (1.1 * r.apiReadsLowerBound + 2).toFixed(1), r.apiWrites, r.invocations, r.simulatedSecondsToBalance ?? "not steady",
   ].map(String));
   console.log(markdownTable(header, rows));
   console.log(`\n(≥: the baseline was cut off before it settled, at ${BASELINE_STEP_SECONDS} simulated seconds per step or after ${BASELINE_MAX_INVOCATIONS} invocations; its count is a floor)\n`);
+  console.log("With every service's availabilityZoneRebalancing ENABLED: ECS alone (what a 2026 service gets for free) beside ours (moves: ours + ECS's).\n");
+  const az = (c: ScenarioResult["ecsAz"]) => [`${c.ourMoves} + ${c.ecsMoves}`, c.maxSkew, c.totalSkew, c.balanced ? "yes" : "NO", c.secondsToBalance ?? "not steady", c.writes];
+  console.log(markdownTable(
+    ["scenario", "ours DISABLED: moves", "maxSkew", "secToBalance", "ECS alone ENABLED: moves (ours + ECS)", "maxSkew", "totalSkew", "balanced", "secToBalance", "writes", "ours ENABLED: moves (ours + ECS)", "maxSkew", "totalSkew", "balanced", "secToBalance", "writes"],
+    output.scenarios.map((r) => [r.name, r.moves, r.finalMaxSkew, r.simulatedSecondsToBalance ?? "not steady", ...az(r.ecsAz), ...az(r.oursAz)].map(String)),
+  ));
+  console.log("");
   console.log(markdownTable(["tasks", "instances", "services", "planMs", "parseMs", "plan/parse", "plannedMoves"], output.planScale.map((p) => [p.tasks, p.instances, p.services, p.planMs.toFixed(0), p.parseMs.toFixed(0), (p.planMs / p.parseMs).toFixed(1), p.plannedMoves].map(String))));
   console.log(`\nLambda archive: ${output.lambdaArchiveBytes} bytes; naive (SDK bundled): ${output.naiveArchiveBytes} bytes`);
   console.log(`Cold start (fresh node requiring __index.js): ${output.coldStartMs.toFixed(0)} ms; fresh node requiring nothing: ${output.emptyNodeMs.toFixed(0)} ms; ratio ${output.coldStartRatio.toFixed(2)}`);

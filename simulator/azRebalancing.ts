@@ -118,6 +118,7 @@ function continueRound(state: EcsState, service: SimService): void {
   const stopped = chooseStops(state, service, round.started.size, round.started);
   service.azRound = undefined;
   for (const task of stopped) {
+    state.metrics.tasksStoppedByAzRebalancing++;
     requestStop(state, task, `Availability-zone rebalancing initiated by (deployment ${round.deploymentId})`, "ServiceSchedulerInitiated");
   }
   if (stopped.length > 0) addServiceEvent(state, service, `(service ${service.name}) TASKS_STOPPED: has stopped ${stopped.length} running tasks.`);

@@ -52,6 +52,8 @@ export interface Metrics {
   tasksStoppedByStopTask: number;
   /** RUNNING tasks the scheduler's scale-in stopped because an API UpdateService lowered the desired count. */
   tasksStoppedByApiScaleIn: number;
+  /** RUNNING tasks ECS's own Availability Zone rebalancing stopped. */
+  tasksStoppedByAzRebalancing: number;
   /** StopTask calls (API or direct), whatever the task's state. */
   stopTaskCalls: number;
   taskDefinitionsRegistered: number;
@@ -60,7 +62,7 @@ export interface Metrics {
 }
 
 export function emptyMetrics(): Metrics {
-  return { minRunning: {}, tasksStoppedByStopTask: 0, tasksStoppedByApiScaleIn: 0, stopTaskCalls: 0, taskDefinitionsRegistered: 0, tasksStarted: 0 };
+  return { minRunning: {}, tasksStoppedByStopTask: 0, tasksStoppedByApiScaleIn: 0, tasksStoppedByAzRebalancing: 0, stopTaskCalls: 0, taskDefinitionsRegistered: 0, tasksStarted: 0 };
 }
 
 export class EcsState {
