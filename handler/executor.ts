@@ -6,6 +6,7 @@ import { Logger } from "./log";
 import { Move, Plan, Skip, SurgeAction } from "./planner";
 import { Snapshot } from "./snapshot";
 import { endSurge } from "./surgeCompletion";
+import { WaveDeadline } from "./writePacing";
 import { SURGE_TAG, surgeTag } from "./surgeTag";
 
 /**
@@ -50,16 +51,25 @@ export interface WaveReport {
   deferred: number;
   skipped: Skip[];
   errors: Array<{ service: string; message: string }>;
+  /** Set when the function's remaining time ran short: the services after this point were left for a later run. */
+  stoppedEarly?: string;
 }
 
 export async function executeWave(ecs: EcsPort, snapshot: Snapshot, plan: Plan, options: ExecutionOptions): Promise<WaveReport> {
   const report: WaveReport = { dryRun: options.dryRun, actions: [], deferred: 0, skipped: [], errors: [] };
   const services = new Map(snapshot.services.map((s) => [s.serviceArn!, s]));
   const write = writer(options, report);
-  for (const surge of plan.surges) await write(surge.service, () => finishSurge(surge, ecs, plan.clusterArn, options, report));
+  for (const surge of plan.surges) {
+    if (report.stoppedEarly) break;
+    await write(surge.service, () => finishSurge(surge, ecs, plan.clusterArn, options, report));
+  }
   const { selected, deferred } = selectWithinBudgets(plan.moves, options);
   report.deferred = deferred.length;
   for (const [serviceArn, moves] of byService(selected)) {
+    if (report.stoppedEarly) {
+      report.deferred += moves.length;
+      continue;
+    }
     const service = services.get(serviceArn)!;
     await write(serviceArn, () => startMoves(service, moves, ecs, plan.clusterArn, options, report));
   }
@@ -72,6 +82,13 @@ function writer(options: ExecutionOptions, report: WaveReport) {
     try {
       await work();
     } catch (error) {
+      if (error instanceof WaveDeadline) {
+        // not a failure: the write was never started, and what the service holds is consistent
+        // (a surge tag is written before the count, and a surge's end is safe at every step)
+        options.log.warn("wave stopped: function time running short", { service, reason: error.message });
+        report.stoppedEarly = error.message;
+        return;
+      }
       const message = `${errorName(error)}: ${errorMessage(error)}`;
       options.log.error("write failed", { service, error: message });
       report.errors.push({ service, message });

@@ -6,9 +6,16 @@ import { Logger } from "./log";
 import { Plan, planMoves } from "./planner";
 import { findDeployingServices, withoutDeployingServices } from "./serviceDeployments";
 import { readSnapshot } from "./snapshot";
+import { DEFAULT_WRITE_RATES, PacingClock, pacedPort, REAL_CLOCK, WriteRates } from "./writePacing";
 
 export interface RebalanceOptions extends Budgets {
   dryRun: boolean;
+  /** Writes per second per kind (default DEFAULT_WRITE_RATES). */
+  writeRates?: WriteRates;
+  /** The Lambda's remaining time (context.getRemainingTimeInMillis); none for the CLI. */
+  remainingMs?: () => number;
+  /** Real time by default; tests pass a fake one. */
+  clock?: PacingClock;
   surgeTimeoutSeconds: number;
   now: Date;
   log: Logger;
@@ -40,13 +47,19 @@ export async function rebalance(ecs: EcsPort, cluster: string, options: Rebalanc
     skipped: plan.skipped.map((s) => ({ service: s.serviceName, reason: s.reason })),
     balanced: plan.balanced.length,
   });
-  const wave = await executeWave(ecs, snapshot, plan, options);
+  const writes = pacedPort(ecs, {
+    rates: options.writeRates ?? DEFAULT_WRITE_RATES,
+    clock: options.clock ?? REAL_CLOCK,
+    remainingMs: options.remainingMs,
+  });
+  const wave = await executeWave(writes, snapshot, plan, options);
   options.log.info("wave", {
     clusterArn: plan.clusterArn,
     dryRun: wave.dryRun,
     actions: wave.actions,
     deferred: wave.deferred,
     errors: wave.errors,
+    stoppedEarly: wave.stoppedEarly,
   });
   return { clusterArn: plan.clusterArn, plan, wave, describeFailures: failures.length };
 }

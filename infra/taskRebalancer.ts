@@ -77,6 +77,7 @@ export class TaskRebalancer extends pulumi.ComponentResource {
             maxMovesPerInstance: settings.maxMovesPerInstance,
             surgeTimeoutSeconds: settings.surgeTimeoutMinutes * 60,
             logLevel: "info",
+            writeRates: settings.writeRates,
           }),
         ),
       },

@@ -10,7 +10,7 @@ describe("settings: defaults", () => {
     assert.deepStrictEqual(readSettings(env()), { watchedClusters: [CLUSTER_ARN], ...DEFAULT_SETTINGS });
   });
 
-  it("the defaults are the documented ones: live, 10/5/3 moves, 900 s surges, info logs", () => {
+  it("the defaults are the documented ones: live, 10/5/3 moves, 900 s surges, info logs, writes well under ECS's buckets", () => {
     assert.deepStrictEqual(DEFAULT_SETTINGS, {
       dryRun: false,
       maxMovesPerRun: 10,
@@ -18,6 +18,7 @@ describe("settings: defaults", () => {
       maxMovesPerInstance: 3,
       surgeTimeoutSeconds: 900,
       logLevel: "info",
+      writeRates: { updateService: 1, tagResource: 2, stopTask: 10, updateTaskProtection: 5 },
     });
   });
 
@@ -46,6 +47,12 @@ describe("settings: a bad variable is a one-line error naming the variable and t
     [SETTINGS_ENV.surgeTimeoutSeconds, "59", /"59".*60 to 86400/],
     [SETTINGS_ENV.surgeTimeoutSeconds, "86401", /"86401"/],
     [SETTINGS_ENV.logLevel, "verbose", /"verbose".*debug, info, warn or error/],
+    [SETTINGS_ENV.updateServicePerSecond, "6", /"6".*0.1 to 5 \(writes per second\)/],
+    [SETTINGS_ENV.updateServicePerSecond, "0", /"0".*0.1 to 5/],
+    [SETTINGS_ENV.updateServicePerSecond, "fast", /"fast"/],
+    [SETTINGS_ENV.tagResourcePerSecond, "11", /"11".*0.1 to 10/],
+    [SETTINGS_ENV.stopTaskPerSecond, "41", /"41".*0.1 to 40/],
+    [SETTINGS_ENV.updateTaskProtectionPerSecond, "-1", /"-1"/],
   ];
   for (const [variable, value, message] of cases) {
     it(`${variable}=${JSON.stringify(value)} → error`, () => {
@@ -75,6 +82,7 @@ describe("settings: settingsEnvironment round-trips through readSettings", () =>
         maxMovesPerInstance: 7,
         surgeTimeoutSeconds: 60,
         logLevel: "debug",
+        writeRates: { updateService: 0.5, tagResource: 10, stopTask: 40, updateTaskProtection: 0.1 },
       },
     ],
   ];
