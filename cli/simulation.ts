@@ -264,7 +264,7 @@ function inProcessPort(sim: EcsSimulator, own: Record<string, number>): EcsPort 
   const call = (operation: string, input: Record<string, unknown>): any => {
     own[operation] = (own[operation] ?? 0) + 1;
     const faults = { ...sim.faults };
-    Object.assign(sim.faults, { throttleRate: 0, describeFailureRate: 0, deniedOperations: [] });
+    Object.assign(sim.faults, { throttleRate: 0, describeFailureRate: 0, deniedOperations: [], tokenBuckets: false });
     try {
       return sim.call(operation, input);
     } finally {

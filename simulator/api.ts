@@ -64,6 +64,7 @@ export function handleOperation(state: EcsState, operation: string, input: Json)
     throw new EcsError("AccessDeniedException", `User is not authorized to perform: ecs:${operation}`);
   }
   if (state.faultRandom.chance(state.faults.throttleRate)) throw new EcsError("ThrottlingException", "Rate exceeded");
+  if (state.faults.tokenBuckets && !state.buckets.take(state, operation)) throw new EcsError("ThrottlingException", "Rate exceeded");
   return handler(state, input ?? {});
 }
 

@@ -57,6 +57,7 @@ export class EcsSimulator implements InstanceHost {
   readonly state: EcsState;
   readonly faults: Faults = {
     throttleRate: 0, latencyMs: 0, describeFailureRate: 0, duplicateEventRate: 0, reorderEvents: false, deniedOperations: [],
+    tokenBuckets: false, foreignUpdateServicePerSecond: 0,
   };
   readonly calls = new ApiCallCounter();
   private readonly groups: AutoScalingGroup[] = [];

@@ -7,6 +7,7 @@ import { VirtualClock } from "./clock";
 import { Random } from "./random";
 import { EcsError, clientError, invalidParameter } from "./errors";
 import { EventQueue } from "./events";
+import { TokenBuckets } from "./tokenBuckets";
 import type { SimCluster, SimContainerInstance, SimService, SimTask, SimTaskDefinition } from "./model";
 
 export interface Timing {
@@ -43,6 +44,10 @@ export interface Faults {
   reorderEvents: boolean;
   /** Operations answered AccessDeniedException (an IAM policy that does not allow them). */
   deniedOperations: string[];
+  /** ECS's token buckets, refilled in virtual time (tokenBuckets.ts); off by default. */
+  tokenBuckets: boolean;
+  /** Another caller of the account (a deploy pipeline) taking UpdateService tokens at this rate. */
+  foreignUpdateServicePerSecond: number;
 }
 
 export interface Metrics {
@@ -75,6 +80,7 @@ export class EcsState {
   /** STOPPED tasks in stop order, purged after STOPPED_RETENTION_MS like ECS does. */
   readonly stoppedTasks: SimTask[] = [];
   metrics: Metrics = emptyMetrics();
+  readonly buckets = new TokenBuckets();
   /**
    * Fault draws (throttling, describe failures, duplicated and reordered events) have a stream of
    * their own, so that injecting faults does not change ECS's own choices (placement ties, which
