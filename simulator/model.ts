@@ -139,6 +139,8 @@ export interface SimDeployment {
   failedTasks: number;
   /** Since when placement has kept failing for this deployment (drives the circuit breaker). */
   placementFailingSinceMs?: number;
+  /** BLUE_GREEN, LINEAR, CANARY: when every green task ran (the traffic shift and bake run from here). */
+  greenReadyMs?: number;
 }
 
 export interface SimServiceEvent {

@@ -14,6 +14,7 @@ import { tickDaemonService } from "./daemonScheduler";
 import { envelope } from "./events";
 import { rebalancingExtra } from "./azRebalancing";
 import { isProtected } from "./taskProtection";
+import { isCleanUpDue, isShifting } from "./trafficShift";
 
 export function tickService(state: EcsState, cluster: SimCluster, service: SimService): void {
   if (service.status === "INACTIVE") return;
@@ -58,6 +59,16 @@ function tickReplicaService(state: EcsState, cluster: SimCluster, service: SimSe
   if (current.length - surplus.length <= desired) service.apiScaleIn = undefined;
   const kept = current.length - surplus.length;
 
+  if (isShifting(service)) {
+    // blue/green: the green revision scales up beside the blue tasks, whatever maximumPercent says;
+    // the blue tasks go only at clean-up, after the traffic shift and the bake time
+    launchTasks(state, cluster, service, desired - kept);
+    const greenRunning = current.filter((t) => t.lastStatus === "RUNNING").length;
+    if (isCleanUpDue(state, service, service.deployments[0], greenRunning)) {
+      for (const task of old) requestStop(state, task, scalingReason(service), "ServiceSchedulerInitiated");
+    }
+    return;
+  }
   const stoppedOld = stopOldTasks(state, service, old);
   const bounds = deploymentBounds(service);
   const total = kept + old.length - stoppedOld;

@@ -12,6 +12,7 @@ import { validateConstraints } from "./constraints";
 import { startDeployment } from "./deployments";
 import { requestStop } from "./tasks";
 import { defaultAzRebalancing } from "./azRebalancing";
+import { validateStrategy } from "./trafficShift";
 import { markSchedulerChange } from "./scheduler";
 
 export function createService(state: EcsState, cluster: SimCluster, input: CreateServiceRequest): SimService {
@@ -74,6 +75,7 @@ function validateCreate(input: CreateServiceRequest, scheduling: string): void {
 }
 
 function validateDeploymentConfiguration(config: DeploymentConfiguration | undefined): void {
+  validateStrategy(config);
   const min = config?.minimumHealthyPercent;
   const max = config?.maximumPercent;
   if (min !== undefined && (min < 0 || min > 100)) throw invalidParameter(`minimumHealthyPercent ${min} must be between 0 and 100.`);
