@@ -1,7 +1,7 @@
 import type { Service } from "@aws-sdk/client-ecs";
 import { Distribution, distribute, Slot, waterfill } from "./balance";
 import { isAzRebalancingEnabled, SkipReason } from "./eligibility";
-import { spreadFields, ZONE_FIELD } from "./placement";
+import { spreadFields, ZONE_ATTRIBUTE, ZONE_FIELD } from "./placement";
 
 /**
  * ECS's own Availability Zone rebalancing (`availabilityZoneRebalancing` ENABLED) evens out a
@@ -13,7 +13,11 @@ import { spreadFields, ZONE_FIELD } from "./placement";
 export function isZoneLevelEcs(service: Service): boolean {
   if (!isAzRebalancingEnabled(service)) return false;
   const fields = spreadFields(service.placementStrategy);
-  return Array.isArray(fields) && fields[0] === ZONE_FIELD;
+  // ECS's rebalancing does not work with these (developer guide, service rebalancing): the field
+  // may say ENABLED, but nobody else evens such a service's zones
+  const constrainsZone = (service.placementConstraints ?? []).some((c) => (c.expression ?? "").includes(ZONE_ATTRIBUTE));
+  const canStartFirst = (service.deploymentConfiguration?.maximumPercent ?? 200) > 100;
+  return Array.isArray(fields) && fields[0] === ZONE_FIELD && canStartFirst && !constrainsZone;
 }
 
 /**

@@ -463,6 +463,19 @@ describe("planner: ECS's AZ rebalancing ENABLED owns the zone level", () => {
     const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b", tasks: { web: 2 } }], [enabled(ZONE_ONLY)]);
     assert.deepStrictEqual(plan(snapshot).balanced, [serviceArn("web")]);
   });
+  const incompatible: Array<[string, Partial<ServiceSpec>]> = [
+    ["maximumPercent 100 (ECS cannot start before it stops)", { maximumPercent: 100, minimumHealthyPercent: 50 }],
+    ["a placement constraint on the zone", { constraints: [{ type: "memberOf", expression: "attribute:ecs.availability-zone in [a, b]" }] }],
+  ];
+  for (const [name, spec] of incompatible) {
+    it(`ENABLED but ${name}: ECS does not rebalance it, so the zone move is ours`, () => {
+      const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [{ ...enabled(), ...spec }]);
+      const result = plan(snapshot);
+      assert.strictEqual(result.moves.length, 1, JSON.stringify(result.skipped));
+      assert.notStrictEqual(zoneOf(snapshot, result.moves[0].from), zoneOf(snapshot, result.moves[0].to));
+    });
+  }
+
   it("instance-only strategy is not compatible with ECS's rebalancing: ENABLED or not, the move is ours", () => {
     const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [enabled(INSTANCE_ONLY)]);
     assert.strictEqual(plan(snapshot).moves.length, 1);
