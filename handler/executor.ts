@@ -6,7 +6,7 @@ import { Logger } from "./log";
 import { Move, Plan, Skip, SurgeAction } from "./planner";
 import { Snapshot } from "./snapshot";
 import { endSurge } from "./surgeCompletion";
-import { WaveDeadline } from "./writePacing";
+import { WAVE_DEADLINE } from "./writePacing";
 import { SURGE_TAG, surgeTag } from "./surgeTag";
 
 /**
@@ -82,7 +82,8 @@ function writer(options: ExecutionOptions, report: WaveReport) {
     try {
       await work();
     } catch (error) {
-      if (error instanceof WaveDeadline) {
+      // by name, not instanceof: the Lambda's serialized closures need not share one class object
+      if (errorName(error) === WAVE_DEADLINE) {
         // not a failure: the write was never started, and what the service holds is consistent
         // (a surge tag is written before the count, and a surge's end is safe at every step)
         options.log.warn("wave stopped: function time running short", { service, reason: error.message });

@@ -25,11 +25,13 @@ export interface PacingClock {
 
 export const REAL_CLOCK: PacingClock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
-/** Thrown instead of starting a write that the remaining time does not allow; the executor stops the wave. */
+/** The name of the error thrown instead of starting a write the remaining time does not allow; the executor stops the wave. */
+export const WAVE_DEADLINE = "WaveDeadline";
+
 export class WaveDeadline extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "WaveDeadline";
+    this.name = WAVE_DEADLINE;
   }
 }
 
