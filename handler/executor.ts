@@ -86,8 +86,8 @@ function writer(options: ExecutionOptions, report: WaveReport) {
       if (errorName(error) === WAVE_DEADLINE) {
         // not a failure: the write was never started, and what the service holds is consistent
         // (a surge tag is written before the count, and a surge's end is safe at every step)
-        options.log.warn("wave stopped: function time running short", { service, reason: error.message });
-        report.stoppedEarly = error.message;
+        options.log.warn("wave stopped: function time running short", { service, reason: errorMessage(error) });
+        report.stoppedEarly = errorMessage(error);
         return;
       }
       const message = `${errorName(error)}: ${errorMessage(error)}`;
