@@ -124,12 +124,38 @@ function planSurge(
   }
   // never stop more than the surge added: if the extra tasks did not land where planned (an
   // instance was lost, say), stopping every surplus would leave fewer than `from` tasks running
-  const stop = movesFor(service, layout, distribute(layout.slots, surge.from))
+  const distribution = distribute(layout.slots, surge.from);
+  const stop = netSurplus(movesFor(service, layout, distribution), distribution, layout)
     .slice(0, Math.max(0, tasks.tasks.length - surge.from))
     .map((m) => ({ ...m, to: null }));
   const stopped = new Set(stop.map((m) => m.taskArn));
   const keep = tasks.tasks.map((t) => t.taskArn!).filter((arn) => !stopped.has(arn));
   plan.surges.push({ kind: "complete", ...ids, surge, stop, keep });
+}
+
+/**
+ * The removals that are surplus at the first spread level, best first. Where the surge's extra
+ * tasks landed short of the plan, a balanced distribution both removes and adds within a zone (a
+ * move for a later wave); the stops must then come from the zones above their target, not from the
+ * first removals in order: stopping a paired removal would take a zone below its target and leave
+ * the zones uneven (which ECS's own AZ rebalancing would then undo).
+ */
+function netSurplus(moves: Move[], distribution: Distribution, layout: ServiceLayout): Move[] {
+  const groupOf = new Map(layout.slots.map((slot) => [slot.id, slot.path[0]]));
+  const paired = new Map<string, number>();
+  for (const addition of distribution.additions) paired.set(addition.group[0], (paired.get(addition.group[0]) ?? 0) + addition.count);
+  const surplus: Move[] = [];
+  const held: Move[] = [];
+  // the last removals of a group are the ones its additions pair with: the first, most valuable, are stopped
+  for (const move of [...moves].reverse()) {
+    const group = groupOf.get(move.from) ?? move.from;
+    const left = paired.get(group) ?? 0;
+    if (left > 0) {
+      paired.set(group, left - 1);
+      held.push(move);
+    } else surplus.push(move);
+  }
+  return [...surplus.reverse(), ...held.reverse()];
 }
 
 /** The service laid over its instances, or why it cannot be acted on now. */

@@ -44,7 +44,7 @@ export async function rebalance(ecs: EcsPort, cluster: string, options: Rebalanc
     clusterArn: plan.clusterArn,
     moves: plan.moves.length,
     surges: plan.surges.map((s) => ({ kind: s.kind, service: s.serviceName })),
-    skipped: plan.skipped.map((s) => ({ service: s.serviceName, reason: s.reason })),
+    skipped: plan.skipped.map((s) => ({ service: s.serviceName, reason: s.reason, detail: s.detail })),
     balanced: plan.balanced.length,
   });
   const writes = pacedPort(ecs, {

@@ -73,7 +73,9 @@ export function tickAzRebalancing(state: EcsState, cluster: SimCluster, service:
     continueRound(state, service);
     return;
   }
-  const moves = isServiceSteady(service) && service.deployments[0].rolloutState === "COMPLETED" ? movesToEven(state, cluster, service) : 0;
+  // task scale-in protection stops ECS's rebalancing: no round while any task of the service has it
+  const protectedTask = [...activeTasks(service)].some((t) => isProtected(state, t));
+  const moves = !protectedTask && isServiceSteady(service) && service.deployments[0].rolloutState === "COMPLETED" ? movesToEven(state, cluster, service) : 0;
   if (moves === 0) {
     service.azUnevenSinceMs = undefined;
     return;
@@ -108,7 +110,9 @@ function startRound(state: EcsState, cluster: SimCluster, service: SimService, c
 /** Once the started tasks run, stops as many in the fullest zone; a deployment or a count change stops the round. */
 function continueRound(state: EcsState, service: SimService): void {
   const round = service.azRound!;
-  if (service.deployments.length > 1 || service.deployments[0].id !== round.deploymentId || service.desiredCount !== round.desiredCount) {
+  const protectedTask = [...activeTasks(service)].some((t) => isProtected(state, t));
+  const changed = service.deployments.length > 1 || service.deployments[0].id !== round.deploymentId || service.desiredCount !== round.desiredCount;
+  if (changed || protectedTask) {
     service.azRound = undefined;
     addServiceEvent(state, service, `(service ${service.name}) SERVICE_REBALANCING_STOPPED: Availability Zone rebalancing stopped.`);
     return;
@@ -125,16 +129,17 @@ function continueRound(state: EcsState, service: SimService): void {
   addServiceEvent(state, service, `(service ${service.name}) SERVICE_REBALANCING_COMPLETED: Availability Zone rebalancing completed.`);
 }
 
-/** From the zone holding the most of the service's tasks, then its instance holding the most; random ties. */
+/** In the zone holding the most of the service's tasks, the instance holding the most; random ties. */
 function chooseStops(state: EcsState, service: SimService, count: number, exclude: Set<SimTask>): SimTask[] {
   const chosen: SimTask[] = [];
   const live = new Set(activeTasks(service));
   for (let i = 0; i < count; i++) {
-    const candidates = [...live].filter((t) => !exclude.has(t) && t.lastStatus === "RUNNING" && !isProtected(state, t));
-    if (candidates.length === 0) break;
     const inZone = (t: SimTask) => [...live].filter((o) => zoneOf(o.containerInstance) === zoneOf(t.containerInstance)).length;
+    const fullest = keepBest([...live], inZone, "max");
+    const candidates = fullest.filter((t) => !exclude.has(t) && t.lastStatus === "RUNNING");
+    if (candidates.length === 0) break;
     const onInstance = (t: SimTask) => [...live].filter((o) => o.containerInstance === t.containerInstance).length;
-    const task = state.random.pick(keepBest(keepBest(candidates, inZone, "max"), onInstance, "max"));
+    const task = state.random.pick(keepBest(candidates, onInstance, "max"));
     chosen.push(task);
     live.delete(task);
   }

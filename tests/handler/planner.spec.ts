@@ -390,6 +390,16 @@ describe("planner: surges recorded on a service", () => {
     if (action.kind === "complete") assert.deepStrictEqual(action.stop.map((m) => index(m.from)), [0]);
   });
 
+  it("complete after a surge cut short by budgets (8 → 11, extras 1 in zone a, 2 in b): stops 1 from a and 2 from b, zones stay (4 | 4), not (3 | 5)", () => {
+    // the distribution of 8 still wants a move inside zone a (4,1 → 2,2): that removal is paired
+    // with the addition, so the stops are the zones' net surplus
+    const snapshot = surged([{ zone: "a", tasks: { web: 4 } }, { zone: "a", tasks: { web: 1 } }, { zone: "b", tasks: { web: 4 } }, { zone: "b", tasks: { web: 2 } }], 11, tag(8, 11));
+    const [action] = plan(snapshot).surges;
+    assert.strictEqual(action.kind, "complete");
+    if (action.kind !== "complete") return;
+    assert.deepStrictEqual(action.stop.map((m) => index(m.from)).sort(), [0, 2, 2]);
+  });
+
   it("not steady after the timeout → rollback", () => {
     const result = plan(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 3, tag(2, 3, TIMEOUT + 1)));
     assert.deepStrictEqual(result.surges.map((s) => s.kind), ["rollback"]);
