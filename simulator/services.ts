@@ -9,6 +9,7 @@ import type { SimCluster, SimService } from "./model";
 import { EcsError, invalidParameter } from "./errors";
 import { validateStrategies } from "./placement";
 import { validateConstraints } from "./constraints";
+import { mergeTags } from "./tagRules";
 import { startDeployment } from "./deployments";
 import { requestStop } from "./tasks";
 import { defaultAzRebalancing } from "./azRebalancing";
@@ -49,7 +50,7 @@ export function createService(state: EcsState, cluster: SimCluster, input: Creat
   startDeployment(state, service, definition.arn);
   cluster.services.delete(name);
   cluster.services.set(name, service);
-  if (input.tags?.length) state.tags.set(service.arn, input.tags);
+  if (input.tags?.length) state.tags.set(service.arn, mergeTags([], input.tags));
   state.metrics.minRunning[name] = 0;
   return service;
 }

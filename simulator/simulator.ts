@@ -21,7 +21,8 @@ import { tickService } from "./scheduler";
 import { isServiceSteady } from "./deployments";
 import { isAzRebalancingPending, tickAzRebalancing } from "./azRebalancing";
 import { countTasks } from "./shapes";
-import { ApiCallCounter, type ApiCalls, handleOperation } from "./api";
+import { admitOperation, ApiCallCounter, type ApiCalls, handleOperation } from "./api";
+import { answerWithinContract, requireValidRequest } from "./contract/enforce";
 import { ApiServer } from "./server";
 
 export interface EcsSimulatorOptions {
@@ -99,7 +100,10 @@ export class EcsSimulator implements InstanceHost {
   call(operation: string, input: Record<string, unknown>): unknown {
     this.calls.record(operation);
     try {
-      return handleOperation(this.state, operation, input);
+      return answerWithinContract(this, operation, input, {
+        admit: () => admitOperation(this.state, operation),
+        handle: () => handleOperation(this.state, operation, input),
+      });
     } finally {
       // each call takes time: the asynchronous scheduler may act between two calls of one run
       if (this.state.timing.apiCallSeconds > 0) this.advance(this.state.timing.apiCallSeconds);
@@ -184,14 +188,17 @@ export class EcsSimulator implements InstanceHost {
   }
 
   registerTaskDefinition(input: RegisterTaskDefinitionRequest): string {
+    requireValidRequest("RegisterTaskDefinition", input);
     return register_td(this.state, input).arn;
   }
 
   createService(clusterName: string, input: Omit<CreateServiceRequest, "cluster">): string {
+    requireValidRequest("CreateService", input);
     return create_service(this.state, this.state.cluster(clusterName), input as CreateServiceRequest).arn;
   }
 
   updateService(clusterName: string, input: Omit<UpdateServiceRequest, "cluster">): void {
+    requireValidRequest("UpdateService", input);
     update_service(this.state, this.state.cluster(clusterName), input as UpdateServiceRequest);
   }
 

@@ -6,6 +6,7 @@ import type { ContainerDefinition, RegisterTaskDefinitionRequest } from "@aws-sd
 import type { EcsState } from "./state";
 import type { SimContainerDefinition, SimTaskDefinition } from "./model";
 import { clientError } from "./errors";
+import { mergeTags } from "./tagRules";
 
 export function registerTaskDefinition(state: EcsState, input: RegisterTaskDefinitionRequest): SimTaskDefinition {
   if (!input.family || !/^[A-Za-z0-9_-]{1,255}$/.test(input.family)) {
@@ -32,7 +33,7 @@ export function registerTaskDefinition(state: EcsState, input: RegisterTaskDefin
   revisions.push(definition);
   state.families.set(input.family, revisions);
   state.taskDefinitions.set(definition.arn, definition);
-  if (input.tags?.length) state.tags.set(definition.arn, input.tags);
+  if (input.tags?.length) state.tags.set(definition.arn, mergeTags([], input.tags));
   state.metrics.taskDefinitionsRegistered++;
   return definition;
 }
