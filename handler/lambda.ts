@@ -1,8 +1,11 @@
 import type { TaskDefinition } from "@aws-sdk/client-ecs";
 import { EcsPort } from "./ecsPort";
+import { emfLines } from "./emf";
 import { readTrigger } from "./events";
 import { createLogger } from "./log";
 import { rebalance } from "./rebalance";
+import { measureFailedRun, RunMeasures } from "./runMetrics";
+import type { ThrottleCounter } from "./sdkEcsPort";
 import { readSettings, Settings } from "./settings";
 import { PacingClock } from "./writePacing";
 
@@ -21,6 +24,10 @@ export interface HandlerDependencies {
   write?: (line: string) => void;
   /** Write pacing's clock: real by default. */
   clock?: PacingClock;
+  /** Where EMF metric lines go; stdout by default (see emf.ts for why not console.log). */
+  writeMetrics?: (line: string) => void;
+  /** Counts the ECS client's throttled attempts, so that each run can report its own. */
+  throttles?: ThrottleCounter;
 }
 
 const SEEN_VERSIONS_KEPT = 512;
@@ -79,9 +86,11 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown, 
     }
     const results: NonNullable<InvocationResult["clusters"]> = [];
     for (const cluster of clusters) {
+      const run = startRun(deps, now);
       try {
         const remainingMs = context?.getRemainingTimeInMillis ? () => context.getRemainingTimeInMillis!() : undefined;
         const report = await rebalance(deps.ecs, cluster, { ...settings, now: now(), log, taskDefinitionCache, remainingMs, clock: deps.clock });
+        run.finish(report.measures, { correlationId: trigger.id, trigger: trigger.kind, dryRun: settings.dryRun });
         results.push({
           clusterArn: report.clusterArn,
           moves: report.plan.moves.length,
@@ -91,6 +100,7 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown, 
       } catch (error) {
         const message = `${(error as Error).name}: ${(error as Error).message}`;
         log.error("run failed", { cluster, error: message });
+        run.finish(measureFailedRun(cluster), { correlationId: trigger.id, trigger: trigger.kind, error: message });
         return { outcome: "failed", eventId: trigger.id, reason: message, clusters: results };
       }
     }
@@ -99,6 +109,20 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown, 
       remember(seenVersions, `${trigger.containerInstanceArn}#${trigger.version}`);
     }
     return { outcome: "rebalanced", eventId: trigger.id, clusters: results };
+  };
+}
+
+/** Times one cluster's run and counts its throttled calls, then writes its metrics. */
+function startRun(deps: HandlerDependencies, now: () => Date) {
+  const started = now().getTime();
+  const throttledBefore = deps.throttles?.throttled ?? 0;
+  const write = deps.writeMetrics ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  return {
+    finish(measures: RunMeasures, properties: Record<string, unknown>): void {
+      const ended = now().getTime();
+      const context = { durationMs: ended - started, throttledCalls: (deps.throttles?.throttled ?? 0) - throttledBefore, timestamp: ended, properties };
+      for (const line of emfLines(measures, context)) write(line);
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { executeWave, WaveReport } from "./executor";
 import { Logger } from "./log";
 import { Plan, planMoves } from "./planner";
 import { findDeployingServices, withoutDeployingServices } from "./serviceDeployments";
+import { measureRun, RunMeasures } from "./runMetrics";
 import { readSnapshot } from "./snapshot";
 import { DEFAULT_WRITE_RATES, PacingClock, pacedPort, REAL_CLOCK, WriteRates } from "./writePacing";
 
@@ -28,6 +29,8 @@ export interface RebalanceReport {
   plan: Plan;
   wave: WaveReport;
   describeFailures: number;
+  /** The run as numbers, for the function's metrics. */
+  measures: RunMeasures;
 }
 
 /**
@@ -61,5 +64,5 @@ export async function rebalance(ecs: EcsPort, cluster: string, options: Rebalanc
     errors: wave.errors,
     stoppedEarly: wave.stoppedEarly,
   });
-  return { clusterArn: plan.clusterArn, plan, wave, describeFailures: failures.length };
+  return { clusterArn: plan.clusterArn, plan, wave, describeFailures: failures.length, measures: measureRun(snapshot, plan, wave) };
 }

@@ -115,8 +115,9 @@ function requireList(value: unknown, name: string, max: number): string[] {
 
 const HANDLERS: Record<string, Handler> = {
   CreateCluster: (state, input) => {
+    const tags = mergeTags([], input.tags ?? []); // ECS's tag rules, checked before anything is stored
     const cluster = createCluster(state, input.clusterName ?? "default");
-    if (input.tags?.length) state.tags.set(cluster.arn, mergeTags([], input.tags));
+    if (tags.length) state.tags.set(cluster.arn, tags);
     return { cluster: clusterShape(state, cluster) };
   },
   DescribeClusters: (state, input) => {
@@ -223,6 +224,8 @@ const HANDLERS: Record<string, Handler> = {
     return { tasks: items, failures };
   },
   StopTask: (state, input) => {
+    // the StopTask API reference: "Up to 255 characters are allowed in this message" (not in the model)
+    if ([...(input.reason ?? "")].length > 255) throw invalidParameter("reason: up to 255 characters are allowed.");
     const cluster = state.cluster(input.cluster);
     const task = state.task(cluster, input.task ?? "");
     if (!task) throw invalidParameter("The referenced task was not found.");

@@ -23,6 +23,7 @@ export function createService(state: EcsState, cluster: SimCluster, input: Creat
   if (existing && existing.status !== "INACTIVE") throw invalidParameter("Creation of service was not idempotent.");
   const scheduling = input.schedulingStrategy ?? "REPLICA";
   validateCreate(input, scheduling);
+  const tags = mergeTags([], input.tags ?? []); // ECS's tag rules, checked before anything is stored
   const definition = state.taskDefinition(input.taskDefinition);
   const service: SimService = {
     arn: state.arn(`service/${cluster.name}/${name}`),
@@ -50,7 +51,7 @@ export function createService(state: EcsState, cluster: SimCluster, input: Creat
   startDeployment(state, service, definition.arn);
   cluster.services.delete(name);
   cluster.services.set(name, service);
-  if (input.tags?.length) state.tags.set(service.arn, mergeTags([], input.tags));
+  if (tags.length) state.tags.set(service.arn, tags);
   state.metrics.minRunning[name] = 0;
   return service;
 }

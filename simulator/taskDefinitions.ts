@@ -15,6 +15,7 @@ export function registerTaskDefinition(state: EcsState, input: RegisterTaskDefin
   const containers = input.containerDefinitions ?? [];
   if (containers.length === 0) throw clientError("Container list cannot be empty.");
   const networkMode = input.networkMode ?? "bridge";
+  const tags = mergeTags([], input.tags ?? []); // ECS's tag rules, checked before anything is stored
   const revisions = state.families.get(input.family) ?? [];
   const revision = revisions.length + 1;
   const definition: SimTaskDefinition = {
@@ -33,7 +34,7 @@ export function registerTaskDefinition(state: EcsState, input: RegisterTaskDefin
   revisions.push(definition);
   state.families.set(input.family, revisions);
   state.taskDefinitions.set(definition.arn, definition);
-  if (input.tags?.length) state.tags.set(definition.arn, mergeTags([], input.tags));
+  if (tags.length) state.tags.set(definition.arn, tags);
   state.metrics.taskDefinitionsRegistered++;
   return definition;
 }

@@ -15,8 +15,12 @@ export interface RecordedCall {
   violations: string[];
 }
 
-export async function startRecordingEcs(snapshot: Snapshot): Promise<{ endpoint: string; calls: RecordedCall[]; close: () => Promise<void> }> {
+export async function startRecordingEcs(
+  snapshot: Snapshot,
+  options: { throttleFirst?: number } = {},
+): Promise<{ endpoint: string; calls: RecordedCall[]; close: () => Promise<void> }> {
   const calls: RecordedCall[] = [];
+  let throttlesLeft = options.throttleFirst ?? 0;
   const server = http.createServer((req, res) => {
     let raw = "";
     req.on("data", (chunk) => (raw += chunk));
@@ -27,6 +31,12 @@ export async function startRecordingEcs(snapshot: Snapshot): Promise<{ endpoint:
       const violations = [...requestViolations(operation, body), ...responseViolations(operation, JSON.parse(text))].map((v) => `${operation}: ${v.message}`);
       calls.push({ operation, body, violations });
       res.setHeader("content-type", "application/x-amz-json-1.1");
+      if (throttlesLeft-- > 0) {
+        // ECS's throttling answer: HTTP 400 with the ThrottlingException type
+        res.statusCode = 400;
+        res.end(JSON.stringify({ __type: "ThrottlingException", message: "Rate exceeded" }));
+        return;
+      }
       res.end(text);
     });
   });

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
-  DescribeTaskDefinitionCommand, ECSClient, ListTagsForResourceCommand, ListTasksCommand, TagResourceCommand, UntagResourceCommand,
+  CreateServiceCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, ListTagsForResourceCommand, ListTasksCommand, StopTaskCommand, TagResourceCommand, UntagResourceCommand,
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
 import { EcsSimulator } from "../../../simulator";
@@ -72,6 +72,20 @@ describe("simulator: the official ECS model enforced at the protocol edge", () =
     assert.deepEqual((await tags())?.find((t) => t.key === "ecs-rebalancer:surge")?.value, value);
   });
 
+  it("CreateService with an aws: tag is rejected and no service is created", async () => {
+    await rejects(
+      ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: "api", taskDefinition: "web", desiredCount: 1, tags: [{ key: "aws:team", value: "x" }] })),
+      /aws: prefix is reserved/,
+    );
+    assert.equal(sim.state.cluster(CLUSTER).services.has("api"), false);
+  });
+
+  it("RegisterTaskDefinition with an aws: tag is rejected and no revision is registered", async () => {
+    const family = { family: "web", containerDefinitions: [{ name: "web", image: "httpd", memory: 128 }] };
+    await rejects(ecs.send(new RegisterTaskDefinitionCommand({ ...family, tags: [{ key: "aws:team", value: "x" }] })), /aws: prefix is reserved/);
+    assert.equal(sim.state.families.get("web")?.length, 1);
+  });
+
   it("UntagResource of an aws: key is rejected", async () => {
     await rejects(ecs.send(new UntagResourceCommand({ resourceArn: serviceArn, tagKeys: ["aws:cloudformation:stack-name"] })), /aws: prefix is reserved/);
   });
@@ -90,6 +104,13 @@ describe("simulator: the official ECS model enforced at the protocol edge", () =
       ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: "web", capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1001 }] })),
       /at 'capacityProviderStrategy\.1\.member\.weight' failed to satisfy constraint: Member must have value less than or equal to 1000/,
     );
+  });
+
+  it("a StopTask reason over the documented 255 characters is rejected and the task keeps running", async () => {
+    sim.settle(CLUSTER);
+    const task = [...sim.state.cluster(CLUSTER).tasks.values()][0];
+    await rejects(ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: task.arn, reason: "r".repeat(256) })), /up to 255 characters/);
+    assert.equal(task.desiredStatus, "RUNNING");
   });
 
   const raw: Array<[string, string, unknown, RegExp]> = [
