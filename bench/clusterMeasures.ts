@@ -19,6 +19,12 @@ export interface ClusterMeasures {
   zoneBands: Record<string, number>;
   /** Per zone, the instances' fixed tasks and each movable service's tasks per instance (for loadOracle). */
   loadZones: Record<string, { fixed: number[]; services: Record<string, number[]> }>;
+  /**
+   * The fewest ListServiceDeployments calls the engine must make to balance: one per wave that
+   * writes to a service, so one per service that needs a move by stopping, two (start and finish)
+   * per service that needs a surge.
+   */
+  deploymentChecks: number;
 }
 
 export function measureCluster(sim: EcsSimulator, clusterName: string): ClusterMeasures {
@@ -28,6 +34,7 @@ export function measureCluster(sim: EcsSimulator, clusterName: string): ClusterM
   let tasks = 0;
   let optimalMoves = 0;
   let maxSkew = 0;
+  let deploymentChecks = 0;
   const services = [...cluster.services.values()].filter((s) => s.status === "ACTIVE");
   for (const service of services) {
     const perInstance: Record<string, number> = {};
@@ -38,7 +45,9 @@ export function measureCluster(sim: EcsSimulator, clusterName: string): ClusterM
     }
     if (!isSpreadOnly(service.schedulingStrategy, service.placementStrategy, service.placementConstraints.length)) continue;
     const fields = spreadFields(service.placementStrategy);
-    optimalMoves += minimumMoves(eligible, { spreadFields: fields, tasksPerInstance: perInstance });
+    const moves = minimumMoves(eligible, { spreadFields: fields, tasksPerInstance: perInstance });
+    optimalMoves += moves;
+    if (moves > 0) deploymentChecks += canStopFirst(service.desiredCount, service.deploymentConfiguration.minimumHealthyPercent ?? 100) ? 1 : 2;
     if (fields.includes("instanceId")) maxSkew = Math.max(maxSkew, skewWithinGroups(eligible, fields.slice(0, fields.indexOf("instanceId")), perInstance));
   }
   const totals = eligibleRecords.map((i) => [...i.tasks].filter((t) => t.lastStatus === "RUNNING").length);
@@ -49,6 +58,7 @@ export function measureCluster(sim: EcsSimulator, clusterName: string): ClusterM
     instances: eligible.length,
     optimalMoves,
     maxSkew,
+    deploymentChecks,
     totalSkew: totals.length ? Math.max(...totals) - Math.min(...totals) : 0,
     zoneBands: Object.fromEntries(Object.entries(loadZones).map(([zone, z]) => [zone, spreadOf(instanceTotals(z))])),
     loadZones,
@@ -114,6 +124,10 @@ export function fewestMovesForBandReached(before: ClusterMeasures, after: Cluste
     total += moves;
   }
   return total;
+}
+
+function canStopFirst(desired: number, minimumHealthyPercent: number): boolean {
+  return desired - Math.ceil((desired * minimumHealthyPercent) / 100) >= 1;
 }
 
 function isSpreadOnly(scheduling: string, strategies: { type?: string }[], constraints: number): boolean {

@@ -6,6 +6,14 @@ import { measurePlanScale } from "./planScale";
 import { runPool, serveJobs } from "./pool";
 import { BASELINE_MAX_INVOCATIONS, BASELINE_STEP_SECONDS, BenchJob, JobResult, mergeScenario, RebalancerKind, runJob, ScenarioResult } from "./scenarioBench";
 import { benchScenarios } from "./scenarios";
+import { SETTINGS_ENV, WRITE_RATE_LIMITS } from "../handler/settings";
+
+const RATE_ENV = {
+  updateService: SETTINGS_ENV.updateServicePerSecond,
+  tagResource: SETTINGS_ENV.tagResourcePerSecond,
+  stopTask: SETTINGS_ENV.stopTaskPerSecond,
+  updateTaskProtection: SETTINGS_ENV.updateTaskProtectionPerSecond,
+};
 
 /**
  * npm run bench [-- --json] [-- --workers N] [-- --only name,name] [-- --no-plan-scale]
@@ -14,8 +22,16 @@ import { benchScenarios } from "./scenarios";
  * finished job is printed to stderr and appended to bench/out/results.jsonl at once, so a long run
  * is never lost. Then the archive is measured, and plan scale last, alone on the machine.
  */
-const KINDS: RebalancerKind[] = ["ours", "reference", "forceNewDeployment"];
+const KINDS: RebalancerKind[] = ["ours", "reference", "forceNewDeployment", "ecsAzRebalancing", "oursAzEnabled"];
 const OUT_DIR = path.join(__dirname, "out");
+/**
+ * Write pacing sleeps in real time while the simulator's clock stands still, so it changes no
+ * simulated measure, only the bench's wall time: the bench runs at the highest rates the settings
+ * allow (ECS's refill rates). The soak runs at the defaults.
+ */
+const BENCH_WRITE_RATES = Object.fromEntries(
+  (Object.keys(WRITE_RATE_LIMITS) as Array<keyof typeof WRITE_RATE_LIMITS>).map((kind) => [RATE_ENV[kind], String(WRITE_RATE_LIMITS[kind])]),
+);
 const RESULTS = path.join(OUT_DIR, "results.jsonl");
 
 function flag(name: string): string | undefined {
@@ -26,7 +42,7 @@ function flag(name: string): string | undefined {
 async function worker(job: BenchJob): Promise<JobResult> {
   const scenario = benchScenarios().find((s) => s.name === job.scenario);
   if (!scenario) throw new Error(`no bench scenario named ${job.scenario}`);
-  return runJob(scenario, job.kind, () => archivedRebalancer());
+  return runJob(scenario, job.kind, () => archivedRebalancer(undefined, BENCH_WRITE_RATES));
 }
 
 async function main(): Promise<void> {
@@ -35,7 +51,7 @@ async function main(): Promise<void> {
   const only = flag("--only")?.split(",");
   const names = benchScenarios().map((s) => s.name).filter((n) => !only || only.includes(n));
   // the longest jobs first (ours on the 200-service scale-outs), so that the two workers finish together
-  const cost = (job: BenchJob) => (/(200|300)svc/.test(job.scenario) ? 100 : /(50|120)svc/.test(job.scenario) ? 10 : 1) * (job.kind === "ours" ? 3 : job.kind === "forceNewDeployment" ? 2 : 1);
+  const cost = (job: BenchJob) => (/(200|300)svc/.test(job.scenario) ? 100 : /(50|120)svc/.test(job.scenario) ? 10 : 1) * (job.kind.startsWith("ours") ? 3 : job.kind === "forceNewDeployment" ? 2 : 1);
   const jobs: BenchJob[] = names.flatMap((scenario) => KINDS.map((kind) => ({ scenario, kind }))).sort((a, b) => cost(b) - cost(a));
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const runId = new Date().toISOString();
@@ -91,11 +107,18 @@ function printTables(output: Output): void {
     floor(r.baselineSeedRestarts, r.baselineSeedRestartsIsFloor), floor(r.baselineForceDeployRestarts, r.baselineForceDeployRestartsIsFloor),
     r.finalMaxSkew, r.finalTotalSkew,
     r.minHealthyHeld ? "held" : `NO (${r.belowFloor.join(", ")}; ECS alone: ${r.belowFloorEcsAlone.join(", ") || "held"})`, r.balanced ? "yes" : "NO",
-    r.apiReadsPerRun.toFixed(1), r.apiReadsLowerBound, (1.1 * r.apiReadsLowerBound + 2).toFixed(1), r.apiWrites, r.invocations, r.simulatedSecondsToBalance ?? "not steady",
+    r.apiReadsPerRun.toFixed(1), r.apiReadsLowerBound.toFixed(1), (1.1 * r.apiReadsLowerBound + 2).toFixed(1), r.apiWrites, r.invocations, r.simulatedSecondsToBalance ?? "not steady",
     bands(r.zoneBandsBefore), bands(r.zoneBandsAfter), r.bandMinMoves ?? "none", r.bandOneMinMoves ?? "unreachable", r.loadMovesPlanned ? `${r.loadMovesLanded}/${r.loadMovesPlanned}` : "-",
   ].map(String));
   console.log(markdownTable(header, rows));
   console.log(`\n(≥: the baseline was cut off before it settled, at ${BASELINE_STEP_SECONDS} simulated seconds per step or after ${BASELINE_MAX_INVOCATIONS} invocations; its count is a floor)\n`);
+  console.log("With every service's availabilityZoneRebalancing ENABLED: ECS alone (what a 2026 service gets for free) beside ours (moves: ours + ECS's).\n");
+  const az = (c: ScenarioResult["ecsAz"]) => [`${c.ourMoves} + ${c.ecsMoves}`, c.maxSkew, c.totalSkew, c.balanced ? "yes" : "NO", c.secondsToBalance ?? "not steady", c.writes];
+  console.log(markdownTable(
+    ["scenario", "ours DISABLED: moves", "maxSkew", "secToBalance", "ECS alone ENABLED: moves (ours + ECS)", "maxSkew", "totalSkew", "balanced", "secToBalance", "writes", "ours ENABLED: moves (ours + ECS)", "maxSkew", "totalSkew", "balanced", "secToBalance", "writes"],
+    output.scenarios.map((r) => [r.name, r.moves, r.finalMaxSkew, r.simulatedSecondsToBalance ?? "not steady", ...az(r.ecsAz), ...az(r.oursAz)].map(String)),
+  ));
+  console.log("");
   console.log(markdownTable(["tasks", "instances", "services", "planMs", "parseMs", "plan/parse", "plannedMoves"], output.planScale.map((p) => [p.tasks, p.instances, p.services, p.planMs.toFixed(0), p.parseMs.toFixed(0), (p.planMs / p.parseMs).toFixed(1), p.plannedMoves].map(String))));
   console.log(`\nLambda archive: ${output.lambdaArchiveBytes} bytes; naive (SDK bundled): ${output.naiveArchiveBytes} bytes`);
   console.log(`Cold start (fresh node requiring __index.js): ${output.coldStartMs.toFixed(0)} ms; fresh node requiring nothing: ${output.emptyNodeMs.toFixed(0)} ms; ratio ${output.coldStartRatio.toFixed(2)}`);

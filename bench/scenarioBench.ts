@@ -2,6 +2,7 @@ import { FloorSample } from "../cli/floorDips";
 import { Rebalancer, RebalancerFactory, simulate, SimulationReport } from "../cli/simulation";
 import { EcsSimulator, Scenario } from "../simulator";
 import { forceDeployRebalancer, referenceRebalancer } from "./baselines";
+import { withAzRebalancing } from "./scenarios";
 import { ClusterMeasures, fewestMovesForBandReached, measureCluster } from "./clusterMeasures";
 
 /**
@@ -10,7 +11,10 @@ import { ClusterMeasures, fewestMovesForBandReached, measureCluster } from "./cl
  * its end state is what the rebalancer first faces (the oracle's input) and its tasksStarted is the
  * restart baseline. A baseline's restarts are tasksStarted(with the baseline) − tasksStarted(ECS alone).
  */
-export type RebalancerKind = "ours" | "reference" | "forceNewDeployment";
+export type RebalancerKind = "ours" | "reference" | "forceNewDeployment" | "ecsAzRebalancing" | "oursAzEnabled";
+
+/** Jobs run with every service's AZ rebalancing ENABLED: ECS alone (what 2026 gives for free), and ours beside it. */
+export const AZ_ENABLED_KINDS: RebalancerKind[] = ["ecsAzRebalancing", "oursAzEnabled"];
 
 export interface BenchJob {
   scenario: string;
@@ -33,6 +37,8 @@ export interface JobResult {
   report: Omit<SimulationReport, "instanceNames">;
   tasksStartedAlone: number;
   tasksStarted: number;
+  /** RUNNING tasks ECS's own AZ rebalancing stopped (its moves). */
+  tasksStoppedByAzRebalancing: number;
   /** Each service's worst second against its minimum healthy count, in the same scenario under ECS alone. */
   aloneLowestFloorMargin: Record<string, FloorSample>;
   /** Baselines only: cut off by the step limit or the invocation cap (restarts are then a floor). */
@@ -46,19 +52,20 @@ export async function runJob(scenario: Scenario, kind: RebalancerKind, ours: () 
   const clusterName = scenario.cluster ?? scenario.name;
   const alone = await run(scenario);
   const before = measureCluster(alone.sim, clusterName);
-  let factory: RebalancerFactory;
+  let factory: RebalancerFactory | undefined;
   let maxStepSeconds: number | undefined;
   const counter = { invocations: 0, dropped: 0 };
-  if (kind === "ours") factory = await ours();
+  if (kind === "ours" || kind === "oursAzEnabled") factory = await ours();
+  else if (kind === "ecsAzRebalancing") factory = undefined;
   else {
     factory = capInvocations(kind === "reference" ? referenceRebalancer : forceDeployRebalancer, BASELINE_MAX_INVOCATIONS, counter);
     maxStepSeconds = BASELINE_STEP_SECONDS;
   }
-  const withIt = await run(scenario, factory, maxStepSeconds, kind === "ours");
+  const withIt = await run(AZ_ENABLED_KINDS.includes(kind) ? withAzRebalancing(scenario, "ENABLED") : scenario, factory, maxStepSeconds, kind.startsWith("ours"));
   const after = measureCluster(withIt.sim, clusterName);
   const { instanceNames: _names, ...report } = withIt.report;
   const cappedBy: string[] = [];
-  if (kind !== "ours") {
+  if (kind === "reference" || kind === "forceNewDeployment") {
     if (!report.steps.every((s) => s.steady)) cappedBy.push(`step limit ${BASELINE_STEP_SECONDS} s`);
     if (counter.dropped > 0) cappedBy.push(`invocation cap ${BASELINE_MAX_INVOCATIONS} (${counter.dropped} later events dropped)`);
   }
@@ -70,6 +77,7 @@ export async function runJob(scenario: Scenario, kind: RebalancerKind, ours: () 
     report,
     tasksStartedAlone: alone.sim.metrics().tasksStarted,
     tasksStarted: withIt.sim.metrics().tasksStarted,
+    tasksStoppedByAzRebalancing: withIt.sim.metrics().tasksStoppedByAzRebalancing,
     aloneLowestFloorMargin: alone.report.lowestFloorMargin,
     capped: cappedBy.length > 0,
     cappedBy,
@@ -144,7 +152,23 @@ export interface ScenarioResult {
   invocations: number;
   simulatedSecondsToBalance: number | null;
   stepsSteady: boolean;
-  wallMs: { ours: number; reference: number; forceNewDeployment: number };
+  /** ECS alone with AZ rebalancing ENABLED, and ours with it ENABLED: see azColumns. */
+  ecsAz: AzColumn;
+  oursAz: AzColumn;
+  wallMs: Record<RebalancerKind, number>;
+}
+
+/** One run with AZ rebalancing ENABLED: task moves by ECS's rebalancing and by us, and where it ended. */
+export interface AzColumn {
+  ecsMoves: number;
+  ourMoves: number;
+  maxSkew: number;
+  totalSkew: number;
+  balanced: boolean;
+  secondsToBalance: number | null;
+  writes: number;
+  reads: number;
+  invocations: number;
 }
 
 /** One row from the three jobs of a scenario. */
@@ -183,16 +207,38 @@ export function mergeScenario(jobs: Record<RebalancerKind, JobResult>): Scenario
     balanced: report.balanced && report.surgesLeft.length === 0,
     apiReads: report.apiCalls.read,
     apiReadsPerRun: report.invocations ? report.apiCalls.read / report.invocations : 0,
-    apiReadsLowerBound: readsLowerBound(before),
+    // the deployment checks spread over the runs: their total is a lower bound, not each run's share
+    apiReadsLowerBound: readsLowerBound(before) + (report.invocations ? before.deploymentChecks / report.invocations : 0),
     apiWrites: report.apiCalls.write,
     invocations: report.invocations,
     simulatedSecondsToBalance: lastStep.steady ? lastStep.seconds : null,
     stepsSteady: report.steps.every((s) => s.steady),
-    wallMs: { ours: ours.wallMs, reference: jobs.reference.wallMs, forceNewDeployment: jobs.forceNewDeployment.wallMs },
+    ecsAz: azColumn(jobs.ecsAzRebalancing),
+    oursAz: azColumn(jobs.oursAzEnabled),
+    wallMs: Object.fromEntries(Object.entries(jobs).map(([kind, job]) => [kind, job.wallMs])) as Record<RebalancerKind, number>,
   };
 }
 
-/** One snapshot read at ECS's batch sizes: describes (10 services, 100 tasks, 100 instances) plus list pages of 100. */
+function azColumn(job: JobResult): AzColumn {
+  const last = job.report.steps[job.report.steps.length - 1];
+  return {
+    ecsMoves: job.tasksStoppedByAzRebalancing,
+    ourMoves: job.report.moves,
+    maxSkew: job.after.maxSkew,
+    totalSkew: job.after.totalSkew,
+    // judged as for ours: every spread service's instances within one task of each other in their zone
+    balanced: job.after.maxSkew <= 1 && job.report.surgesLeft.length === 0,
+    secondsToBalance: last.steady ? last.seconds : null,
+    writes: job.report.apiCalls.write,
+    reads: job.report.apiCalls.read,
+    invocations: job.report.invocations,
+  };
+}
+
+/**
+ * One snapshot read at ECS's batch sizes: describes (10 services, 100 tasks, 100 instances) plus list
+ * pages of 100. The ListServiceDeployments checks come on top (ClusterMeasures.deploymentChecks).
+ */
 export function readsLowerBound(c: { services: number; tasks: number; instances: number }): number {
   const up = (n: number, size: number) => Math.ceil(n / size);
   return up(c.services, 10) + up(c.tasks, 100) + up(c.instances, 100) + up(c.services, 100) + up(c.tasks, 100) + up(c.instances, 100);

@@ -143,7 +143,23 @@ export function manySmallServicesDemo(): Scenario {
   return readScenarioFile(path.join(__dirname, "..", "scenarios", "many-small-services.json")) as Scenario;
 }
 
+/**
+ * The scenario with every REPLICA service's `availabilityZoneRebalancing` set: ENABLED is what a
+ * service created since 2025 gets by default, DISABLED what an older one has (the bench's base).
+ */
+export function withAzRebalancing(scenario: Scenario, value: "ENABLED" | "DISABLED"): Scenario {
+  return {
+    ...scenario,
+    services: scenario.services.map((s) => (s.schedulingStrategy === "DAEMON" ? s : { ...s, availabilityZoneRebalancing: value })),
+  };
+}
+
+/** Every bench scenario, its services DISABLED (as before ECS's AZ rebalancing); jobs may switch it on. */
 export function benchScenarios(): Scenario[] {
+  return baseScenarios().map((s) => withAzRebalancing(s, "DISABLED"));
+}
+
+function baseScenarios(): Scenario[] {
   const list = [walkthrough()];
   for (const [from, to] of [[2, 4], [3, 6]]) for (const n of [10, 50, 200]) list.push(scaleOut(from, to, n, 1000 + from * 100 + n));
   // the same cluster as scale-out-3to6-50svc, with moves that stop first: ECS then places each

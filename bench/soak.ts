@@ -68,6 +68,8 @@ const STRATEGIES = {
   binpack: [{ type: "binpack" as const, field: "memory" }],
 };
 const BOUNDS = [[100, 200], [50, 200], [100, 150]];
+/** ECS's AZ rebalancing per service: set either way, or left to CreateService's default (ENABLED when compatible). */
+const AZ_REBALANCING = ["ENABLED", "DISABLED", undefined] as const;
 
 export function randomScenario(seed: number): Scenario {
   const random = seededRandom(seed);
@@ -82,6 +84,8 @@ export function randomScenario(seed: number): Scenario {
       deploymentConfiguration: { minimumHealthyPercent: min, maximumPercent: max },
     });
   }
+  // drawn after the services, so that each seed's services and steps stay what they were
+  for (const service of services) service.availabilityZoneRebalancing = AZ_REBALANCING[between(random, 0, 2)];
   const steps: ScenarioStep[] = [];
   for (let i = 0; i < between(random, 1, 3); i++) {
     steps.push(random() < 0.7
@@ -89,13 +93,29 @@ export function randomScenario(seed: number): Scenario {
       : { name: `desired ${i}`, setDesiredCount: { service: services[between(random, 0, services.length - 1)].name, count: between(random, 1, 8) } });
   }
   steps.push({ name: "scale out at the end", scaleInstances: between(random, 2, 6) });
+  const instanceCount = between(random, 2, 6);
+  // the service scheduler reacts after a delay, sometimes shorter than the time between two calls
+  const timing = {
+    taskStartSeconds: 10, taskStopSeconds: 30, instanceBootSeconds: 60,
+    schedulerDelaySeconds: [0, 0.5, 2][between(random, 0, 2)],
+    apiCallSeconds: [0, 0.1, 1][between(random, 0, 2)],
+    azRebalancingDelaySeconds: [30, 60, 120][between(random, 0, 2)],
+  };
   return {
     name: `soak-${seed}`, seed, zones, instance: { cpu: 2048, memory: 4096, instanceType: "t3.medium" },
-    instanceCount: between(random, 2, 6), timing: { taskStartSeconds: 10, taskStopSeconds: 30, instanceBootSeconds: 60 }, services, steps,
+    instanceCount, timing, services, steps,
   };
 }
 
-const WRITES = ["UpdateService", "StopTask", "TagResource", "UntagResource"];
+const WRITES = ["UpdateService", "StopTask", "TagResource", "UntagResource", "UpdateTaskProtection"];
+
+/**
+ * Every fourth seed, another caller of the account (a deploy pipeline) takes 4.5 of UpdateService's
+ * 5 tokens a second, with ECS's buckets on: our writes meet ThrottlingException and must pace and retry.
+ */
+export function hasUpdateServicePressure(seed: number): boolean {
+  return seed % 4 === 0;
+}
 const OUT = path.join(__dirname, "out", "soak.jsonl");
 
 export interface SoakResult {
@@ -135,6 +155,14 @@ export interface SoakResult {
   lostInstance: { step: number; seconds: number; index: number };
   /** Whether each run lost the instance: holdStep keeps the step open until then, so only a step that hit its time limit first would not. */
   instanceLost: { ours: boolean; ecsAlone: boolean };
+  /**
+   * RUNNING tasks ECS's own AZ rebalancing stopped, in our run and under ECS alone. More in ours
+   * means our moves set off rounds of ECS's (doubled moves: a zone change of ours that ECS undid, or
+   * the reverse); the same or fewer means we left the zone level to it.
+   */
+  azRebalancingStops: { ours: number; ecsAlone: number };
+  /** Another caller used most of the UpdateService bucket in this run (hasUpdateServicePressure). */
+  updateServicePressure: boolean;
   wallMs: number;
 }
 
@@ -282,10 +310,11 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
   const firstDip: Record<string, string> = {};
   const layoutAtLoss: Record<string, string> = {};
   const oursDips = new FloorDips();
+  const pressure = hasUpdateServicePressure(seed);
   const report = await simulate({
     scenario,
     rebalancer: withTimeouts(ours, random, noCut ? 0 : 0.1, cut),
-    faults: { throttleRate: 0.1, duplicateEventRate: 0.2, reorderEvents: true },
+    faults: { throttleRate: 0.1, duplicateEventRate: 0.2, reorderEvents: true, ...(pressure ? { tokenBuckets: true, foreignUpdateServicePerSecond: 4.5 } : {}) },
     scheduleSeconds: 300,
     maxStepSeconds: 1800,
     holdStep,
@@ -338,6 +367,8 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
     moves: report.moves,
     lostInstance: loseAt,
     instanceLost,
+    azRebalancingStops: { ours: cut.sim!.metrics().tasksStoppedByAzRebalancing, ecsAlone: aloneSim!.metrics().tasksStoppedByAzRebalancing },
+    updateServicePressure: pressure,
     wallMs: Date.now() - started,
   };
 }
@@ -414,6 +445,12 @@ async function main(): Promise<void> {
       notAtInstanceLoss: sum((r) => r.dipsBelowFloorAndEcsAlone.filter((d) => !d.atInstanceLoss).length),
     },
     instanceLostOnlyInOurRun: count((r) => r.instanceLost.ours && !r.instanceLost.ecsAlone),
+    azRebalancingStops: {
+      ours: sum((r) => r.azRebalancingStops.ours),
+      ecsAlone: sum((r) => r.azRebalancingStops.ecsAlone),
+      runsWithMoreThanEcsAlone: count((r) => r.azRebalancingStops.ours > r.azRebalancingStops.ecsAlone),
+    },
+    updateServicePressureRuns: { runs: count((r) => r.updateServicePressure), converged: count((r) => r.updateServicePressure && r.converged) },
     surgeNotRestored: count((r) => r.surgesLeft.length > 0 || r.desiredMismatch.length > 0),
     taskDefinitionRegistered: count((r) => r.taskDefinitionsRegistered > 0),
     runsWithUnderTargetStop: count((r) => r.underTargetStops.length > 0),
@@ -443,6 +480,8 @@ async function main(): Promise<void> {
     firstDip: r.firstDip,
     layoutAtLoss: r.layoutAtLoss,
     faultsOff: r.faultsOff,
+    azRebalancingStops: r.azRebalancingStops,
+    updateServicePressure: r.updateServicePressure,
   }));
   fs.appendFileSync(OUT, JSON.stringify({ runId, type: "summary", summary, problems, errors }) + "\n");
   console.log(JSON.stringify({ summary, problems, errors }, null, 2));

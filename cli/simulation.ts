@@ -157,7 +157,7 @@ class EventLoop {
     const tick = this.options.tickSeconds ?? 5;
     const max = this.options.maxStepSeconds ?? 3600;
     const callsBefore = observer.rebalancerCalls();
-    const movesBefore = this.moves;
+    const stoppedBefore = this.stoppedByApi();
     let elapsed = 0;
     let steady = false;
     let settledAt = 0;
@@ -187,12 +187,15 @@ class EventLoop {
       settledAt = 0;
     }
     const callsAfter = observer.rebalancerCalls();
+    // counted over the step: a surge's scale-in stops its tasks after the run that lowered the count
+    const moves = this.stoppedByApi() - stoppedBefore;
+    this.moves += moves;
     return {
       distribution: this.sim.distribution(clusterName),
       // time to the last change, not the idle wait for a schedule that then found nothing to do
       seconds: steady ? settledAt : elapsed,
       steady,
-      moves: this.moves - movesBefore,
+      moves,
       apiCalls: { read: callsAfter.read - callsBefore.read, write: callsAfter.write - callsBefore.write },
     };
   }
@@ -213,19 +216,21 @@ class EventLoop {
     }
     if (!this.rebalancer) return 0;
     for (const event of events) {
-      const stoppedBefore = this.stoppedByApi();
       this.invocations++;
       if (this.landing) this.landing.before(await this.observer.snapshot());
       await this.rebalancer(event);
       if (this.landing) this.landing.after(await this.observer.snapshot());
-      this.moves += this.stoppedByApi() - stoppedBefore;
     }
     return events.length;
   }
 
-  /** Tasks stopped through the API: StopTask, counted by the simulator. */
+  /**
+   * Tasks stopped through the API: by StopTask, or by the scale-in that an UpdateService lowering the
+   * desired count causes (how a surge ends), both counted by the simulator.
+   */
   private stoppedByApi(): number {
-    return this.sim.metrics().tasksStoppedByStopTask;
+    const metrics = this.sim.metrics();
+    return metrics.tasksStoppedByStopTask + metrics.tasksStoppedByApiScaleIn;
   }
 }
 
@@ -270,7 +275,7 @@ function inProcessPort(sim: EcsSimulator, own: Record<string, number>): EcsPort 
   const call = (operation: string, input: Record<string, unknown>): any => {
     own[operation] = (own[operation] ?? 0) + 1;
     const faults = { ...sim.faults };
-    Object.assign(sim.faults, { throttleRate: 0, describeFailureRate: 0, deniedOperations: [] });
+    Object.assign(sim.faults, { throttleRate: 0, describeFailureRate: 0, deniedOperations: [], tokenBuckets: false });
     try {
       return sim.call(operation, input);
     } finally {
@@ -298,10 +303,12 @@ function inProcessPort(sim: EcsSimulator, own: Record<string, number>): EcsPort 
     describeServices: async (cluster, arns) => described(call("DescribeServices", { cluster, services: arns, include: ["TAGS"] }), "services"),
     describeTasks: async (cluster, arns) => described(call("DescribeTasks", { cluster, tasks: arns }), "tasks"),
     describeTaskDefinition: async (taskDefinition) => call("DescribeTaskDefinition", { taskDefinition }).taskDefinition,
+    listServiceDeployments: async (cluster, service, status) => call("ListServiceDeployments", { cluster, service, status }).serviceDeployments ?? [],
     updateServiceDesiredCount: unsupported,
     stopTask: unsupported,
     tagResource: unsupported,
     untagResource: unsupported,
+    updateTaskProtection: unsupported,
   };
 }
 

@@ -2,6 +2,7 @@ import type {
   ContainerInstance,
   Failure,
   Service,
+  ServiceDeploymentBrief,
   Tag,
   Task,
   TaskDefinition,
@@ -24,11 +25,15 @@ export interface EcsPort {
   /** At most 100 ARNs per call (ECS limit). */
   describeTasks(cluster: string, arns: string[]): Promise<Described<Task>>;
   describeTaskDefinition(taskDefinitionArn: string): Promise<TaskDefinition>;
+  /** The service's deployments whose status is one of `status` (ListServiceDeployments, every page). */
+  listServiceDeployments(cluster: string, serviceArn: string, status: string[]): Promise<ServiceDeploymentBrief[]>;
 
   updateServiceDesiredCount(cluster: string, serviceArn: string, desiredCount: number): Promise<void>;
   stopTask(cluster: string, taskArn: string, reason: string): Promise<void>;
   tagResource(resourceArn: string, tags: Tag[]): Promise<void>;
   untagResource(resourceArn: string, tagKeys: string[]): Promise<void>;
+  /** At most 10 tasks per call (ECS limit); `expiresInMinutes` only when protecting (1 to 2,880). */
+  updateTaskProtection(cluster: string, taskArns: string[], protectionEnabled: boolean, expiresInMinutes?: number): Promise<void>;
 }
 
 export interface Described<T> {
@@ -42,3 +47,6 @@ export const DESCRIBE_LIMITS = {
   services: 10,
   tasks: 100,
 } as const;
+
+/** UpdateTaskProtection takes at most 10 tasks per call. */
+export const TASK_PROTECTION_BATCH = 10;

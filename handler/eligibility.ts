@@ -8,6 +8,12 @@ export type SkipCode =
   | "not-replica"
   | "not-ecs-deployment-controller"
   | "not-ec2"
+  | "managed-instances"
+  | "managed-by-ecs"
+  | "launch-type-unknown"
+  | "az-rebalancing-in-progress"
+  | "az-rebalancing-by-ecs"
+  | "service-deployment-in-progress"
   | "not-active"
   | "deployment-in-progress"
   | "not-steady"
@@ -35,7 +41,6 @@ const FARGATE_PROVIDERS = ["FARGATE", "FARGATE_SPOT"];
  * changed by ECS or by someone else: acting on it now could double a move or fight a deployment.
  */
 export function serviceSkipReason(service: Service, tasks: Task[]): SkipReason | undefined {
-  const desired = service.desiredCount ?? 0;
   const checks: Array<[boolean, SkipCode, string]> = [
     [tagValue(service, IGNORE_TAG) === "true", "ignored-by-tag", `tagged ${IGNORE_TAG}=true`],
     [service.status !== "ACTIVE", "not-active", `status ${service.status}`],
@@ -45,8 +50,47 @@ export function serviceSkipReason(service: Service, tasks: Task[]): SkipReason |
       "not-ecs-deployment-controller",
       `deployment controller ${service.deploymentController?.type}`,
     ],
-    [!runsOnEc2(service, tasks), "not-ec2", "runs on Fargate or external capacity"],
+    [service.resourceManagementType === "ECS", "managed-by-ecs", "resourceManagementType ECS (an Express service): ECS places and scales it"],
+  ];
+  for (const [failed, code, detail] of checks) if (failed) return { code, detail };
+  return capacitySkipReason(service, tasks) ?? countsSkipReason(service, tasks);
+}
+
+/**
+ * The service's tasks must run on EC2 capacity we may move tasks on. DescribeServices omits
+ * `launchType` for a service created with a capacity provider strategy, so each task's own
+ * `launchType` decides; a task without one, under a provider that is not Fargate, is not guessed.
+ */
+function capacitySkipReason(service: Service, tasks: Task[]): SkipReason | undefined {
+  const launchTypes = new Set(tasks.map((t) => t.launchType ?? "unknown"));
+  if (service.launchType) launchTypes.add(service.launchType);
+  const providers = (service.capacityProviderStrategy ?? []).map((p) => p.capacityProvider ?? "");
+  if (launchTypes.has("MANAGED_INSTANCES")) {
+    // ECS Managed Instances: placement strategies do not apply and ECS consolidates the tasks itself
+    return { code: "managed-instances", detail: "tasks run on ECS Managed Instances (launchType MANAGED_INSTANCES)" };
+  }
+  const foreign = [...launchTypes].find((t) => t !== "EC2" && t !== "unknown");
+  if (foreign || providers.some((p) => FARGATE_PROVIDERS.includes(p))) {
+    return { code: "not-ec2", detail: `runs on ${foreign ?? providers.join(", ")}, not EC2` };
+  }
+  if (launchTypes.has("unknown") && providers.length > 0) {
+    return { code: "launch-type-unknown", detail: `capacity provider ${providers.join(", ")} and a task without launchType` };
+  }
+  return undefined;
+}
+
+/** A service that is not steady is being changed by ECS or by someone else. */
+function countsSkipReason(service: Service, tasks: Task[]): SkipReason | undefined {
+  const desired = service.desiredCount ?? 0;
+  const checks: Array<[boolean, SkipCode, string]> = [
     [!hasOneCompletedDeployment(service), "deployment-in-progress", deploymentSummary(service)],
+    [
+      // ECS's AZ rebalancing starts tasks in the emptiest zone before it stops any in the fullest,
+      // with no new deployment: more tasks than desired (and no surge of ours) is that, or a scale-in
+      isAzRebalancingEnabled(service) && Math.max(service.runningCount ?? 0, tasks.length) > desired,
+      "az-rebalancing-in-progress",
+      `AZ rebalancing ENABLED and ${Math.max(service.runningCount ?? 0, tasks.length)} tasks above desired ${desired}: ECS is moving tasks between zones (or scaling in)`,
+    ],
     [
       service.runningCount !== desired || (service.pendingCount ?? 0) !== 0,
       "not-steady",
@@ -75,10 +119,9 @@ function strategySkipReason(service: Service): SkipReason | undefined {
   return undefined;
 }
 
-function runsOnEc2(service: Service, tasks: Task[]): boolean {
-  if (service.launchType && service.launchType !== "EC2") return false;
-  if (service.capacityProviderStrategy?.some((p) => FARGATE_PROVIDERS.includes(p.capacityProvider ?? ""))) return false;
-  return tasks.every((t) => !t.launchType || t.launchType === "EC2");
+/** The service asks ECS to even out its zones itself (the default for compatible services since 2025). */
+export function isAzRebalancingEnabled(service: Service): boolean {
+  return service.availabilityZoneRebalancing === "ENABLED";
 }
 
 function hasOneCompletedDeployment(service: Service): boolean {

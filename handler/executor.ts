@@ -5,13 +5,16 @@ import { EcsPort } from "./ecsPort";
 import { Logger } from "./log";
 import { Move, Plan, Skip, SurgeAction } from "./planner";
 import { Snapshot } from "./snapshot";
+import { endSurge } from "./surgeCompletion";
+import { WAVE_DEADLINE } from "./writePacing";
 import { SURGE_TAG, surgeTag } from "./surgeTag";
 
 /**
  * Plan to ECS writes: one wave, then return. The executor decides how and how much, never what:
  *
- * - A surge recorded on a service is finished first (stop the surplus the planner named, restore
- *   the desired count, remove the tag), rolled back (restore, untag) or forgotten (untag).
+ * - A surge recorded on a service is finished first (protect the tasks the planner keeps, restore
+ *   the desired count so that ECS's scale-in stops the others, remove the tag: surgeCompletion.ts),
+ *   rolled back (the same, keeping running tasks) or forgotten (untag).
  * - New moves are taken within the budgets, service by service:
  *   - stop directly, when minimumHealthyPercent leaves room and the move evens the service itself:
  *     ECS starts each replacement where the service's spread strategy puts it, which is the
@@ -20,8 +23,8 @@ import { SURGE_TAG, surgeTag } from "./surgeTag";
  *     count within maximumPercent. ECS places the extra tasks by the same strategy; a later run,
  *     once the service is steady, stops the surplus and restores the count.
  *
- * Stops come before the count is restored so that an interruption can only leave too many tasks
- * running, never too few. Nothing here registers a task definition or changes one.
+ * An interruption can only leave too many tasks running, never too few. Nothing here registers a
+ * task definition or changes one.
  */
 export interface ExecutionOptions extends Budgets {
   dryRun: boolean;
@@ -49,16 +52,25 @@ export interface WaveReport {
   deferred: number;
   skipped: Skip[];
   errors: Array<{ service: string; message: string }>;
+  /** Set when the function's remaining time ran short: the services after this point were left for a later run. */
+  stoppedEarly?: string;
 }
 
 export async function executeWave(ecs: EcsPort, snapshot: Snapshot, plan: Plan, options: ExecutionOptions): Promise<WaveReport> {
   const report: WaveReport = { dryRun: options.dryRun, actions: [], deferred: 0, skipped: [], errors: [] };
   const services = new Map(snapshot.services.map((s) => [s.serviceArn!, s]));
   const write = writer(options, report);
-  for (const surge of plan.surges) await write(surge.service, () => finishSurge(surge, ecs, plan.clusterArn, options, report));
+  for (const surge of plan.surges) {
+    if (report.stoppedEarly) break;
+    await write(surge.service, () => finishSurge(surge, ecs, plan.clusterArn, options, report));
+  }
   const { selected, deferred } = selectWithinBudgets(plan.moves, options);
   report.deferred = deferred.length;
   for (const [serviceArn, moves] of byService(selected)) {
+    if (report.stoppedEarly) {
+      report.deferred += moves.length;
+      continue;
+    }
     const service = services.get(serviceArn)!;
     await write(serviceArn, () => startMoves(service, moves, ecs, plan.clusterArn, options, report));
   }
@@ -71,6 +83,14 @@ function writer(options: ExecutionOptions, report: WaveReport) {
     try {
       await work();
     } catch (error) {
+      // by name, not instanceof: the Lambda's serialized closures need not share one class object
+      if (errorName(error) === WAVE_DEADLINE) {
+        // not a failure: the write was never started, and what the service holds is consistent
+        // (a surge tag is written before the count, and a surge's end is safe at every step)
+        options.log.warn("wave stopped: function time running short", { service, reason: errorMessage(error) });
+        report.stoppedEarly = errorMessage(error);
+        return;
+      }
       const message = `${errorName(error)}: ${errorMessage(error)}`;
       options.log.error("write failed", { service, error: message });
       report.errors.push({ service, message });
@@ -86,20 +106,11 @@ async function finishSurge(surge: SurgeAction, ecs: EcsPort, cluster: string, op
     return;
   }
   if (surge.kind === "rollback") {
-    report.actions.push({ kind: "rollback-surge", ...ids, tasks: surge.unstarted, desiredCount: surge.surge.from, detail: surge.detail });
-    if (options.dryRun) return;
-    // lower first: stopped while the count is still raised, ECS would start a replacement
-    await ecs.updateServiceDesiredCount(cluster, surge.service, surge.surge.from);
-    for (const task of surge.unstarted) await stopTask(ecs, cluster, task, options.log);
-    await ecs.untagResource(surge.service, [SURGE_TAG]);
-    return;
+    report.actions.push({ kind: "rollback-surge", ...ids, tasks: [], desiredCount: surge.surge.from, detail: surge.detail });
+  } else {
+    report.actions.push({ kind: "complete-surge", ...ids, tasks: surge.stop.map((m) => m.taskArn), desiredCount: surge.surge.from });
   }
-  const tasks = surge.stop.map((m) => m.taskArn);
-  report.actions.push({ kind: "complete-surge", ...ids, tasks, desiredCount: surge.surge.from });
-  if (options.dryRun) return;
-  for (const task of tasks) await stopTask(ecs, cluster, task, options.log);
-  await ecs.updateServiceDesiredCount(cluster, surge.service, surge.surge.from);
-  await ecs.untagResource(surge.service, [SURGE_TAG]);
+  if (!options.dryRun) await endSurge(ecs, cluster, surge);
 }
 
 async function startMoves(service: Service, moves: Move[], ecs: EcsPort, cluster: string, options: ExecutionOptions, report: WaveReport): Promise<void> {

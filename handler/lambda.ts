@@ -7,6 +7,7 @@ import { rebalance } from "./rebalance";
 import { measureFailedRun, RunMeasures } from "./runMetrics";
 import type { ThrottleCounter } from "./sdkEcsPort";
 import { readSettings, Settings } from "./settings";
+import { PacingClock } from "./writePacing";
 
 /** What an invocation did, returned to Lambda (and read by tests and the simulate command). */
 export interface InvocationResult {
@@ -21,6 +22,8 @@ export interface HandlerDependencies {
   env: Record<string, string | undefined>;
   now?: () => Date;
   write?: (line: string) => void;
+  /** Write pacing's clock: real by default. */
+  clock?: PacingClock;
   /** Where EMF metric lines go; stdout by default (see emf.ts for why not console.log). */
   writeMetrics?: (line: string) => void;
   /** Counts the ECS client's throttled attempts, so that each run can report its own. */
@@ -34,7 +37,12 @@ const SEEN_VERSIONS_KEPT = 512;
  * a malformed event or a failed run is logged and returned, because a thrown error makes Lambda
  * retry the event twice, and repeating writes is exactly what the reference Lambda got wrong.
  */
-export function createEventHandler(deps: HandlerDependencies): (event: unknown) => Promise<InvocationResult> {
+/** What the handler reads of Lambda's context object: how long the invocation has left. */
+export interface InvocationContext {
+  getRemainingTimeInMillis?: () => number;
+}
+
+export function createEventHandler(deps: HandlerDependencies): (event: unknown, context?: InvocationContext) => Promise<InvocationResult> {
   let settings: Settings | Error;
   try {
     settings = readSettings(deps.env);
@@ -46,7 +54,7 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown) 
   // a duplicate delivery carries the same detail.version: its state was already acted on
   const seenVersions = new Set<string>();
 
-  return async (event: unknown): Promise<InvocationResult> => {
+  return async (event: unknown, context?: InvocationContext): Promise<InvocationResult> => {
     const trigger = readTrigger(event);
     const log = createLogger(
       { correlationId: trigger.id },
@@ -80,7 +88,8 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown) 
     for (const cluster of clusters) {
       const run = startRun(deps, now);
       try {
-        const report = await rebalance(deps.ecs, cluster, { ...settings, now: now(), log, taskDefinitionCache });
+        const remainingMs = context?.getRemainingTimeInMillis ? () => context.getRemainingTimeInMillis!() : undefined;
+        const report = await rebalance(deps.ecs, cluster, { ...settings, now: now(), log, taskDefinitionCache, remainingMs, clock: deps.clock });
         run.finish(report.measures, { correlationId: trigger.id, trigger: trigger.kind, dryRun: settings.dryRun });
         results.push({
           clusterArn: report.clusterArn,

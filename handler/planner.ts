@@ -1,4 +1,5 @@
 import type { Service } from "@aws-sdk/client-ecs";
+import { distributeWithinZones, isZoneLevelEcs } from "./azRebalancing";
 import { Distribution, distribute } from "./balance";
 import { ClusterLoadArgs, DEFAULT_CLUSTER_LOAD_ARGS } from "./clusterLoad/args";
 import { LoadCandidate, planLoadMoves, Unlandable } from "./clusterLoad/loadPass";
@@ -6,7 +7,6 @@ import { InstanceLoad, Ledger, loadOf, readLedger, recordMove } from "./ledger";
 import { serviceGroup, serviceSkipReason, SkipCode, SkipReason } from "./eligibility";
 import { room, ZONE_FIELD } from "./placement";
 import { ClusterState, layoutService, readClusterState, ServiceLayout, ServiceTasks } from "./serviceLayout";
-import { pickLeavingTasks } from "./leavingTask";
 import { Snapshot } from "./snapshot";
 import { readSurge, Surge } from "./surgeTag";
 
@@ -36,8 +36,8 @@ export interface Skip {
 
 /** What to do with a surge recorded on a service (see surgeTag.ts and executor.ts). */
 export type SurgeAction =
-  | { kind: "complete"; service: string; serviceName: string; surge: Surge; stop: Move[] }
-  | { kind: "rollback"; service: string; serviceName: string; surge: Surge; detail: string; unstarted: string[] }
+  | { kind: "complete"; service: string; serviceName: string; surge: Surge; stop: Move[]; keep: string[] }
+  | { kind: "rollback"; service: string; serviceName: string; surge: Surge; detail: string; keep: string[] }
   | { kind: "forget"; service: string; serviceName: string; detail: string };
 
 export interface Plan {
@@ -122,9 +122,15 @@ export function planMoves(snapshot: Snapshot, options: PlanOptions): Plan {
 function planService(service: Service, tasks: ServiceTasks, cluster: ClusterState, ledger: Ledger): { moves: Move[]; candidate?: LoadCandidate } | SkipReason {
   const layout = eligibleLayout(service, tasks, cluster);
   if ("code" in layout) return layout;
-  const moves = movesFor(service, layout, distribute(layout.slots, service.desiredCount!));
+  const distributions = isZoneLevelEcs(service)
+    ? distributeWithinZones(layout.slots, service.desiredCount!)
+    : [distribute(layout.slots, service.desiredCount!)];
+  if ("code" in distributions) return distributions;
+  const moves = distributions.flatMap((distribution) => movesFor(service, layout, distribution));
   for (const move of moves) recordTarget(move, layout, cluster, ledger);
-  if (moves.length > 0 || !isZoneThenInstance(layout.fields)) return { moves };
+  // a service whose zones ECS rebalances is fixed load: a surge's extra task would make its zones
+  // uneven for a moment, and ECS's own rebalancing could act on that
+  if (moves.length > 0 || isZoneLevelEcs(service) || !isZoneThenInstance(layout.fields)) return { moves };
   return { moves, candidate: loadCandidate(service, tasks, layout, cluster) };
 }
 
@@ -189,7 +195,7 @@ function planLoad(ledger: Ledger, candidates: LoadCandidate[], args: ClusterLoad
 }
 
 /**
- * A surge is finished when ECS has placed the extra tasks: the tasks to stop are the surplus of a
+ * A surge is finished when ECS has placed the extra tasks: the tasks to give up are the surplus of a
  * balanced distribution of the original desired count over where the tasks now are. That choice is
  * made fresh from the current state, so it stays right even if ECS placed the extra tasks elsewhere.
  */
@@ -215,11 +221,13 @@ function planSurge(
   if ("code" in layout) {
     const ageSeconds = (options.now.getTime() - surge.startedAt.getTime()) / 1000;
     if (ageSeconds > options.surgeTimeoutSeconds) {
-      // the extra tasks that never started: stopped by name, so that lowering the desired count
-      // cannot leave ECS to stop a running task in their place
-      const pending = tasks.tasks.filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus !== "RUNNING");
-      const unstarted = pickLeavingTasks(pending, surge.to - surge.from).map((t) => t.taskArn!);
-      plan.surges.push({ kind: "rollback", ...ids, surge, detail: `${layout.code}: ${layout.detail}`, unstarted });
+      // up to `from` running tasks are kept (scale-in protected before the count is lowered), so
+      // that ECS's scale-in takes the extra tasks that never started, not a running task
+      const keep = tasks.tasks
+        .filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus === "RUNNING")
+        .slice(0, surge.from)
+        .map((t) => t.taskArn!);
+      plan.surges.push({ kind: "rollback", ...ids, surge, detail: `${layout.code}: ${layout.detail}`, keep });
     } else {
       plan.skipped.push(skip(service, { code: "surge-in-flight", detail: `${layout.code}: ${layout.detail}` }));
     }
@@ -227,10 +235,38 @@ function planSurge(
   }
   // never stop more than the surge added: if the extra tasks did not land where planned (an
   // instance was lost, say), stopping every surplus would leave fewer than `from` tasks running
-  const stop = movesFor(service, layout, distribute(layout.slots, surge.from))
+  const distribution = distribute(layout.slots, surge.from);
+  const stop = netSurplus(movesFor(service, layout, distribution), distribution, layout)
     .slice(0, Math.max(0, tasks.tasks.length - surge.from))
     .map((m) => ({ ...m, to: null }));
-  plan.surges.push({ kind: "complete", ...ids, surge, stop });
+  const stopped = new Set(stop.map((m) => m.taskArn));
+  const keep = tasks.tasks.map((t) => t.taskArn!).filter((arn) => !stopped.has(arn));
+  plan.surges.push({ kind: "complete", ...ids, surge, stop, keep });
+}
+
+/**
+ * The removals that are surplus at the first spread level, best first. Where the surge's extra
+ * tasks landed short of the plan, a balanced distribution both removes and adds within a zone (a
+ * move for a later wave); the stops must then come from the zones above their target, not from the
+ * first removals in order: stopping a paired removal would take a zone below its target and leave
+ * the zones uneven (which ECS's own AZ rebalancing would then undo).
+ */
+function netSurplus(moves: Move[], distribution: Distribution, layout: ServiceLayout): Move[] {
+  const groupOf = new Map(layout.slots.map((slot) => [slot.id, slot.path[0]]));
+  const paired = new Map<string, number>();
+  for (const addition of distribution.additions) paired.set(addition.group[0], (paired.get(addition.group[0]) ?? 0) + addition.count);
+  const surplus: Move[] = [];
+  const held: Move[] = [];
+  // the last removals of a group are the ones its additions pair with: the first, most valuable, are stopped
+  for (const move of [...moves].reverse()) {
+    const group = groupOf.get(move.from) ?? move.from;
+    const left = paired.get(group) ?? 0;
+    if (left > 0) {
+      paired.set(group, left - 1);
+      held.push(move);
+    } else surplus.push(move);
+  }
+  return [...surplus.reverse(), ...held.reverse()];
 }
 
 /** The service laid over its instances, or why it cannot be acted on now. */

@@ -38,6 +38,18 @@ export function createSdkEcsPort(sdk: typeof EcsSdk, client: ECSClient): EcsPort
       if (!out.taskDefinition) throw new Error(`invariant: DescribeTaskDefinition returned no task definition for ${taskDefinition}`);
       return out.taskDefinition;
     },
+    listServiceDeployments: async (cluster, service, status) => {
+      // no SDK paginator exists for this operation: follow nextToken by hand
+      const found: EcsSdk.ServiceDeploymentBrief[] = [];
+      let nextToken: string | undefined;
+      do {
+        const input = { cluster, service, status: status as EcsSdk.ServiceDeploymentStatus[], maxResults: 100, nextToken };
+        const out = await client.send(new sdk.ListServiceDeploymentsCommand(input));
+        found.push(...(out.serviceDeployments ?? []));
+        nextToken = out.nextToken;
+      } while (nextToken);
+      return found;
+    },
     updateServiceDesiredCount: async (cluster, service, desiredCount) => {
       await client.send(new sdk.UpdateServiceCommand({ cluster, service, desiredCount }));
     },
@@ -49,6 +61,12 @@ export function createSdkEcsPort(sdk: typeof EcsSdk, client: ECSClient): EcsPort
     },
     untagResource: async (resourceArn, tagKeys) => {
       await client.send(new sdk.UntagResourceCommand({ resourceArn, tagKeys }));
+    },
+    updateTaskProtection: async (cluster, tasks, protectionEnabled, expiresInMinutes) => {
+      const out = await client.send(new sdk.UpdateTaskProtectionCommand({ cluster, tasks, protectionEnabled, expiresInMinutes }));
+      // a task that cannot be protected (stopped meanwhile, say) comes back as a failure, not an error
+      const failed = (out.failures ?? []).filter((f) => f.reason !== "MISSING");
+      if (failed.length > 0) throw Object.assign(new Error(`UpdateTaskProtection failures: ${JSON.stringify(failed)}`), { name: "TaskProtectionFailure" });
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Budgets } from "./budget";
 import { DEFAULT_CLUSTER_LOAD_ARGS, MAX_BAND_TASKS } from "./clusterLoad/args";
 import { LogLevel } from "./log";
+import { DEFAULT_WRITE_RATES, WriteRates } from "./writePacing";
 
 /**
  * The rebalancer's settings as the Lambda receives them: environment variables that the
@@ -13,6 +14,8 @@ export interface Settings extends Budgets {
   /** The cluster load pass's tolerance in tasks (clusterLoad/args.ts); 0: off. */
   clusterLoadBand: number;
   logLevel: LogLevel;
+  /** Writes per second, per kind of write (see writePacing.ts). */
+  writeRates: WriteRates;
 }
 
 export const SETTINGS_ENV = {
@@ -24,7 +27,18 @@ export const SETTINGS_ENV = {
   surgeTimeoutSeconds: "REBALANCER_SURGE_TIMEOUT_SECONDS",
   clusterLoadBand: "REBALANCER_CLUSTER_LOAD_BAND",
   logLevel: "REBALANCER_LOG_LEVEL",
+  updateServicePerSecond: "REBALANCER_UPDATE_SERVICE_PER_SECOND",
+  tagResourcePerSecond: "REBALANCER_TAG_RESOURCE_PER_SECOND",
+  stopTaskPerSecond: "REBALANCER_STOP_TASK_PER_SECOND",
+  updateTaskProtectionPerSecond: "REBALANCER_UPDATE_TASK_PROTECTION_PER_SECOND",
 } as const;
+
+/**
+ * The most each write rate may be set to: ECS's refill rate for the call's bucket (UpdateService 5,
+ * TagResource/UntagResource 10, StopTask 40 per second); UpdateTaskProtection's is not published, so 10.
+ * A rate at the refill rate would leave nothing to the account's other callers.
+ */
+export const WRITE_RATE_LIMITS: WriteRates = { updateService: 5, tagResource: 10, stopTask: 40, updateTaskProtection: 10 };
 
 export const DEFAULT_SETTINGS: Omit<Settings, "watchedClusters"> = {
   dryRun: false,
@@ -34,6 +48,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, "watchedClusters"> = {
   surgeTimeoutSeconds: 900,
   clusterLoadBand: DEFAULT_CLUSTER_LOAD_ARGS.bandTasks,
   logLevel: "info",
+  writeRates: DEFAULT_WRITE_RATES,
 };
 
 const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/;
@@ -53,7 +68,25 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     surgeTimeoutSeconds: count(env, "surgeTimeoutSeconds", 60, 86400),
     clusterLoadBand: count(env, "clusterLoadBand", 0, MAX_BAND_TASKS),
     logLevel: level(env),
+    writeRates: {
+      updateService: rate(env, "updateServicePerSecond", "updateService"),
+      tagResource: rate(env, "tagResourcePerSecond", "tagResource"),
+      stopTask: rate(env, "stopTaskPerSecond", "stopTask"),
+      updateTaskProtection: rate(env, "updateTaskProtectionPerSecond", "updateTaskProtection"),
+    },
   };
+}
+
+type RateKey = "updateServicePerSecond" | "tagResourcePerSecond" | "stopTaskPerSecond" | "updateTaskProtectionPerSecond";
+
+function rate(env: Record<string, string | undefined>, key: RateKey, kind: keyof WriteRates): number {
+  const raw = env[SETTINGS_ENV[key]];
+  if (raw === undefined || raw === "") return DEFAULT_WRITE_RATES[kind];
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || value < 0.1 || value > WRITE_RATE_LIMITS[kind]) {
+    throw new Error(`${SETTINGS_ENV[key]}="${raw}": expected a number from 0.1 to ${WRITE_RATE_LIMITS[kind]} (writes per second)`);
+  }
+  return value;
 }
 
 function flag(env: Record<string, string | undefined>, key: "dryRun"): boolean {
@@ -95,5 +128,9 @@ export function settingsEnvironment(settings: Settings): Record<string, string> 
     [SETTINGS_ENV.surgeTimeoutSeconds]: String(settings.surgeTimeoutSeconds),
     [SETTINGS_ENV.clusterLoadBand]: String(settings.clusterLoadBand),
     [SETTINGS_ENV.logLevel]: settings.logLevel,
+    [SETTINGS_ENV.updateServicePerSecond]: String(settings.writeRates.updateService),
+    [SETTINGS_ENV.tagResourcePerSecond]: String(settings.writeRates.tagResource),
+    [SETTINGS_ENV.stopTaskPerSecond]: String(settings.writeRates.stopTask),
+    [SETTINGS_ENV.updateTaskProtectionPerSecond]: String(settings.writeRates.updateTaskProtection),
   };
 }

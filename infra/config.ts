@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { WRITE_RATE_LIMITS } from "../handler/settings";
+import { DEFAULT_WRITE_RATES, type WriteRates } from "../handler/writePacing";
 
 /**
  * The typed, validated stack configuration. Every key is read and checked here, before any resource
@@ -62,6 +64,8 @@ export interface RebalancerConfig {
     readonly reservedConcurrency: number;
     readonly logRetentionDays: number;
     readonly functionTimeoutSeconds: number;
+    /** Writes per second per kind, below ECS's shared token buckets (see handler/writePacing.ts). */
+    readonly writeRates: WriteRates;
 }
 
 export type FlowLogTrafficType = "ALL" | "ACCEPT" | "REJECT";
@@ -135,6 +139,10 @@ export const DEFAULTS = {
     reservedConcurrency: 1,
     rebalancerLogRetentionDays: 14,
     functionTimeoutSeconds: 60,
+    updateServicePerSecond: DEFAULT_WRITE_RATES.updateService,
+    tagResourcePerSecond: DEFAULT_WRITE_RATES.tagResource,
+    stopTaskPerSecond: DEFAULT_WRITE_RATES.stopTask,
+    updateTaskProtectionPerSecond: DEFAULT_WRITE_RATES.updateTaskProtection,
     containerPort: 8080,
     containerUser: "101",
     // ---- security and monitoring (issue 13): production-safe defaults; DEMO_CHOICES below ----
@@ -413,7 +421,27 @@ function parseRebalancer(read: Read): RebalancerConfig {
         reservedConcurrency: readInteger(read, "reservedConcurrency", DEFAULTS.reservedConcurrency, 1, 10),
         logRetentionDays: readRetention(read, "rebalancerLogRetentionDays", DEFAULTS.rebalancerLogRetentionDays),
         functionTimeoutSeconds: readInteger(read, "functionTimeoutSeconds", DEFAULTS.functionTimeoutSeconds, 10, 900),
+        writeRates: {
+            updateService: readRate(read, "updateServicePerSecond", DEFAULTS.updateServicePerSecond, WRITE_RATE_LIMITS.updateService),
+            tagResource: readRate(read, "tagResourcePerSecond", DEFAULTS.tagResourcePerSecond, WRITE_RATE_LIMITS.tagResource),
+            stopTask: readRate(read, "stopTaskPerSecond", DEFAULTS.stopTaskPerSecond, WRITE_RATE_LIMITS.stopTask),
+            updateTaskProtection: readRate(read, "updateTaskProtectionPerSecond", DEFAULTS.updateTaskProtectionPerSecond, WRITE_RATE_LIMITS.updateTaskProtection),
+        },
     };
+}
+
+/** A write rate: 0.1 per second up to the refill rate of the call's ECS bucket (which it would then exhaust for others). */
+function readRate(read: Read, key: string, fallback: number, max: number): number {
+    const raw = read(key);
+    if (raw === undefined) {
+        return fallback;
+    }
+    const trimmed = raw.trim();
+    const value = Number(trimmed);
+    if (!/^\d+(\.\d+)?$/.test(trimmed) || value < 0.1 || value > max) {
+        throw new ConfigError(key, raw, `must be a number of writes per second from 0.1 to ${max}`);
+    }
+    return value;
 }
 
 // ---- security and monitoring (issue 13) ----

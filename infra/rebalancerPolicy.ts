@@ -23,10 +23,17 @@ export function rebalancerPolicy(clusters: ClusterIdentity[], logGroupArn: strin
       {
         Sid: "ReadAndResizeServices",
         Effect: "Allow",
-        Action: ["ecs:DescribeServices", "ecs:UpdateService", "ecs:TagResource", "ecs:UntagResource"],
+        // ListServiceDeployments is authorized on the service ARN (developer guide, service deployment permissions)
+        Action: ["ecs:DescribeServices", "ecs:ListServiceDeployments", "ecs:UpdateService", "ecs:TagResource", "ecs:UntagResource"],
         Resource: arnsOf("service"),
       },
-      { Sid: "ReadAndStopTasks", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: arnsOf("task") },
+      // UpdateTaskProtection: the tasks a surge keeps are scale-in protected while the count is restored
+      {
+        Sid: "ReadStopAndProtectTasks",
+        Effect: "Allow",
+        Action: ["ecs:DescribeTasks", "ecs:StopTask", "ecs:UpdateTaskProtection"],
+        Resource: arnsOf("task"),
+      },
       // DescribeTaskDefinition supports no resource-level permission
       { Sid: "ReadTaskDefinitions", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition"], Resource: "*" },
       { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },

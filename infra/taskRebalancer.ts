@@ -86,6 +86,7 @@ export class TaskRebalancer extends pulumi.ComponentResource {
             clusterLoadBand: settings.clusterLoadBand,
             surgeTimeoutSeconds: settings.surgeTimeoutMinutes * 60,
             logLevel: "info",
+            writeRates: settings.writeRates,
           }),
         ),
       },

@@ -16,6 +16,8 @@ import { markDeregistered, setInstanceStatus } from "./containerInstances";
 import { parseExpression } from "./constraints";
 import { createCluster } from "./clusters";
 import { stopImmediately } from "./tasks";
+import { getTaskProtection, updateTaskProtection } from "./taskProtection";
+import { listServiceDeployments } from "./serviceDeployments";
 import { mergeTags, requireUserTagKeys } from "./tagRules";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -52,7 +54,7 @@ export class ApiCallCounter {
 }
 
 export function isReadOperation(operation: string): boolean {
-  return operation.startsWith("List") || operation.startsWith("Describe");
+  return operation.startsWith("List") || operation.startsWith("Describe") || operation.startsWith("Get");
 }
 
 /** The operations the simulator serves; each must be covered by the model extract. */
@@ -67,6 +69,7 @@ export function admitOperation(state: EcsState, operation: string): void {
     throw new EcsError("AccessDeniedException", `User is not authorized to perform: ecs:${operation}`);
   }
   if (state.faultRandom.chance(state.faults.throttleRate)) throw new EcsError("ThrottlingException", "Rate exceeded");
+  if (state.faults.tokenBuckets && !state.buckets.take(state, operation)) throw new EcsError("ThrottlingException", "Rate exceeded");
 }
 
 /** Dispatches one admitted operation. */
@@ -163,7 +166,14 @@ const HANDLERS: Record<string, Handler> = {
     return { taskDefinitionArns: items, nextToken };
   },
   CreateService: (state, input) => ({ service: serviceShape(state, createService(state, state.cluster(input.cluster), input as never), false) }),
-  UpdateService: (state, input) => ({ service: serviceShape(state, updateService(state, state.cluster(input.cluster), input as never), false) }),
+  UpdateService: (state, input) => {
+    const cluster = state.cluster(input.cluster);
+    const before = state.service(cluster, input.service ?? "")?.desiredCount;
+    const service = updateService(state, cluster, input as never);
+    // remembered so that the stops this scale-in causes count as the caller's (a move), not ECS's own
+    if (before !== undefined && service.desiredCount < before) service.apiScaleIn = (service.apiScaleIn ?? 0) + before - service.desiredCount;
+    return { service: serviceShape(state, service, false) };
+  },
   DeleteService: (state, input) => ({
     service: serviceShape(state, deleteService(state, state.cluster(input.cluster), input.service ?? "", input.force === true), false),
   }),
@@ -283,6 +293,9 @@ const HANDLERS: Record<string, Handler> = {
     state.tags.set(arn, (state.tags.get(arn) ?? []).filter((t) => !drop.has(t.key ?? "")));
     return {};
   },
+  UpdateTaskProtection: (state, input) => updateTaskProtection(state, state.cluster(input.cluster), input),
+  GetTaskProtection: (state, input) => getTaskProtection(state, state.cluster(input.cluster), input),
+  ListServiceDeployments: (state, input) => listServiceDeployments(state, state.cluster(input.cluster), input),
   ListTagsForResource: (state, input) => ({ tags: state.tags.get(requireTaggable(state, input.resourceArn)) ?? [] }),
 };
 

@@ -124,6 +124,8 @@ export interface SimTask {
   tags: Tag[];
   /** Whether the task had been RUNNING when asked to stop (it then goes through DEACTIVATING). */
   wasRunning: boolean;
+  /** Task scale-in protection (UpdateTaskProtection) holds until this virtual time. */
+  protectedUntilMs?: number;
 }
 
 export interface SimDeployment {
@@ -137,6 +139,8 @@ export interface SimDeployment {
   failedTasks: number;
   /** Since when placement has kept failing for this deployment (drives the circuit breaker). */
   placementFailingSinceMs?: number;
+  /** BLUE_GREEN, LINEAR, CANARY: when every green task ran (the traffic shift and bake run from here). */
+  greenReadyMs?: number;
 }
 
 export interface SimServiceEvent {
@@ -173,4 +177,14 @@ export interface SimService {
   lastSteadyEventMs?: number;
   /** Whether the service was steady at the end of the last tick (steady-state events fire on the change). */
   wasSteady?: boolean;
+  /** ECS's own Availability Zone rebalancing; CreateService defaults it (see azRebalancing.ts). */
+  availabilityZoneRebalancing: "ENABLED" | "DISABLED";
+  /** Since when the service has been steady with uneven zones (the rebalancing trigger delay runs from here). */
+  azUnevenSinceMs?: number;
+  /** A rebalancing round in progress: the tasks it started in the emptiest zones, not yet matched by stops. */
+  azRound?: { started: Set<SimTask>; desiredCount: number; deploymentId: string };
+  /** Tasks an API UpdateService's lower desired count still has to scale in (counted as API-caused stops). */
+  apiScaleIn?: number;
+  /** The service scheduler has not yet reacted to a change before this virtual time (asynchronous scheduler). */
+  schedulerWakeMs?: number;
 }

@@ -96,6 +96,7 @@ function createScenarioService(sim: EcsSimulator, clusterName: string, service: 
     deploymentConfiguration: service.deploymentConfiguration,
     tags: toTags(service.tags),
     propagateTags: "SERVICE",
+    availabilityZoneRebalancing: service.availabilityZoneRebalancing,
   });
 }
 

@@ -22,7 +22,19 @@ export interface Scenario {
   instance: { cpu: number; memory: number; instanceType?: string };
   /** Instances the Auto Scaling group starts with. */
   instanceCount: number;
-  timing?: { taskStartSeconds?: number; taskStopSeconds?: number; instanceBootSeconds?: number };
+  /**
+   * Virtual seconds: task start and stop, instance boot; ECS's AZ rebalancing trigger delay (not
+   * documented by AWS); the service scheduler's reaction delay; and how long each API call takes
+   * (so that the scheduler can act between two calls of one invocation).
+   */
+  timing?: {
+    taskStartSeconds?: number;
+    taskStopSeconds?: number;
+    instanceBootSeconds?: number;
+    azRebalancingDelaySeconds?: number;
+    schedulerDelaySeconds?: number;
+    apiCallSeconds?: number;
+  };
   services: ScenarioService[];
   steps: ScenarioStep[];
 }
@@ -47,6 +59,8 @@ export interface ScenarioService {
   deploymentConfiguration?: DeploymentConfiguration;
   /** `{ "team": "web" }` or the ECS list `[{ "key": "team", "value": "web" }]`. */
   tags?: Record<string, string> | Tag[];
+  /** ECS's AZ rebalancing; omitted, CreateService applies ECS's default (ENABLED for a compatible service). */
+  availabilityZoneRebalancing?: "ENABLED" | "DISABLED";
 }
 
 /** Exactly one action per step. */
@@ -104,13 +118,18 @@ export function validateScenario(value: unknown): string[] {
   }
   check("instanceCount", s.instanceCount, isInt(0));
   if (check("timing", s.timing, isObject, true) && s.timing) {
-    for (const key of ["taskStartSeconds", "taskStopSeconds", "instanceBootSeconds"]) check(`timing.${key}`, s.timing[key], isNumber, true);
+    for (const key of Object.keys(s.timing)) {
+      if (!TIMING_KEYS.includes(key)) errors.push(fail(`timing.${key}`, s.timing[key], `is not a timing key (${TIMING_KEYS.join(", ")})`));
+    }
+    for (const key of TIMING_KEYS) check(`timing.${key}`, s.timing[key], isNumber, true);
   }
   if (check("services", s.services, isArray)) s.services.forEach((svc: unknown, i: number) => validateService(`services[${i}]`, svc, check, errors));
   const names = new Set(Array.isArray(s.services) ? s.services.map((svc: { name?: string }) => svc?.name) : []);
   if (check("steps", s.steps, isArray)) s.steps.forEach((step: unknown, i: number) => validateStep(`steps[${i}]`, step, check, errors, names));
   return errors;
 }
+
+const TIMING_KEYS = ["taskStartSeconds", "taskStopSeconds", "instanceBootSeconds", "azRebalancingDelaySeconds", "schedulerDelaySeconds", "apiCallSeconds"];
 
 type CheckFn = (path: string, v: unknown, rule: Check, optional?: boolean) => boolean;
 
@@ -134,6 +153,7 @@ function validateService(path: string, value: unknown, check: CheckFn, errors: s
       check(`${path}.placementConstraints[${i}].type`, p?.type, oneOf("distinctInstance", "memberOf")));
   }
   check(`${path}.deploymentConfiguration`, svc.deploymentConfiguration, isObject, true);
+  check(`${path}.availabilityZoneRebalancing`, svc.availabilityZoneRebalancing, oneOf("ENABLED", "DISABLED"), true);
   if (svc.tags !== undefined && (svc.tags === null || typeof svc.tags !== "object")) {
     errors.push(fail(`${path}.tags`, svc.tags, "must be an object or a list of { key, value }"));
   } else if (svc.tags !== undefined) {

@@ -12,6 +12,9 @@ import { launchTask, requestStop, requirementsOf } from "./tasks";
 import { addServiceEvent, isServiceSteady, recordPlacementOutcome, unplaceableMessage, updateRollout } from "./deployments";
 import { tickDaemonService } from "./daemonScheduler";
 import { envelope } from "./events";
+import { rebalancingExtra } from "./azRebalancing";
+import { isProtected } from "./taskProtection";
+import { isCleanUpDue, isShifting } from "./trafficShift";
 
 export function tickService(state: EcsState, cluster: SimCluster, service: SimService): void {
   if (service.status === "INACTIVE") return;
@@ -36,22 +39,56 @@ function publishSteadyState(state: EcsState, cluster: SimCluster, service: SimSe
 }
 
 function tickReplicaService(state: EcsState, cluster: SimCluster, service: SimService): void {
+  if (!isSchedulerAwake(state, service)) return;
   const primaryId = service.deployments[0].id;
-  const desired = service.desiredCount;
+  // tasks an AZ rebalancing round started stay until it stops as many in the fullest zone
+  const desired = service.desiredCount + rebalancingExtra(service);
   const active = [...activeTasks(service)];
   const isCurrent = (t: SimTask) => t.deploymentId === primaryId && t.containerInstance.status === "ACTIVE";
   const current = active.filter(isCurrent);
   const old = active.filter((t) => !isCurrent(t));
 
-  // Scale-in: surplus tasks of the current deployment, chosen as the strategies dictate.
-  const surplus = chooseTasksToStop(state, service, current, current.length - desired);
-  for (const task of surplus) requestStop(state, task, scalingReason(service), "ServiceSchedulerInitiated");
+  // Scale-in: surplus tasks of the current deployment, chosen as the strategies dictate among the
+  // tasks without scale-in protection (ECS never scales in a protected task; it waits).
+  const unprotected = current.filter((t) => !isProtected(state, t));
+  const surplus = chooseTasksToStop(state, service, unprotected, current.length - desired);
+  for (const task of surplus) {
+    if ((service.apiScaleIn ?? 0) > 0 && task.lastStatus === "RUNNING") state.metrics.tasksStoppedByApiScaleIn++;
+    requestStop(state, task, scalingReason(service), "ServiceSchedulerInitiated");
+  }
+  if (current.length - surplus.length <= desired) service.apiScaleIn = undefined;
   const kept = current.length - surplus.length;
 
+  if (isShifting(service)) {
+    // blue/green: the green revision scales up beside the blue tasks, whatever maximumPercent says;
+    // the blue tasks go only at clean-up, after the traffic shift and the bake time
+    launchTasks(state, cluster, service, desired - kept);
+    const greenRunning = current.filter((t) => t.lastStatus === "RUNNING").length;
+    if (isCleanUpDue(state, service, service.deployments[0], greenRunning)) {
+      for (const task of old) requestStop(state, task, scalingReason(service), "ServiceSchedulerInitiated");
+    }
+    return;
+  }
   const stoppedOld = stopOldTasks(state, service, old);
   const bounds = deploymentBounds(service);
   const total = kept + old.length - stoppedOld;
   launchTasks(state, cluster, service, Math.min(desired - kept, bounds.maxTotal - total));
+}
+
+/**
+ * ECS's service scheduler is asynchronous: after a change (a StopTask, a new desired count) it acts
+ * `schedulerDelaySeconds` later, on the state it finds then. markSchedulerChange starts the wait.
+ */
+function isSchedulerAwake(state: EcsState, service: SimService): boolean {
+  if (service.schedulerWakeMs === undefined) return true;
+  if (state.nowMs < service.schedulerWakeMs) return false;
+  service.schedulerWakeMs = undefined;
+  return true;
+}
+
+export function markSchedulerChange(state: EcsState, service: SimService): void {
+  if (state.timing.schedulerDelaySeconds <= 0) return;
+  service.schedulerWakeMs ??= state.nowMs + state.timing.schedulerDelaySeconds * 1000;
 }
 
 export interface DeploymentBounds {
@@ -80,7 +117,8 @@ function stopOldTasks(state: EcsState, service: SimService, old: SimTask[]): num
     requestStop(state, task, scalingReason(service), "ServiceSchedulerInitiated");
     stopped++;
   }
-  const runningOld = old.filter((t) => t.lastStatus === "RUNNING");
+  // a deployment does not stop a protected task either (a DRAINING instance's tasks still go)
+  const runningOld = old.filter((t) => t.lastStatus === "RUNNING" && (t.containerInstance.status === "DRAINING" || !isProtected(state, t)));
   let healthy = 0;
   for (const task of activeTasks(service)) if (task.lastStatus === "RUNNING") healthy++;
   const allowed = Math.min(runningOld.length, healthy - deploymentBounds(service).minHealthy);

@@ -12,6 +12,9 @@ import { validateConstraints } from "./constraints";
 import { mergeTags } from "./tagRules";
 import { startDeployment } from "./deployments";
 import { requestStop } from "./tasks";
+import { defaultAzRebalancing } from "./azRebalancing";
+import { validateStrategy } from "./trafficShift";
+import { markSchedulerChange } from "./scheduler";
 
 export function createService(state: EcsState, cluster: SimCluster, input: CreateServiceRequest): SimService {
   const name = input.serviceName;
@@ -43,6 +46,7 @@ export function createService(state: EcsState, cluster: SimCluster, input: Creat
     deployments: [],
     events: [],
     tasks: new Set(),
+    availabilityZoneRebalancing: defaultAzRebalancing({ ...input, schedulingStrategy: scheduling as never }),
   };
   startDeployment(state, service, definition.arn);
   cluster.services.delete(name);
@@ -57,6 +61,9 @@ function validateCreate(input: CreateServiceRequest, scheduling: string): void {
   if (input.launchType && input.capacityProviderStrategy?.length) {
     throw invalidParameter("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.");
   }
+  if (input.availabilityZoneRebalancing !== undefined && !["ENABLED", "DISABLED"].includes(input.availabilityZoneRebalancing)) {
+    throw invalidParameter(`Invalid availabilityZoneRebalancing "${input.availabilityZoneRebalancing}".`);
+  }
   if (input.launchType && input.launchType !== "EC2") throw invalidParameter(`The simulator models EC2 only, not launchType ${input.launchType}.`);
   if (scheduling === "DAEMON" && input.placementStrategy?.length) {
     throw invalidParameter("Placement strategies are not supported with the DAEMON scheduling strategy.");
@@ -70,6 +77,7 @@ function validateCreate(input: CreateServiceRequest, scheduling: string): void {
 }
 
 function validateDeploymentConfiguration(config: DeploymentConfiguration | undefined): void {
+  validateStrategy(config);
   const min = config?.minimumHealthyPercent;
   const max = config?.maximumPercent;
   if (min !== undefined && (min < 0 || min > 100)) throw invalidParameter(`minimumHealthyPercent ${min} must be between 0 and 100.`);
@@ -99,7 +107,16 @@ export function updateService(state: EcsState, cluster: SimCluster, input: Updat
   validateDeploymentConfiguration(input.deploymentConfiguration);
   const definition = input.taskDefinition ? state.taskDefinition(input.taskDefinition) : undefined;
 
-  if (input.desiredCount !== undefined) service.desiredCount = input.desiredCount;
+  if (input.availabilityZoneRebalancing !== undefined) {
+    if (!["ENABLED", "DISABLED"].includes(input.availabilityZoneRebalancing)) {
+      throw invalidParameter(`Invalid availabilityZoneRebalancing "${input.availabilityZoneRebalancing}".`);
+    }
+    service.availabilityZoneRebalancing = input.availabilityZoneRebalancing as "ENABLED" | "DISABLED";
+  }
+  if (input.desiredCount !== undefined && input.desiredCount !== service.desiredCount) {
+    service.desiredCount = input.desiredCount;
+    markSchedulerChange(state, service);
+  }
   if (input.placementStrategy) service.placementStrategy = input.placementStrategy;
   if (input.placementConstraints) service.placementConstraints = input.placementConstraints;
   if (input.deploymentConfiguration) {

@@ -156,6 +156,7 @@ export function serviceShape(state: EcsState, service: SimService, includeTags: 
     deploymentController: { type: service.deploymentController },
     propagateTags: service.propagateTags ?? "NONE",
     enableECSManagedTags: service.enableECSManagedTags,
+    availabilityZoneRebalancing: service.availabilityZoneRebalancing,
     tags: includeTags ? state.tags.get(service.arn) ?? [] : undefined,
   };
 }

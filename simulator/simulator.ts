@@ -19,6 +19,7 @@ import { stopImmediately, stopTaskByUser, tickTasks } from "./tasks";
 import { createCluster as createClusterIn } from "./clusters";
 import { tickService } from "./scheduler";
 import { isServiceSteady } from "./deployments";
+import { isAzRebalancingPending, tickAzRebalancing } from "./azRebalancing";
 import { countTasks } from "./shapes";
 import { admitOperation, ApiCallCounter, type ApiCalls, handleOperation } from "./api";
 import { answerWithinContract, requireValidRequest } from "./contract/enforce";
@@ -31,6 +32,9 @@ export interface EcsSimulatorOptions {
   taskStartSeconds?: number;
   taskStopSeconds?: number;
   instanceBootSeconds?: number;
+  azRebalancingDelaySeconds?: number;
+  schedulerDelaySeconds?: number;
+  apiCallSeconds?: number;
   /** Virtual time at construction; defaults to 2024-01-01T00:00:00Z. */
   startTime?: Date;
 }
@@ -42,6 +46,9 @@ export const DEFAULT_OPTIONS = {
   taskStartSeconds: 10,
   taskStopSeconds: 30,
   instanceBootSeconds: 60,
+  azRebalancingDelaySeconds: 60,
+  schedulerDelaySeconds: 0,
+  apiCallSeconds: 0,
 };
 
 /** Scheduler granularity: the service scheduler and task lifecycles advance once per virtual second. */
@@ -51,6 +58,7 @@ export class EcsSimulator implements InstanceHost {
   readonly state: EcsState;
   readonly faults: Faults = {
     throttleRate: 0, latencyMs: 0, describeFailureRate: 0, duplicateEventRate: 0, reorderEvents: false, deniedOperations: [],
+    tokenBuckets: false, foreignUpdateServicePerSecond: 0,
   };
   readonly calls = new ApiCallCounter();
   private readonly groups: AutoScalingGroup[] = [];
@@ -60,7 +68,14 @@ export class EcsSimulator implements InstanceHost {
   constructor(options: EcsSimulatorOptions = {}) {
     const o = { ...DEFAULT_OPTIONS, ...stripUndefined(options) };
     const clock = new VirtualClock(options.startTime?.getTime());
-    const timing: Timing = { taskStartSeconds: o.taskStartSeconds, taskStopSeconds: o.taskStopSeconds, instanceBootSeconds: o.instanceBootSeconds };
+    const timing: Timing = {
+      taskStartSeconds: o.taskStartSeconds,
+      taskStopSeconds: o.taskStopSeconds,
+      instanceBootSeconds: o.instanceBootSeconds,
+      azRebalancingDelaySeconds: o.azRebalancingDelaySeconds,
+      schedulerDelaySeconds: o.schedulerDelaySeconds,
+      apiCallSeconds: o.apiCallSeconds,
+    };
     const events = new EventQueue(() => this.state.faultRandom, this.faults);
     this.state = new EcsState(o.region, o.accountId, clock, new Random(o.seed), timing, this.faults, events);
   }
@@ -84,10 +99,15 @@ export class EcsSimulator implements InstanceHost {
   /** Handles one API operation in-process, counted and faulted like an HTTP request (no latency). */
   call(operation: string, input: Record<string, unknown>): unknown {
     this.calls.record(operation);
-    return answerWithinContract(this, operation, input, {
-      admit: () => admitOperation(this.state, operation),
-      handle: () => handleOperation(this.state, operation, input),
-    });
+    try {
+      return answerWithinContract(this, operation, input, {
+        admit: () => admitOperation(this.state, operation),
+        handle: () => handleOperation(this.state, operation, input),
+      });
+    } finally {
+      // each call takes time: the asynchronous scheduler may act between two calls of one run
+      if (this.state.timing.apiCallSeconds > 0) this.advance(this.state.timing.apiCallSeconds);
+    }
   }
 
   get now(): Date {
@@ -122,7 +142,10 @@ export class EcsSimulator implements InstanceHost {
     for (const group of this.groups) group.tick();
     tickTasks(this.state);
     for (const cluster of this.state.clusters.values()) {
-      for (const service of cluster.services.values()) tickService(this.state, cluster, service);
+      for (const service of cluster.services.values()) {
+        tickService(this.state, cluster, service);
+        tickAzRebalancing(this.state, cluster, service);
+      }
     }
     this.recordMinRunning();
     for (const observe of this.secondObservers) observe();
@@ -246,7 +269,7 @@ export class EcsSimulator implements InstanceHost {
   isSteady(clusterName: string): boolean {
     const cluster = this.state.cluster(clusterName);
     for (const task of this.state.transitioning) if (task.clusterName === clusterName) return false;
-    for (const service of cluster.services.values()) if (!isServiceSteady(service)) return false;
+    for (const service of cluster.services.values()) if (!isServiceSteady(service) || isAzRebalancingPending(this.state, cluster, service)) return false;
     // Tasks on a DRAINING instance are about to be replaced: not steady yet.
     for (const instance of cluster.instances.values()) if (instance.status === "DRAINING" && instance.tasks.size > 0) return false;
     return this.autoScalingGroups(clusterName).every((g) => g.isSettled());

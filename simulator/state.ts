@@ -7,6 +7,7 @@ import { VirtualClock } from "./clock";
 import { Random } from "./random";
 import { EcsError, clientError, invalidParameter } from "./errors";
 import { EventQueue } from "./events";
+import { TokenBuckets } from "./tokenBuckets";
 import type { SimCluster, SimContainerInstance, SimService, SimTask, SimTaskDefinition } from "./model";
 
 export interface Timing {
@@ -16,6 +17,18 @@ export interface Timing {
   taskStopSeconds: number;
   /** Seconds from an Auto Scaling launch to the container instance registering. */
   instanceBootSeconds: number;
+  /**
+   * Seconds a service must be steady with uneven zones before ECS's AZ rebalancing starts a round.
+   * AWS does not document it.
+   */
+  azRebalancingDelaySeconds: number;
+  /**
+   * Seconds the service scheduler takes to react to a change (a task stopped, a desired count
+   * changed): ECS's scheduler is asynchronous. 0 reacts on the next tick.
+   */
+  schedulerDelaySeconds: number;
+  /** Virtual seconds each API call takes, so that time passes between two calls of one invocation. */
+  apiCallSeconds: number;
 }
 
 export interface Faults {
@@ -31,6 +44,10 @@ export interface Faults {
   reorderEvents: boolean;
   /** Operations answered AccessDeniedException (an IAM policy that does not allow them). */
   deniedOperations: string[];
+  /** ECS's token buckets, refilled in virtual time (tokenBuckets.ts); off by default. */
+  tokenBuckets: boolean;
+  /** Another caller of the account (a deploy pipeline) taking UpdateService tokens at this rate. */
+  foreignUpdateServicePerSecond: number;
 }
 
 export interface Metrics {
@@ -38,6 +55,10 @@ export interface Metrics {
   minRunning: Record<string, number>;
   /** Tasks that were RUNNING when StopTask stopped them. */
   tasksStoppedByStopTask: number;
+  /** RUNNING tasks the scheduler's scale-in stopped because an API UpdateService lowered the desired count. */
+  tasksStoppedByApiScaleIn: number;
+  /** RUNNING tasks ECS's own Availability Zone rebalancing stopped. */
+  tasksStoppedByAzRebalancing: number;
   /** StopTask calls (API or direct), whatever the task's state. */
   stopTaskCalls: number;
   taskDefinitionsRegistered: number;
@@ -46,7 +67,7 @@ export interface Metrics {
 }
 
 export function emptyMetrics(): Metrics {
-  return { minRunning: {}, tasksStoppedByStopTask: 0, stopTaskCalls: 0, taskDefinitionsRegistered: 0, tasksStarted: 0 };
+  return { minRunning: {}, tasksStoppedByStopTask: 0, tasksStoppedByApiScaleIn: 0, tasksStoppedByAzRebalancing: 0, stopTaskCalls: 0, taskDefinitionsRegistered: 0, tasksStarted: 0 };
 }
 
 export class EcsState {
@@ -59,6 +80,7 @@ export class EcsState {
   /** STOPPED tasks in stop order, purged after STOPPED_RETENTION_MS like ECS does. */
   readonly stoppedTasks: SimTask[] = [];
   metrics: Metrics = emptyMetrics();
+  readonly buckets = new TokenBuckets();
   /**
    * Fault draws (throttling, describe failures, duplicated and reordered events) have a stream of
    * their own, so that injecting faults does not change ECS's own choices (placement ties, which

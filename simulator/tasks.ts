@@ -10,6 +10,7 @@ import type { SimCluster, SimContainerInstance, SimNetworkBinding, SimService, S
 import { allocateEphemeralPort, releaseResources, reserveResources, touchInstance } from "./containerInstances";
 import { taskDetail } from "./eventDetails";
 import { envelope } from "./events";
+import { markSchedulerChange } from "./scheduler";
 
 export interface TaskRequirements {
   cpu: number;
@@ -182,4 +183,6 @@ export function stopTaskByUser(state: EcsState, task: SimTask, reason: string): 
   if (task.desiredStatus !== "RUNNING") return;
   if (task.lastStatus === "RUNNING") state.metrics.tasksStoppedByStopTask++;
   requestStop(state, task, reason, "UserInitiated");
+  const service = state.clusters.get(task.clusterName)?.services.get(task.serviceName ?? "");
+  if (service) markSchedulerChange(state, service);
 }

@@ -126,6 +126,8 @@ describe("cli: ecs-rebalance", () => {
       addInstances(sim, [{ zone: "us-east-1a" }]);
       addService(sim, "web", 2, {
         placementStrategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }, { type: "spread", field: "instanceId" }],
+        // a service from before ECS's own AZ rebalancing: the zone move is ours to make
+        availabilityZoneRebalancing: "DISABLED",
       });
       sim.settle(CLUSTER);
       addInstances(sim, [{ zone: "us-east-1b" }]);

@@ -20,7 +20,7 @@ const SCENARIOS = path.join(__dirname, "..", "..", "scenarios");
 /** Every ECS operation the engine calls. */
 const ENGINE_OPERATIONS = [
   "ListContainerInstances", "ListServices", "ListTasks", "DescribeContainerInstances", "DescribeServices", "DescribeTasks",
-  "DescribeTaskDefinition", "TagResource", "UpdateService", "StopTask", "UntagResource",
+  "DescribeTaskDefinition", "ListServiceDeployments", "TagResource", "UpdateService", "StopTask", "UntagResource", "UpdateTaskProtection",
 ];
 
 async function recorded(work: () => Promise<void>): Promise<ConformanceLog> {
@@ -70,7 +70,11 @@ describe("conformance: every exchange between the engine and the simulator again
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-conformance-"));
     try {
       addInstances(sim, [{ zone: "us-east-1a" }]);
-      addService(sim, "web", 2, { placementStrategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }, { type: "spread", field: "instanceId" }] });
+      const placementStrategy = [{ type: "spread" as const, field: "attribute:ecs.availability-zone" }, { type: "spread" as const, field: "instanceId" }];
+      // DISABLED: the zone moves are ours (with ECS's default, ECS's own rebalancing would make them)
+      addService(sim, "web", 2, { placementStrategy, availabilityZoneRebalancing: "DISABLED" });
+      // at 50 %, a move stops first: StopTask is exercised too (a surge ends without one)
+      addService(sim, "api", 4, { placementStrategy, availabilityZoneRebalancing: "DISABLED", deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200 } });
       sim.settle(CLUSTER);
       addInstances(sim, [{ zone: "us-east-1b" }]);
       sim.settle(CLUSTER);
@@ -80,9 +84,14 @@ describe("conformance: every exchange between the engine and the simulator again
         assert.strictEqual((await cli("snapshot", "--cluster", CLUSTER, "--out", out)).code, 0);
         assert.strictEqual((await cli("plan", "--snapshot", out, "--json")).code, 0);
         assert.strictEqual((await cli("run", "--cluster", CLUSTER)).code, 0);
+        // the surge placed, a second run ends it: UpdateTaskProtection over the wire
+        sim.settle(CLUSTER);
+        assert.strictEqual((await cli("run", "--cluster", CLUSTER)).code, 0);
       });
       assert.deepStrictEqual(log.violations, [], summarize(log));
       assert.strictEqual(sim.apiCalls().byOperation.TagResource, 1, "the surge tag was accepted");
+      assert.ok((sim.apiCalls().byOperation.StopTask ?? 0) >= 1, "api's move stopped a task");
+      assert.ok((sim.apiCalls().byOperation.UpdateTaskProtection ?? 0) >= 1, "web's surge ended with its kept tasks protected");
     } finally {
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
       Object.assign(process.env, saved);

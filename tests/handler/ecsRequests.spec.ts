@@ -46,8 +46,16 @@ const surged = (instances: InstanceSpec[], desiredCount: number, from: number, s
 describe("what the engine sends to ECS, against the official model", () => {
   const waves: Array<[string, () => Snapshot, string[]]> = [
     ["a surge start (tag, then desired count)", () => buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [{ name: "web" }]), ["TagResource", "UpdateService"]],
-    ["a surge completed (stop with a reason, restore, untag)", () => surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, 2), ["StopTask", "UpdateService", "UntagResource"]],
-    ["a surge rolled back after the timeout (restore, untag)", () => surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 3, 2, new Date(NOW.getTime() - (TIMEOUT + 60) * 1000)), ["UpdateService", "UntagResource"]],
+    [
+      "a surge completed (unprotect the surplus, protect the kept tasks, restore, untag)",
+      () => surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, 2),
+      ["UpdateTaskProtection", "UpdateTaskProtection", "UpdateService", "UntagResource"],
+    ],
+    [
+      "a surge rolled back after the timeout (protect the running tasks, restore, untag)",
+      () => surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 3, 2, new Date(NOW.getTime() - (TIMEOUT + 60) * 1000)),
+      ["UpdateTaskProtection", "UpdateService", "UntagResource"],
+    ],
     ["a direct move at minimumHealthyPercent 50 (stop with a reason)", () => buildSnapshot([{ zone: "a", tasks: { web: 4 } }, { zone: "b" }], [{ name: "web", desiredCount: 4, minimumHealthyPercent: 50 }]), ["StopTask", "StopTask"]],
   ];
   for (const [rule, snapshot, operations] of waves) {

@@ -141,35 +141,47 @@ describe("executor: finishing a surge", () => {
   const surged = (instances: InstanceSpec[], desiredCount: number, from: number, startedAt = NOW) =>
     buildSnapshot(instances, [web({ desiredCount, tags: { [SURGE_TAG]: formatSurge({ from, to: desiredCount, startedAt }) } })]);
 
-  it("complete: stops exactly the planned tasks, then restores desired, then untags", async () => {
+  const protections = (fake: FakeEcs) =>
+    fake.calls.filter((c) => c.op === "updateTaskProtection").map((c) => [c.args[2], (c.args[1] as string[]).length]);
+
+  it("complete: unprotects the planned task, protects the kept ones, restores desired, untags; ECS's scale-in stops exactly the planned task", async () => {
     const { fake, plan, report } = await wave(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, 2));
     const action = plan.surges[0];
     assert.strictEqual(action.kind, "complete");
     const planned = action.kind === "complete" ? action.stop.map((m) => m.taskArn) : [];
     assert.strictEqual(planned.length, 1);
-    assert.deepStrictEqual(ops(fake), ["stopTask", "updateServiceDesiredCount", "untagResource"]);
-    assert.deepStrictEqual(stopped(fake), planned);
+    assert.deepStrictEqual(ops(fake), ["updateTaskProtection", "updateTaskProtection", "updateServiceDesiredCount", "untagResource"]);
+    assert.deepStrictEqual(protections(fake), [[false, 1], [true, 2]]);
+    assert.deepStrictEqual(stopped(fake), [], "no task is stopped by name");
     assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
     assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
     assert.deepStrictEqual(report.errors, []);
+    fake.advance(); // the service scheduler's scale-in, whichever task its own rule would pick
+    assert.deepStrictEqual(fake.state.tasks.filter((t) => t.lastStatus === "STOPPED").map((t) => t.taskArn), planned);
   });
 
-  it("rollback after the timeout: restores desired, then untags, stops nothing", async () => {
+  it("complete on 12 kept tasks: protection in batches of at most 10 (ECS's limit)", async () => {
+    const { fake } = await wave(surged([{ zone: "a", tasks: { web: 7 } }, { zone: "b", tasks: { web: 6 } }], 13, 12));
+    assert.deepStrictEqual(protections(fake), [[false, 1], [true, 10], [true, 2]]);
+  });
+
+  it("rollback after the timeout with no extra task placed: protects the running tasks, restores desired, untags, stops nothing", async () => {
     const startedAt = new Date(NOW.getTime() - (TIMEOUT + 60) * 1000);
     const { fake } = await wave(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 3, 2, startedAt));
-    assert.deepStrictEqual(ops(fake), ["updateServiceDesiredCount", "untagResource"]);
+    assert.deepStrictEqual(ops(fake), ["updateTaskProtection", "updateServiceDesiredCount", "untagResource"]);
+    assert.deepStrictEqual(stopped(fake), []);
     assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
     assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
   });
 
-  it("rollback with the extra task stuck PENDING: lowers desired, then stops that task by name, then untags", async () => {
+  it("rollback with the extra task stuck PENDING: only the running tasks are protected, so scale-in can only take the PENDING one", async () => {
     const startedAt = new Date(NOW.getTime() - (TIMEOUT + 60) * 1000);
     const snapshot = surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, 2, startedAt);
     const pending = snapshot.tasks.find((t) => t.containerInstanceArn === snapshot.containerInstances[1].containerInstanceArn)!;
     Object.assign(pending, { lastStatus: "PENDING" });
     const { fake } = await wave(snapshot);
-    assert.deepStrictEqual(ops(fake), ["updateServiceDesiredCount", "stopTask", "untagResource"]);
-    assert.deepStrictEqual(stopped(fake), [pending.taskArn]);
+    assert.deepStrictEqual(ops(fake), ["updateTaskProtection", "updateServiceDesiredCount", "untagResource"]);
+    assert.deepStrictEqual([...fake.protectedTasks].sort(), snapshot.tasks.filter((t) => t !== pending).map((t) => t.taskArn).sort());
     assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
   });
 
@@ -252,18 +264,22 @@ describe("executor: a surge interrupted midway never leaves desiredCount raised"
     assert.deepStrictEqual(third.wave.actions.map((a) => a.kind), ["surge"], "and the move is tried afresh");
   });
 
-  it("the run dies after StopTask, before UpdateService: once ECS replaces the task the next run completes it", async () => {
-    const fake = new FakeEcs(
+  const surgedTo3 = () =>
+    new FakeEcs(
       buildSnapshot(
         [{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }],
         [web({ desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }) } })],
       ),
     );
+
+  it("the run dies after protecting, before UpdateService: nothing was stopped, the next run completes it", async () => {
+    const fake = surgedTo3();
     fake.fail("updateServiceDesiredCount", "ServiceUnavailableException");
     const first = await run(fake, later(60));
     assert.strictEqual(first.wave.errors.length, 1);
     assert.strictEqual(fake.serviceOf("web").desiredCount, 3);
-    fake.advance(); // ECS replaces the stopped task: the service is steady at 3 again
+    fake.advance();
+    assert.strictEqual(fake.runningTasks("web").length, 3, "still 3 running: no task was stopped");
     await run(fake, later(120));
     assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
     assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
@@ -272,15 +288,11 @@ describe("executor: a surge interrupted midway never leaves desiredCount raised"
     assert.deepStrictEqual((await run(fake, later(180))).plan.moves, [], "and the service is balanced");
   });
 
-  it("the run dies after StopTask and ECS never catches up: rolled back after the timeout", async () => {
-    const fake = new FakeEcs(
-      buildSnapshot(
-        [{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }],
-        [web({ desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }) } })],
-      ),
-    );
+  it("the run dies before UpdateService and the extra task is then lost for good: rolled back after the timeout", async () => {
+    const fake = surgedTo3();
     fake.fail("updateServiceDesiredCount", "ServiceUnavailableException");
     await run(fake, later(60));
+    fake.removeInstance(instanceArn(1)); // the extra task goes with its instance, and nowhere else has room for it
     const waiting = await run(fake, later(120));
     assert.deepStrictEqual(waiting.plan.skipped.map((s) => s.reason), ["surge-in-flight"]);
     const late = await run(fake, later(TIMEOUT + 1));
@@ -297,7 +309,7 @@ describe("executor: a burst of 100 events", () => {
     ["two services, one of each, with the default budgets", [{ name: "web" }, { name: "api", minimumHealthyPercent: 50 }], { web: 6, api: 8 }],
   ];
   for (const [name, services, tasks] of burstCases) {
-    it(`${name}: StopTask calls over 100 runs equal the first plan's moves, and the cluster ends balanced`, async () => {
+    it(`${name}: tasks stopped over 100 runs (by StopTask or by the surge's scale-in) equal the first plan's moves, and the cluster ends balanced`, async () => {
       const fake = new FakeEcs(buildSnapshot([{ zone: "a", tasks }, { zone: "a" }, { zone: "b" }, { zone: "b" }], services));
       const budgets = { maxMovesPerRun: 10, maxMovesPerService: 5, maxMovesPerInstance: 3 };
       let firstMoves = -1;
@@ -308,7 +320,7 @@ describe("executor: a burst of 100 events", () => {
         fake.advance();
       }
       assert.ok(firstMoves > 0);
-      assert.strictEqual(fake.count("stopTask"), firstMoves);
+      assert.strictEqual(fake.state.tasks.filter((t) => t.lastStatus === "STOPPED").length, firstMoves);
       const final = await run(fake, new Date(NOW.getTime() + 100 * 30_000), budgets);
       assert.deepStrictEqual(final.plan.moves, []);
       assert.strictEqual(final.plan.balanced.length, services.length);

@@ -1,5 +1,5 @@
-import type { ContainerInstance, Failure, Resource, Service, Tag, Task, TaskDefinition } from "@aws-sdk/client-ecs";
-import { DESCRIBE_LIMITS, Described, EcsPort } from "../../handler/ecsPort";
+import type { ContainerInstance, Failure, Resource, Service, ServiceDeploymentBrief, Tag, Task, TaskDefinition } from "@aws-sdk/client-ecs";
+import { DESCRIBE_LIMITS, Described, EcsPort, TASK_PROTECTION_BATCH } from "../../handler/ecsPort";
 import { Snapshot } from "../../handler/snapshot";
 
 /**
@@ -16,7 +16,7 @@ export interface Call {
   args: unknown[];
 }
 
-export const WRITE_OPERATIONS: Operation[] = ["updateServiceDesiredCount", "stopTask", "tagResource", "untagResource"];
+export const WRITE_OPERATIONS: Operation[] = ["updateServiceDesiredCount", "stopTask", "tagResource", "untagResource", "updateTaskProtection"];
 
 interface Fault {
   op: Operation;
@@ -38,6 +38,10 @@ export class FakeEcs implements EcsPort {
   private readonly faults: Fault[] = [];
   private readonly describeFailures = new Map<string, { remaining: number; reason: string }>();
   private started = 0;
+  /** Service deployments (ListServiceDeployments); tests push BLUE_GREEN, LINEAR ... ones here. */
+  readonly serviceDeployments: ServiceDeploymentBrief[] = [];
+  /** Tasks with scale-in protection on (UpdateTaskProtection): advance()'s scale-in never stops them. */
+  readonly protectedTasks = new Set<string>();
 
   constructor(snapshot: Snapshot, ...otherClusters: Snapshot[]) {
     this.clusters = [snapshot, ...otherClusters].map((s) => structuredClone(s));
@@ -103,7 +107,7 @@ export class FakeEcs implements EcsPort {
       for (const service of cluster.services) {
         if (service.status !== "ACTIVE" || service.schedulingStrategy === "DAEMON") continue;
         const desired = service.desiredCount ?? 0;
-        while (this.running(cluster, service).length > desired) this.scaleIn(cluster, service);
+        while (this.running(cluster, service).length > desired) if (!this.scaleIn(cluster, service)) break;
         while (this.running(cluster, service).length < desired) if (!this.place(cluster, service)) break;
       }
     }
@@ -157,6 +161,22 @@ export class FakeEcs implements EcsPort {
       if (definition) return structuredClone(definition);
     }
     throw ecsError("ClientException", "Unable to describe task definition.");
+  }
+
+  async listServiceDeployments(cluster: string, serviceArn: string, status: string[]): Promise<ServiceDeploymentBrief[]> {
+    this.enter("listServiceDeployments", [cluster, serviceArn, status], cluster);
+    return structuredClone(this.serviceDeployments.filter((d) => d.serviceArn === serviceArn && status.includes(d.status ?? "")));
+  }
+
+  async updateTaskProtection(cluster: string, taskArns: string[], protectionEnabled: boolean, expiresInMinutes?: number): Promise<void> {
+    const state = this.enter("updateTaskProtection", [cluster, taskArns, protectionEnabled, expiresInMinutes], cluster);
+    if (taskArns.length === 0 || taskArns.length > TASK_PROTECTION_BATCH) throw ecsError("InvalidParameterException", `tasks: 1 to 10, got ${taskArns.length}`);
+    if (expiresInMinutes !== undefined && (expiresInMinutes < 1 || expiresInMinutes > 2880)) throw ecsError("InvalidParameterException", "expiresInMinutes: 1 to 2880");
+    for (const arn of taskArns) {
+      if (!state.tasks.some((t) => t.taskArn === arn && t.desiredStatus === "RUNNING")) continue; // answered as a failure
+      if (protectionEnabled) this.protectedTasks.add(arn);
+      else this.protectedTasks.delete(arn);
+    }
   }
 
   async updateServiceDesiredCount(cluster: string, serviceArn: string, desiredCount: number): Promise<void> {
@@ -236,12 +256,15 @@ export class FakeEcs implements EcsPort {
     return cluster.tasks.filter((t) => t.group === `service:${service.serviceName}` && t.lastStatus === "RUNNING");
   }
 
-  private scaleIn(cluster: Snapshot, service: Service): void {
+  /** Stops one unprotected task, as ECS's scale-in does; false when every task is protected (ECS waits). */
+  private scaleIn(cluster: Snapshot, service: Service): boolean {
     const tasks = this.running(cluster, service);
+    const candidates = tasks.filter((t) => !this.protectedTasks.has(t.taskArn!));
+    if (candidates.length === 0) return false;
     const zoneOf = (t: Task) => t.availabilityZone ?? "";
     const perZone = countBy(tasks, zoneOf);
     const perInstance = countBy(tasks, (t) => t.containerInstanceArn ?? "");
-    const victim = [...tasks].sort(
+    const victim = [...candidates].sort(
       (a, b) =>
         perZone.get(zoneOf(b))! - perZone.get(zoneOf(a))! ||
         perInstance.get(b.containerInstanceArn ?? "")! - perInstance.get(a.containerInstanceArn ?? "")! ||
@@ -250,6 +273,7 @@ export class FakeEcs implements EcsPort {
     victim.lastStatus = "STOPPED";
     victim.desiredStatus = "STOPPED";
     victim.stoppedReason = "Scaling activity initiated by (deployment ecs-svc)";
+    return true;
   }
 
   private place(cluster: Snapshot, service: Service): boolean {

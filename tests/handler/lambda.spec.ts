@@ -34,6 +34,21 @@ function setup(env: Record<string, string | undefined> = { [SETTINGS_ENV.watched
 const clustersListed = (fake: FakeEcs) => fake.calls.filter((c) => c.op === "listServices").map((c) => c.args[0]);
 
 describe("lambda: createEventHandler", () => {
+  it("Lambda's context says 3 s remain (under the 5 s reserve): the plan is made, no write is started, the wave is reported stopped", async () => {
+    const { fake, lines, handle } = setup();
+    const result = await handle(instanceEvent("e-late"), { getRemainingTimeInMillis: () => 3000 });
+    assert.strictEqual(result.outcome, "rebalanced");
+    assert.deepStrictEqual(fake.writes(), []);
+    assert.ok(lines.some((l) => /wave stopped: function time running short/.test(l)));
+    assert.deepStrictEqual(result.clusters?.[0].errors, 0);
+  });
+
+  it("control: with 60 s remaining the same event surges web", async () => {
+    const { fake, handle } = setup();
+    await handle(instanceEvent("e-early"), { getRemainingTimeInMillis: () => 60_000 });
+    assert.deepStrictEqual(fake.writes().map((c) => c.op), ["tagResource", "updateServiceDesiredCount"]);
+  });
+
   it("an instance change on a watched cluster: runs that cluster only", async () => {
     const { fake, handle } = setup();
     const result = await handle(instanceEvent("e1"));

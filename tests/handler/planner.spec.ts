@@ -136,6 +136,39 @@ describe("planner: skip reasons", () => {
     ],
     ["service DRAINING (not ACTIVE) → not-active", patched({ status: "DRAINING" }), "not-active"],
     [
+      "capacity-provider service (no service launchType) whose tasks say MANAGED_INSTANCES → managed-instances",
+      withSnapshot(patched({ launchType: undefined, capacityProviderStrategy: [{ capacityProvider: "mi-provider", weight: 1 }] }), (s) => {
+        for (const t of s.tasks) t.launchType = "MANAGED_INSTANCES";
+      }),
+      "managed-instances",
+    ],
+    [
+      "capacity-provider service whose tasks say FARGATE (provider not named FARGATE) → not-ec2",
+      withSnapshot(patched({ launchType: undefined, capacityProviderStrategy: [{ capacityProvider: "my-provider", weight: 1 }] }), (s) => {
+        for (const t of s.tasks) t.launchType = "FARGATE";
+      }),
+      "not-ec2",
+    ],
+    [
+      "capacity-provider service with a task lacking launchType → launch-type-unknown (never guessed EC2)",
+      withSnapshot(patched({ launchType: undefined, capacityProviderStrategy: [{ capacityProvider: "my-provider", weight: 1 }] }), (s) => {
+        delete s.tasks[0].launchType;
+      }),
+      "launch-type-unknown",
+    ],
+    ["resourceManagementType ECS (Express service) → managed-by-ecs", patched({ resourceManagementType: "ECS" }), "managed-by-ecs"],
+    [
+      "AZ rebalancing ENABLED with running above desired and no surge tag → az-rebalancing-in-progress",
+      base({ desiredCount: 1, patch: { availabilityZoneRebalancing: "ENABLED" } }, [2, 0]),
+      "az-rebalancing-in-progress",
+    ],
+    [
+      "AZ rebalancing ENABLED, zones uneven (2 | 0) → az-rebalancing-by-ecs (the zone move is ECS's)",
+      patched({ availabilityZoneRebalancing: "ENABLED" }),
+      "az-rebalancing-by-ecs",
+    ],
+
+    [
       "two deployments → deployment-in-progress",
       patched({
         deployments: [
@@ -197,6 +230,12 @@ describe("planner: skip reasons", () => {
 
   it(`control: the same service unskipped (or ${IGNORE_TAG}=false) → 1 move`, () => {
     assert.strictEqual(plan(base()).moves.length, 1);
+    assert.strictEqual(plan(patched({ availabilityZoneRebalancing: "DISABLED" })).moves.length, 1, "AZ rebalancing DISABLED: the zone move is ours");
+    assert.strictEqual(
+      plan(withSnapshot(patched({ launchType: undefined, capacityProviderStrategy: [{ capacityProvider: "asg", weight: 1 }] }), () => undefined)).moves.length,
+      1,
+      "capacity-provider service whose tasks say EC2 is EC2",
+    );
     assert.strictEqual(plan(base({ tags: { [IGNORE_TAG]: "false" } })).moves.length, 1);
   });
 });
@@ -359,19 +398,29 @@ describe("planner: surges recorded on a service", () => {
     if (action.kind === "complete") assert.deepStrictEqual(action.stop.map((m) => index(m.from)), [0]);
   });
 
+  it("complete after a surge cut short by budgets (8 → 11, extras 1 in zone a, 2 in b): stops 1 from a and 2 from b, zones stay (4 | 4), not (3 | 5)", () => {
+    // the distribution of 8 still wants a move inside zone a (4,1 → 2,2): that removal is paired
+    // with the addition, so the stops are the zones' net surplus
+    const snapshot = surged([{ zone: "a", tasks: { web: 4 } }, { zone: "a", tasks: { web: 1 } }, { zone: "b", tasks: { web: 4 } }, { zone: "b", tasks: { web: 2 } }], 11, tag(8, 11));
+    const [action] = plan(snapshot).surges;
+    assert.strictEqual(action.kind, "complete");
+    if (action.kind !== "complete") return;
+    assert.deepStrictEqual(action.stop.map((m) => index(m.from)).sort(), [0, 2, 2]);
+  });
+
   it("not steady after the timeout → rollback", () => {
     const result = plan(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 3, tag(2, 3, TIMEOUT + 1)));
     assert.deepStrictEqual(result.surges.map((s) => s.kind), ["rollback"]);
     assert.deepStrictEqual(result.skipped, []);
   });
 
-  it("rollback names the extra task that never started, and no running task", () => {
+  it("rollback keeps (to protect) only running tasks, never the extra task that never started", () => {
     const snapshot = surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, tag(2, 3, TIMEOUT + 1));
     const pending = snapshot.tasks[2];
     Object.assign(pending, { lastStatus: "PENDING" });
     const [action] = planMoves(snapshot, { now: NOW, surgeTimeoutSeconds: TIMEOUT }).surges;
     assert.strictEqual(action.kind, "rollback");
-    if (action.kind === "rollback") assert.deepStrictEqual(action.unstarted, [pending.taskArn]);
+    if (action.kind === "rollback") assert.deepStrictEqual(action.keep, [snapshot.tasks[0].taskArn, snapshot.tasks[1].taskArn]);
   });
 
   it("not steady within the timeout → skipped surge-in-flight, no action", () => {
@@ -396,4 +445,57 @@ describe("planner: surges recorded on a service", () => {
       assert.deepStrictEqual(result.surges.map((s) => [s.kind, s.kind === "forget" && /cannot be read/.test(s.detail)]), [["forget", true]]);
     });
   }
+});
+
+describe("planner: ECS's AZ rebalancing ENABLED owns the zone level", () => {
+  const enabled = (strategy?: PlacementStrategy[]): ServiceSpec => ({ name: "web", strategy, patch: { availabilityZoneRebalancing: "ENABLED" } });
+  const zoneOf = (snapshot: Snapshot, arn: string | null) =>
+    snapshot.containerInstances.find((i) => i.containerInstanceArn === arn)?.attributes?.find((a) => a.name === "ecs.availability-zone")?.value;
+
+  it("zones even (2 | 2), instances uneven within zone a (2,0) → 1 move inside zone a", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b", tasks: { web: 1 } }], [enabled()]);
+    const result = plan(snapshot);
+    assert.deepStrictEqual(result.moves.map((m) => [index(m.from), index(m.to)]), [[0, 1]]);
+  });
+  it("zones within one (3 | 2) with instances uneven in both zones → moves stay in their zone, no zone count changes", () => {
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "a" }, { zone: "b", tasks: { web: 2 } }, { zone: "b" }],
+      [enabled()],
+    );
+    const result = plan(snapshot);
+    assert.strictEqual(result.moves.length, 3);
+    for (const move of result.moves) assert.strictEqual(zoneOf(snapshot, move.from), zoneOf(snapshot, move.to), "a move never crosses zones");
+    assert.strictEqual(result.moves.filter((m) => zoneOf(snapshot, m.from) === "a").length, 2);
+  });
+  it("control: the same cluster with AZ rebalancing DISABLED moves a task between zones", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b" }], [{ name: "web" }]);
+    const result = plan(snapshot);
+    assert.ok(result.moves.some((m) => zoneOf(snapshot, m.from) !== zoneOf(snapshot, m.to)));
+  });
+  it("zone uneven but the other zone has no room → not ECS's to fix: within-zone balance goes on", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "b", cpu: 64 }], [enabled()]);
+    const result = plan(snapshot);
+    assert.deepStrictEqual(result.moves.map((m) => [index(m.from), index(m.to)]), [[0, 1]]);
+  });
+  it("zone-only strategy, zones even → balanced (ECS never looks inside a zone; we cannot steer it there)", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b", tasks: { web: 2 } }], [enabled(ZONE_ONLY)]);
+    assert.deepStrictEqual(plan(snapshot).balanced, [serviceArn("web")]);
+  });
+  const incompatible: Array<[string, Partial<ServiceSpec>]> = [
+    ["maximumPercent 100 (ECS cannot start before it stops)", { maximumPercent: 100, minimumHealthyPercent: 50 }],
+    ["a placement constraint on the zone", { constraints: [{ type: "memberOf", expression: "attribute:ecs.availability-zone in [a, b]" }] }],
+  ];
+  for (const [name, spec] of incompatible) {
+    it(`ENABLED but ${name}: ECS does not rebalance it, so the zone move is ours`, () => {
+      const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [{ ...enabled(), ...spec }]);
+      const result = plan(snapshot);
+      assert.strictEqual(result.moves.length, 1, JSON.stringify(result.skipped));
+      assert.notStrictEqual(zoneOf(snapshot, result.moves[0].from), zoneOf(snapshot, result.moves[0].to));
+    });
+  }
+
+  it("instance-only strategy is not compatible with ECS's rebalancing: ENABLED or not, the move is ours", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [enabled(INSTANCE_ONLY)]);
+    assert.strictEqual(plan(snapshot).moves.length, 1);
+  });
 });

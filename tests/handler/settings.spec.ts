@@ -10,7 +10,7 @@ describe("settings: defaults", () => {
     assert.deepStrictEqual(readSettings(env()), { watchedClusters: [CLUSTER_ARN], ...DEFAULT_SETTINGS });
   });
 
-  it("the defaults are the documented ones: live, 10/5/3 moves, 900 s surges, load band 1, info logs", () => {
+  it("the defaults are the documented ones: live, 10/5/3 moves, 900 s surges, load band 1, info logs, writes well under ECS's buckets", () => {
     assert.deepStrictEqual(DEFAULT_SETTINGS, {
       dryRun: false,
       maxMovesPerRun: 10,
@@ -19,6 +19,7 @@ describe("settings: defaults", () => {
       surgeTimeoutSeconds: 900,
       clusterLoadBand: 1,
       logLevel: "info",
+      writeRates: { updateService: 1, tagResource: 2, stopTask: 10, updateTaskProtection: 5 },
     });
   });
 
@@ -50,6 +51,12 @@ describe("settings: a bad variable is a one-line error naming the variable and t
     [SETTINGS_ENV.clusterLoadBand, "101", /"101"/],
     [SETTINGS_ENV.clusterLoadBand, "false", /"false"/],
     [SETTINGS_ENV.logLevel, "verbose", /"verbose".*debug, info, warn or error/],
+    [SETTINGS_ENV.updateServicePerSecond, "6", /"6".*0.1 to 5 \(writes per second\)/],
+    [SETTINGS_ENV.updateServicePerSecond, "0", /"0".*0.1 to 5/],
+    [SETTINGS_ENV.updateServicePerSecond, "fast", /"fast"/],
+    [SETTINGS_ENV.tagResourcePerSecond, "11", /"11".*0.1 to 10/],
+    [SETTINGS_ENV.stopTaskPerSecond, "41", /"41".*0.1 to 40/],
+    [SETTINGS_ENV.updateTaskProtectionPerSecond, "-1", /"-1"/],
   ];
   for (const [variable, value, message] of cases) {
     it(`${variable}=${JSON.stringify(value)} → error`, () => {
@@ -80,6 +87,7 @@ describe("settings: settingsEnvironment round-trips through readSettings", () =>
         surgeTimeoutSeconds: 60,
         clusterLoadBand: 0,
         logLevel: "debug",
+        writeRates: { updateService: 0.5, tagResource: 10, stopTask: 40, updateTaskProtection: 0.1 },
       },
     ],
   ];

@@ -48,6 +48,7 @@ describe("infra/config: parseStackConfig", () => {
                     reservedConcurrency: 1,
                     logRetentionDays: 14,
                     functionTimeoutSeconds: 60,
+                    writeRates: { updateService: 1, tagResource: 2, stopTask: 10, updateTaskProtection: 5 },
                 },
                 security: {
                     deletionProtection: true,
@@ -104,6 +105,10 @@ describe("infra/config: parseStackConfig", () => {
             reservedConcurrency: "10",
             rebalancerLogRetentionDays: "1",
             functionTimeoutSeconds: "900",
+            updateServicePerSecond: "0.5",
+            tagResourcePerSecond: "10",
+            stopTaskPerSecond: "40",
+            updateTaskProtectionPerSecond: "3",
             containerPort: "1024",
             containerUser: "1000:1000",
             deletionProtection: "false",
@@ -137,6 +142,7 @@ describe("infra/config: parseStackConfig", () => {
                 dryRun: true, maxMovesPerRun: 100, maxMovesPerService: 1, maxMovesPerInstance: 2, clusterLoadBand: 3,
                 schedule: "cron(0/10 * * * ? *)", surgeTimeoutMinutes: 180, reservedConcurrency: 10,
                 logRetentionDays: 1, functionTimeoutSeconds: 900,
+                writeRates: { updateService: 0.5, tagResource: 10, stopTask: 40, updateTaskProtection: 3 },
             });
         });
 
@@ -282,6 +288,11 @@ describe("infra/config: parseStackConfig", () => {
             ["rebalancerLogRetentionDays", "15", 'config "rebalancerLogRetentionDays" = 15: must be one of CloudWatch\'s retention values'],
             ["functionTimeoutSeconds", "9", 'config "functionTimeoutSeconds" = 9: must be between 10 and 900'],
             ["functionTimeoutSeconds", "901", "must be between 10 and 900"],
+            ["updateServicePerSecond", "6", 'config "updateServicePerSecond" = "6": must be a number of writes per second from 0.1 to 5'],
+            ["updateServicePerSecond", "0.05", "from 0.1 to 5"],
+            ["tagResourcePerSecond", "fast", "from 0.1 to 10"],
+            ["stopTaskPerSecond", "41", "from 0.1 to 40"],
+            ["updateTaskProtectionPerSecond", "1e1", "from 0.1 to 10"],
         ];
 
         for (const [key, value, fragment, context] of rows) {

@@ -113,12 +113,14 @@ describe("infra/taskRebalancer: TaskRebalancer", () => {
         "ecs:DescribeTaskDefinition",
         "ecs:DescribeTasks",
         "ecs:ListContainerInstances",
+        "ecs:ListServiceDeployments",
         "ecs:ListServices",
         "ecs:ListTasks",
         "ecs:StopTask",
         "ecs:TagResource",
         "ecs:UntagResource",
         "ecs:UpdateService",
+        "ecs:UpdateTaskProtection",
       ]);
     });
 
@@ -129,6 +131,8 @@ describe("infra/taskRebalancer: TaskRebalancer", () => {
         `arn:aws:ecs:${REGION}:${ACCOUNT}:task/rebalance-demo/*`,
         `arn:aws:ecs:${REGION}:${ACCOUNT}:task/prod/*`,
       ]);
+      assert.deepEqual(statement("ecs:UpdateTaskProtection").Resource, statement("ecs:StopTask").Resource, "protection: the watched clusters' tasks");
+      assert.deepEqual(statement("ecs:ListServiceDeployments").Resource, statement("ecs:UpdateService").Resource, "deployments: the watched clusters' services");
       assert.deepEqual(statement("ecs:UpdateService").Resource, [
         `arn:aws:ecs:${REGION}:${ACCOUNT}:service/rebalance-demo/*`,
         `arn:aws:ecs:${REGION}:${ACCOUNT}:service/prod/*`,

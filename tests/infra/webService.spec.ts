@@ -140,6 +140,7 @@ describe("infra/webService: WebService", () => {
             const service = session.one(SERVICE).inputs;
             assert.deepEqual({ ...service.deploymentCircuitBreaker }, { enable: true, rollback: true });
             assert.equal(service.deploymentMinimumHealthyPercent, 100);
+            assert.equal(service.availabilityZoneRebalancing, "ENABLED", "set explicitly, not left to a creation-date default");
             assert.equal(service.deploymentMaximumPercent, 200);
         });
 
