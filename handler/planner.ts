@@ -128,9 +128,10 @@ function planService(service: Service, tasks: ServiceTasks, cluster: ClusterStat
   if ("code" in distributions) return distributions;
   const moves = distributions.flatMap((distribution) => movesFor(service, layout, distribution));
   for (const move of moves) recordTarget(move, layout, cluster, ledger);
-  // a service whose zones ECS rebalances is fixed load: a surge's extra task would make its zones
-  // uneven for a moment, and ECS's own rebalancing could act on that
-  if (moves.length > 0 || isZoneLevelEcs(service) || !isZoneThenInstance(layout.fields)) return { moves };
+  // load moves stay inside a zone, and the load pass only surges a service in its emptiest zone(s):
+  // its zones stay even for its desired count at every moment, so a service whose zone level
+  // belongs to ECS's AZ rebalancing is moved too (the instances within a zone are ECS's blind spot)
+  if (moves.length > 0 || !isZoneThenInstance(layout.fields)) return { moves };
   return { moves, candidate: loadCandidate(service, tasks, layout, cluster) };
 }
 

@@ -88,8 +88,9 @@ describe("end to end: the reference walkthrough on the simulator", function () {
     assert.strictEqual(alone.balanced, true, "every service is balanced by its own strategy: the per-service view sees no problem");
     const report = await simulate({ scenario, rebalancer: await archivedRebalancer(archive) });
     assert.deepStrictEqual(totals(report), [6, 6, 6, 6]);
-    // 12 tasks must leave the two crowded instances: 6 per zone, the least any layout needs
-    assert.strictEqual(report.moves, 12);
+    // 12 tasks must leave the two crowded instances, 6 per zone, the least any layout needs; the
+    // target allows 1.1 × that + 1 (with AZ rebalancing ENABLED, ECS's default, this run makes 14)
+    assert.ok(report.moves >= 12 && report.moves <= 1.1 * 12 + 1, `${report.moves} moves`);
     assert.strictEqual(report.balanced, true, `unbalanced: ${report.unbalanced}`);
     assert.strictEqual(report.minHealthyHeld, true, JSON.stringify(report.lowestFloorMargin));
     assert.deepStrictEqual(report.surgesLeft, []);
