@@ -20,6 +20,7 @@ export type SkipCode =
   | "tasks-on-unavailable-instance"
   | "fewer-than-2-eligible-instances"
   | "surge-in-flight"
+  | "unhealthy-tasks"
   | "no-room-to-move";
 
 export interface SkipReason {

@@ -4,7 +4,8 @@ import { serviceGroup, serviceSkipReason, SkipCode, SkipReason } from "./eligibi
 import { freeResources, reserve, room } from "./placement";
 import { ClusterState, layoutService, readClusterState, ServiceLayout, ServiceTasks } from "./serviceLayout";
 import { Snapshot } from "./snapshot";
-import { readSurge, Surge } from "./surgeTag";
+import { unhealthyFirst, unhealthySkipReason } from "./stopOrder";
+import { isUnreadable, readSurge, Surge, surgeMisfit, UnreadableSurge } from "./surgeTag";
 
 /** One task to move: stop it on `from` so that ECS starts its replacement on `to`. */
 export interface Move {
@@ -74,6 +75,8 @@ function planService(service: Service, tasks: ServiceTasks, cluster: ClusterStat
   const layout = eligibleLayout(service, tasks, cluster);
   if ("code" in layout) return layout;
   const moves = movesFor(service, layout, distribute(layout.slots, service.desiredCount!));
+  const unhealthy = unhealthySkipReason(tasks.tasks, moves);
+  if (unhealthy) return unhealthy;
   for (const move of moves) reserveTarget(move, layout, cluster);
   return moves;
 }
@@ -86,19 +89,16 @@ function planService(service: Service, tasks: ServiceTasks, cluster: ClusterStat
 function planSurge(
   service: Service,
   tasks: ServiceTasks,
-  surge: Surge | "malformed",
+  surge: Surge | UnreadableSurge,
   cluster: ClusterState,
   options: PlanOptions,
   plan: Plan,
 ): void {
   const ids = { service: service.serviceArn!, serviceName: service.serviceName! };
-  if (surge === "malformed") {
-    plan.surges.push({ kind: "forget", ...ids, detail: "the surge tag cannot be read" });
-    return;
-  }
-  if (service.desiredCount !== surge.to) {
-    // restored already, never applied, or changed by someone else (an autoscaler): theirs now
-    plan.surges.push({ kind: "forget", ...ids, detail: `desired count is ${service.desiredCount}, not ${surge.to}` });
+  // a tag that is not ours, or no longer fits the service, is forgotten: never acted on
+  const misfit = isUnreadable(surge) ? surge.problem : surgeMisfit(service, surge, options.now);
+  if (misfit !== undefined || isUnreadable(surge)) {
+    plan.surges.push({ kind: "forget", ...ids, detail: misfit! });
     return;
   }
   const layout = eligibleLayout(service, tasks, cluster);
@@ -137,7 +137,7 @@ function eligibleLayout(service: Service, tasks: ServiceTasks, cluster: ClusterS
  */
 function movesFor(service: Service, layout: ServiceLayout, distribution: Distribution): Move[] {
   const givers = [...distribution.removals].map(([id, count]) => {
-    const tasks = layout.tasksOn(id);
+    const tasks = unhealthyFirst(layout.tasksOn(id));
     return { id, tasks, remaining: tasks.length, toGive: count };
   });
   const targets = distribution.additions.flatMap((a) => Array.from({ length: a.count }, () => a));
