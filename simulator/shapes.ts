@@ -79,7 +79,7 @@ export function taskShape(state: EcsState, task: SimTask, date: DateFormat): Jso
     stoppedReason: task.stoppedReason,
     stopCode: task.stopCode,
     connectivity: task.lastStatus === "STOPPED" ? "DISCONNECTED" : "CONNECTED",
-    healthStatus: "UNKNOWN",
+    healthStatus: task.healthStatus,
     tags: task.tags,
     containers: (definition?.containerDefinitions ?? []).map((container) => ({
       containerArn: state.arn(`container/${task.clusterName}/${task.id}/${container.name}`),
