@@ -21,6 +21,7 @@ export type SkipCode =
   | "fewer-than-2-eligible-instances"
   | "surge-in-flight"
   | "unhealthy-tasks"
+  | "duplicate-service-name"
   | "no-room-to-move";
 
 export interface SkipReason {

@@ -4,6 +4,7 @@ import { serviceGroup, serviceSkipReason, SkipCode, SkipReason } from "./eligibi
 import { freeResources, reserve, room } from "./placement";
 import { ClusterState, layoutService, readClusterState, ServiceLayout, ServiceTasks } from "./serviceLayout";
 import { Snapshot } from "./snapshot";
+import { dedupeSnapshot } from "./snapshotDedupe";
 import { unhealthyFirst, unhealthySkipReason } from "./stopOrder";
 import { isUnreadable, readSurge, Surge, surgeMisfit, UnreadableSurge } from "./surgeTag";
 
@@ -52,11 +53,16 @@ export interface PlanOptions {
  * skipped (with its reason), or balanced. Services are planned in ARN order, and each planned move
  * reserves room on its target so that two services never count on the same free space.
  */
-export function planMoves(snapshot: Snapshot, options: PlanOptions): Plan {
+export function planMoves(listed: Snapshot, options: PlanOptions): Plan {
+  const { snapshot, duplicateServiceNames } = dedupeSnapshot(listed);
   const plan: Plan = { clusterArn: snapshot.clusterArn, moves: [], surges: [], skipped: [], balanced: [] };
   const cluster = readClusterState(snapshot.containerInstances, snapshot.tasks, snapshot.taskDefinitions);
   const services = [...snapshot.services].sort((a, b) => compare(a.serviceArn, b.serviceArn));
   for (const service of services) {
+    if (duplicateServiceNames.has(service.serviceName ?? "")) {
+      plan.skipped.push(skip(service, { code: "duplicate-service-name", detail: `another service ARN is also named ${service.serviceName}` }));
+      continue;
+    }
     const tasks = cluster.tasksByGroup.get(serviceGroup(service)) ?? { tasks: [], positions: [] };
     const surge = readSurge(service);
     if (surge !== undefined) {
