@@ -5,7 +5,6 @@ import { executeWave, WaveReport } from "./executor";
 import { Logger } from "./log";
 import { Plan, planMoves } from "./planner";
 import { readSnapshot } from "./snapshot";
-import { dedupeSnapshot } from "./snapshotDedupe";
 
 export interface RebalanceOptions extends Budgets {
   dryRun: boolean;
@@ -25,10 +24,7 @@ export interface RebalanceReport {
 
 /** One run: event -> snapshot -> plan -> execution -> report. The Lambda and the CLI both call this. */
 export async function rebalance(ecs: EcsPort, cluster: string, options: RebalanceOptions): Promise<RebalanceReport> {
-  const read = await readSnapshot(ecs, cluster, options.taskDefinitionCache);
-  const failures = read.failures;
-  // the executor checks its writes against the same single view of each entry that the planner used
-  const { snapshot } = dedupeSnapshot(read.snapshot);
+  const { snapshot, failures } = await readSnapshot(ecs, cluster, options.taskDefinitionCache);
   if (failures.length > 0) options.log.warn("describe failures", { failures });
   const plan = planMoves(snapshot, { now: options.now, surgeTimeoutSeconds: options.surgeTimeoutSeconds });
   options.log.info("plan", {
