@@ -1,5 +1,6 @@
 import type { TaskDefinition } from "@aws-sdk/client-ecs";
 import { EcsPort } from "./ecsPort";
+import { boundedText, truncate } from "./boundedText";
 import { readTrigger } from "./events";
 import { createLogger } from "./log";
 import { rebalance } from "./rebalance";
@@ -39,7 +40,7 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown) 
   // a duplicate delivery carries the same detail.version: its state was already acted on
   const seenVersions = new Set<string>();
 
-  return async (event: unknown): Promise<InvocationResult> => {
+  const handle = async (event: unknown): Promise<InvocationResult> => {
     const trigger = readTrigger(event);
     const log = createLogger(
       { correlationId: trigger.id },
@@ -56,7 +57,7 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown) 
     let clusters = settings.watchedClusters;
     if (trigger.kind !== "schedule") {
       if (!settings.watchedClusters.includes(trigger.clusterArn)) {
-        const reason = `cluster ${trigger.clusterArn} is not watched`;
+        const reason = `cluster ${truncate(trigger.clusterArn)} is not watched`;
         log.warn("event ignored", { reason });
         return { outcome: "ignored", eventId: trigger.id, reason };
       }
@@ -80,7 +81,7 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown) 
           errors: report.wave.errors.length,
         });
       } catch (error) {
-        const message = `${(error as Error).name}: ${(error as Error).message}`;
+        const message = truncate(`${boundedText((error as Error)?.name)}: ${String((error as Error)?.message)}`, 1000);
         log.error("run failed", { cluster, error: message });
         return { outcome: "failed", eventId: trigger.id, reason: message, clusters: results };
       }
@@ -90,6 +91,21 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown) 
       remember(seenVersions, `${trigger.containerInstanceArn}#${trigger.version}`);
     }
     return { outcome: "rebalanced", eventId: trigger.id, clusters: results };
+  };
+  // the last line of defence: whatever an event holds, the handler returns (a throw would make
+  // Lambda retry the event) and logs one bounded line
+  return async (event: unknown): Promise<InvocationResult> => {
+    try {
+      return await handle(event);
+    } catch (error) {
+      const reason = truncate(`unexpected error: ${String((error as Error)?.message ?? boundedText(error))}`, 1000);
+      try {
+        (deps.write ?? console.log)(JSON.stringify({ level: "error", message: "invocation failed", reason }));
+      } catch {
+        // nothing more can be done; the result still carries the reason
+      }
+      return { outcome: "failed", eventId: "?", reason };
+    }
   };
 }
 
