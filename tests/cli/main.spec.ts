@@ -51,6 +51,9 @@ describe("cli: ecs-rebalance", () => {
       ["a wrong-typed field (the issue's remainingResources: [null])", () => ["plan", "--snapshot", spoiled("resources.json", (s) => (s.containerInstances[0].remainingResources = [null]))], /remainingResources\[0\]: expected an object, got null/],
       ["budget that is not a number", () => ["run", "--cluster", "c", "--max-moves-per-run", "lots"], /--max-moves-per-run "lots" must be an integer/],
       ["scenario file that does not validate", () => ["simulate", "--scenario", file("scenario.json", JSON.stringify({ name: "x" }))], /scenario/],
+      ["a region that is no region name", () => ["run", "--cluster", "c", "--region", "garbage!!"], /run: --region "garbage!!" must be an AWS region name/],
+      ["a scenario whose region is no region name", () => ["simulate", "--scenario", file("region.json", JSON.stringify({ ...JSON.parse(fs.readFileSync("scenarios/seed-walkthrough.json", "utf8")), region: "garbage!!" }))], /scenario "region" = "garbage!!": must be an AWS region name/],
+      ["a scenario of 1,000,000 instances", () => ["simulate", "--scenario", file("huge.json", JSON.stringify({ ...JSON.parse(fs.readFileSync("scenarios/seed-walkthrough.json", "utf8")), instanceCount: 1_000_000 }))], /scenario "instanceCount" = 1000000: must be an integer from 0 to 1000/],
       ["fault rate out of range", () => ["simulate", "--scenario", "scenarios/seed-walkthrough.json", "--throttle-rate", "2"], /--throttle-rate "2" must be a number from 0 to 1/],
     ];
     for (const [name, argv, message] of cases) {
