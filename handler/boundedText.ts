@@ -7,17 +7,17 @@
 export const MAX_TEXT = 200;
 
 export function boundedText(value: unknown, max = MAX_TEXT): string {
-  return truncate(describe(value), max);
+  let text: string;
+  if (typeof value === "string") text = JSON.stringify(value.length > max ? value.slice(0, max) : value);
+  else if (value === null || typeof value !== "object") text = String(value);
+  else if (Array.isArray(value)) text = `a list of ${value.length}`;
+  else {
+    const keys = Object.keys(value);
+    text = `an object with ${keys.length} key(s)${keys.length ? `: ${keys.slice(0, 5).join(", ")}` : ""}`;
+  }
+  return truncate(text, max);
 }
 
 export function truncate(text: string, max = MAX_TEXT): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) : value);
-  if (value === null || typeof value !== "object") return String(value);
-  if (Array.isArray(value)) return `a list of ${value.length}`;
-  const keys = Object.keys(value);
-  return `an object with ${keys.length} key(s)${keys.length ? `: ${keys.slice(0, 5).map((k) => truncate(k, 30)).join(", ")}` : ""}`;
 }

@@ -23,16 +23,6 @@ export function isHealthy(task: Task): boolean {
   return task.lastStatus === "RUNNING" && task.desiredStatus === "RUNNING" && task.healthStatus !== "UNHEALTHY";
 }
 
-export function healthyCount(tasks: readonly Task[]): number {
-  let count = 0;
-  for (const task of tasks) if (isHealthy(task)) count++;
-  return count;
-}
-
-export function minimumHealthyCount(service: Service, n: number): number {
-  return Math.ceil((n * minimumHealthyPercent(service)) / 100);
-}
-
 export function maximumRunningCount(service: Service, n: number): number {
   return Math.floor((n * (service.deploymentConfiguration?.maximumPercent ?? 200)) / 100);
 }
@@ -42,8 +32,11 @@ export function maximumRunningCount(service: Service, n: number): number {
  * unless a surge says otherwise), and the tasks it may run above `n`.
  */
 export function deploymentBounds(service: Service, tasks: readonly Task[], n = service.desiredCount ?? 0): DeploymentBounds {
+  let healthy = 0;
+  for (const task of tasks) if (isHealthy(task)) healthy++;
+  const minimumHealthy = Math.ceil((n * (service.deploymentConfiguration?.minimumHealthyPercent ?? 100)) / 100);
   return {
-    stoppable: Math.max(0, healthyCount(tasks) - minimumHealthyCount(service, n)),
+    stoppable: Math.max(0, healthy - minimumHealthy),
     surgeable: Math.max(0, maximumRunningCount(service, n) - n),
   };
 }
@@ -63,8 +56,4 @@ export function stopsWithinFloor(toStop: readonly Task[], stoppable: number): Ta
     }
   }
   return allowed;
-}
-
-function minimumHealthyPercent(service: Service): number {
-  return service.deploymentConfiguration?.minimumHealthyPercent ?? 100;
 }

@@ -83,6 +83,7 @@ interface ClusterView {
   arn: string;
   services: Map<string, Service>;
   tasks: Map<string, Task>;
+  /** Tasks by group: a service's are those its scheduler started, group "service:<name>". */
   tasksByGroup: Map<string, Task[]>;
 }
 
@@ -102,7 +103,7 @@ async function finishSurge(surge: SurgeAction, ecs: EcsPort, cluster: ClusterVie
     if (!options.dryRun) await ecs.untagResource(surge.service, [SURGE_TAG]);
     return;
   }
-  const serviceTasks = tasksOf(service, cluster);
+  const serviceTasks = cluster.tasksByGroup.get(`service:${service.serviceName}`) ?? [];
   if (surge.kind === "rollback") {
     const unstarted = surge.unstarted.filter((arn) => cluster.tasks.has(arn) && cluster.tasks.get(arn)!.lastStatus !== "RUNNING");
     report.actions.push({ kind: "rollback-surge", ...ids, tasks: unstarted, desiredCount: surge.surge.from, detail: surge.detail });
@@ -125,7 +126,7 @@ async function finishSurge(surge: SurgeAction, ecs: EcsPort, cluster: ClusterVie
 
 async function startMoves(service: Service, moves: Move[], ecs: EcsPort, cluster: ClusterView, options: ExecutionOptions, report: WaveReport): Promise<void> {
   const ids = { service: service.serviceArn!, serviceName: service.serviceName! };
-  const bounds = deploymentBounds(service, tasksOf(service, cluster));
+  const bounds = deploymentBounds(service, cluster.tasksByGroup.get(`service:${service.serviceName}`) ?? []);
   const planned = moves.map((m) => cluster.tasks.get(m.taskArn)).filter((t): t is Task => t !== undefined);
   const batch = stopsWithinFloor(planned, bounds.stoppable);
   if (batch.length > 0) {
@@ -177,11 +178,6 @@ function indexTasks(snapshot: Snapshot): Pick<ClusterView, "tasks" | "tasksByGro
     if (group.push(task) === 1) tasksByGroup.set(task.group ?? "", group);
   }
   return { tasks, tasksByGroup };
-}
-
-/** The service's tasks in the snapshot: those its scheduler started (group "service:<name>"). */
-function tasksOf(service: Service, cluster: ClusterView): Task[] {
-  return cluster.tasksByGroup.get(`service:${service.serviceName}`) ?? [];
 }
 
 function byService(moves: Move[]): Map<string, Move[]> {

@@ -6,7 +6,7 @@ import { ClusterState, layoutService, readClusterState, ServiceLayout, ServiceTa
 import { Snapshot } from "./snapshot";
 import { dedupeSnapshot } from "./snapshotDedupe";
 import { unhealthyFirst, unhealthySkipReason } from "./stopOrder";
-import { isUnreadable, readSurge, Surge, surgeMisfit, UnreadableSurge } from "./surgeTag";
+import { readSurge, Surge, surgeMisfit, UnreadableSurge } from "./surgeTag";
 
 /** One task to move: stop it on `from` so that ECS starts its replacement on `to`. */
 export interface Move {
@@ -102,8 +102,8 @@ function planSurge(
 ): void {
   const ids = { service: service.serviceArn!, serviceName: service.serviceName! };
   // a tag that is not ours, or no longer fits the service, is forgotten: never acted on
-  const misfit = isUnreadable(surge) ? surge.problem : surgeMisfit(service, surge, options.now);
-  if (misfit !== undefined || isUnreadable(surge)) {
+  const misfit = "problem" in surge ? surge.problem : surgeMisfit(service, surge, options.now);
+  if (misfit !== undefined || "problem" in surge) {
     plan.surges.push({ kind: "forget", ...ids, detail: misfit! });
     return;
   }

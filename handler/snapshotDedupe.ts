@@ -16,6 +16,9 @@ export interface UniqueSnapshot {
 
 export function dedupeSnapshot(snapshot: Snapshot): UniqueSnapshot {
   const services = latestByArn(snapshot.services, (s: Service) => s.serviceArn);
+  const names = new Set<string>();
+  const duplicateServiceNames = new Set<string>();
+  for (const { serviceName = "" } of services) (names.has(serviceName) ? duplicateServiceNames : names).add(serviceName);
   return {
     snapshot: {
       clusterArn: snapshot.clusterArn,
@@ -24,7 +27,7 @@ export function dedupeSnapshot(snapshot: Snapshot): UniqueSnapshot {
       tasks: latestByArn(snapshot.tasks, (t: Task) => t.taskArn),
       taskDefinitions: latestByArn(snapshot.taskDefinitions, (d: TaskDefinition) => d.taskDefinitionArn),
     },
-    duplicateServiceNames: repeated(services.map((s) => s.serviceName ?? "")),
+    duplicateServiceNames,
   };
 }
 
@@ -34,19 +37,9 @@ function latestByArn<T extends object>(items: T[], arnOf: (item: T) => string | 
   for (const item of items) {
     const arn = arnOf(item) ?? "";
     const seen = kept.get(arn);
-    if (seen === undefined || versionOf(item) >= versionOf(seen)) kept.set(arn, item);
+    // `version` where ECS keeps one; an entry without it ties, and the later one wins
+    const version = (x: object) => ((x as { version?: unknown }).version as number) ?? 0;
+    if (seen === undefined || version(item) >= version(seen)) kept.set(arn, item);
   }
   return kept.size === items.length ? items : [...kept.values()];
-}
-
-function versionOf(item: object): number {
-  const version = (item as { version?: unknown }).version;
-  return typeof version === "number" ? version : 0;
-}
-
-function repeated(names: string[]): Set<string> {
-  const seen = new Set<string>();
-  const twice = new Set<string>();
-  for (const name of names) (seen.has(name) ? twice : seen).add(name);
-  return twice;
 }

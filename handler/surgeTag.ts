@@ -68,10 +68,6 @@ export function readSurge(service: Service): Surge | UnreadableSurge | undefined
   return { from: Number(from), to: Number(to), startedAt };
 }
 
-export function isUnreadable(surge: Surge | UnreadableSurge): surge is UnreadableSurge {
-  return "problem" in surge;
-}
-
 /** Clock skew allowed between the run that wrote a surge and the one reading it. */
 const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 
@@ -98,19 +94,13 @@ export function surgeMisfit(service: Service, surge: Surge, now: Date): string |
 }
 
 function surgeProof(fields: string, service: ServiceIdentity): string {
-  const identity = `${service.serviceArn ?? ""}\n${createdAtMs(service.createdAt)}\n${fields}`;
+  // the SDK gives a Date; a snapshot file the AWS CLI's ISO string or the wire protocol's epoch
+  // seconds: all three name the same instant, so a surge reads the same from the API and a file
+  const createdAt: unknown = service.createdAt;
+  const createdAtMs =
+    createdAt instanceof Date ? createdAt.getTime() : typeof createdAt === "number" ? Math.round(createdAt * 1000) : typeof createdAt === "string" ? Date.parse(createdAt) : "";
+  const identity = `${service.serviceArn ?? ""}\n${createdAtMs}\n${fields}`;
   return createHash("sha256").update(identity).digest("hex").slice(0, PROOF_LENGTH);
-}
-
-/**
- * The SDK gives a Date; a snapshot file gives the AWS CLI's ISO string or the wire protocol's epoch
- * seconds. All three name the same instant, so a surge reads the same from the API and from a file.
- */
-function createdAtMs(createdAt: unknown): string {
-  if (createdAt instanceof Date) return String(createdAt.getTime());
-  if (typeof createdAt === "number") return String(Math.round(createdAt * 1000));
-  if (typeof createdAt === "string") return String(Date.parse(createdAt));
-  return "";
 }
 
 export function tagValue(service: Service, key: string): string | undefined {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { builtinModules } from "module";
 import { buildLambdaArchive, LambdaArchive, loadArchivedHandler } from "../../cli/lambdaArchive";
 import { SURGE_TAG } from "../../handler/surgeTag";
 import { buildSnapshot, CLUSTER_ARN, instanceArn } from "../handler/fixtures";
@@ -46,14 +47,18 @@ describe("the serialized Lambda, round trip", function () {
     archive = await buildLambdaArchive();
   });
 
-  it("is one __index.js under 100 KB, with no node_modules", () => {
+  // the guard is against bundled dependencies (the SDK alone is about 8 MB); our own code is about
+  // 100 KB since the engine validates everything it reads
+  it("is one __index.js under 128 KB, with no node_modules", () => {
     assert.deepStrictEqual(archive.files, ["__index.js"]);
-    assert.ok(archive.bytes < 100 * 1024, `archive is ${archive.bytes} bytes`);
+    assert.ok(archive.bytes < 128 * 1024, `archive is ${archive.bytes} bytes`);
   });
 
-  it("requires nothing but @aws-sdk/client-ecs (the runtime provides it)", () => {
+  it("requires nothing but @aws-sdk/client-ecs and Node's built-in modules (the runtime provides them)", () => {
     const required = new Set([...archive.indexJs.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]));
-    assert.deepStrictEqual([...required], ["@aws-sdk/client-ecs"]);
+    const notProvided = [...required].filter((name) => name !== "@aws-sdk/client-ecs" && !builtinModules.includes(name));
+    assert.deepStrictEqual(notProvided, []);
+    assert.ok(required.has("@aws-sdk/client-ecs"));
   });
 
   async function invoke(event: unknown) {
@@ -106,7 +111,7 @@ describe("the serialized Lambda, round trip", function () {
 
   it("returns without throwing and without a call on a malformed event", async () => {
     const { result, calls } = await invoke({ source: "aws.ecs", detail: "nonsense" });
-    assert.strictEqual(result.outcome, "ignored");
+    assert.strictEqual(result.outcome, "ignored", JSON.stringify(result));
     assert.deepStrictEqual(calls, []);
   });
 });
