@@ -7,6 +7,8 @@ import { dipsBelowEcsAlone, FloorDip, FloorDips, FloorSample, sampleServices } f
 import { runPool, serveJobs } from "./pool";
 import { between, seededRandom, ZONE_THEN_INSTANCE } from "./scenarios";
 import { minimumHealthyBase } from "../cli/minimumHealthy";
+// used only to forge a copied tag (a fault), never to judge
+import { formatSurge } from "../handler/surgeTag";
 import { FloorViolation, writeBelowMinimumHealthy } from "./writeFloorCheck";
 
 /**
@@ -38,8 +40,8 @@ import { FloorViolation, writeBelowMinimumHealthy } from "./writeFloorCheck";
  *   REPLICA service fail their health check (EcsSimulator.failHealthCheck), in both runs at the
  *   same tick; the simulator's scheduler then replaces them as ECS does;
  * - a forged surge tag: at the first tick of our run, one REPLICA service is tagged
- *   `ecs-rebalancer:surge` with a value the rebalancer never wrote (hand-written, the old format, or
- *   a made-up proof) claiming a surge from 0 or 1 to its desired count. Only our run: ECS ignores
+ *   `ecs-rebalancer:surge` with a value the rebalancer never wrote (hand-written, a made-up proof,
+ *   or copied from another service) claiming a surge down to below its desired count. Only our run: ECS ignores
  *   tags, and the runner would wait out a tag it takes for a surge. The rebalancer must forget it
  *   (a tag left counts as not converged) and never lower the desired count (checked against ECS alone).
  *
@@ -364,17 +366,22 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
   };
 }
 
-/** Surge tags the rebalancer never wrote: no valid proof, each claiming a surge from below 2. */
+/**
+ * Surge tags the rebalancer never wrote, each a value ECS's TagResource accepts: hand-written with
+ * no proof, with a made-up proof, or copied from another service (a proof valid for that service's
+ * ARN). Each claims a surge down from below the current desired count.
+ */
 const FORGED_TAGS = [
   (desired: number, at: string) => `from=0 to=${desired} at=${at}`,
-  (desired: number, at: string) => `from=0;to=${desired};at=${at}`,
   (desired: number, at: string) => `from=1 to=${desired} at=${at} proof=0123456789abcdef`,
+  (desired: number, at: string, arn: string) =>
+    formatSurge({ from: Math.max(0, desired - 2), to: desired, startedAt: new Date(at) }, { serviceArn: `${arn}-copied-from`, createdAt: new Date(0) }),
 ];
 
 function forgeSurgeTag(sim: EcsSimulator, clusterName: string, serviceName: string, forgery: number): SoakResult["forgedSurgeTag"] {
   const service = sim.state.cluster(clusterName).services.get(serviceName);
   if (!service || service.schedulingStrategy !== "REPLICA") return undefined;
-  const value = FORGED_TAGS[forgery](service.desiredCount, sim.now.toISOString());
+  const value = FORGED_TAGS[forgery](service.desiredCount, sim.now.toISOString(), service.arn);
   sim.tagResource(service.arn, [{ key: "ecs-rebalancer:surge", value }]);
   return { service: serviceName, value };
 }
