@@ -14,6 +14,8 @@ function createDemo() {
         availabilityZoneCount: config.network.availabilityZoneCount,
         natGateways: config.network.natGateways,
         cidrBlock: config.network.vpcCidr,
+        flowLogTrafficType: config.security.flowLogTrafficType,
+        flowLogRetentionDays: config.security.flowLogRetentionDays,
     });
     const loadBalancer = new LoadBalancer("demo", {
         vpcId: network.vpcId,
@@ -22,12 +24,15 @@ function createDemo() {
         healthCheckPath: config.loadBalancer.healthCheckPath,
         deregistrationDelaySeconds: config.loadBalancer.deregistrationDelaySeconds,
         certificateArn: config.loadBalancer.certificateArn,
+        deletionProtection: config.security.deletionProtection,
+        accessLogRetentionDays: config.security.accessLogRetentionDays,
     });
     const cluster = new EcsCluster("demo", {
         ...config.cluster,
         vpcId: network.vpcId,
         privateSubnetIds: network.privateSubnetIds,
         albSecurityGroupId: loadBalancer.securityGroupId,
+        detailedMonitoring: config.security.detailedMonitoring,
     });
     new WebService("web", {
         clusterArn: cluster.clusterArn,
@@ -40,6 +45,8 @@ function createDemo() {
         memory: config.service.containerMemory,
         desiredCount: config.service.serviceDesiredCount,
         logRetentionDays: config.service.logRetentionDays,
+        containerPort: config.service.containerPort,
+        user: config.service.containerUser,
     });
     return { network, loadBalancer, cluster };
 }
@@ -52,7 +59,13 @@ export const watchedClusters: pulumi.Output<string[]> = pulumi
     .apply((demoArns) => [...demoArns, ...config.rebalancer.targetClusters]);
 
 const { targetClusters, ...rebalancerSettings } = config.rebalancer;
-const rebalancer = new TaskRebalancer("rebalancer", { watchedClusters, settings: rebalancerSettings });
+// plain names and ARNs (the demo cluster by its configured name), so that the alarms and the
+// dashboard can be laid out per cluster before anything exists
+const rebalancer = new TaskRebalancer("rebalancer", {
+    watchedClusters: [...(demo ? [config.cluster.clusterName] : []), ...targetClusters],
+    settings: rebalancerSettings,
+    monitoring: config.monitoring,
+});
 
 export const appUrl = demo?.loadBalancer.url;
 export const clusterName = demo?.cluster.clusterName;
@@ -61,3 +74,4 @@ export const autoScalingGroupName = demo?.cluster.autoScalingGroupName;
 export const vpcId = demo?.network.vpcId;
 export const rebalancerFunctionName = rebalancer.functionName;
 export const rebalancerDeadLetterQueueUrl = rebalancer.deadLetterQueueUrl;
+export const rebalancerDashboardName = rebalancer.dashboardName;

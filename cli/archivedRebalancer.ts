@@ -9,6 +9,7 @@ import { RebalancerFactory } from "./simulation";
 export async function archivedRebalancer(
   archive?: LambdaArchive,
   extraEnv: Record<string, string> = {},
+  output?: (line: string) => void,
 ): Promise<RebalancerFactory> {
   const built = archive ?? (await buildLambdaArchive());
   return ({ endpoint, clusterArn }) =>
@@ -20,5 +21,5 @@ export async function archivedRebalancer(
       REBALANCER_WATCHED_CLUSTERS: clusterArn,
       REBALANCER_LOG_LEVEL: "error",
       ...extraEnv,
-    });
+    }, output);
 }

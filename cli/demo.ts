@@ -2,6 +2,8 @@ import * as path from "path";
 import { readScenarioFile } from "../simulator";
 import { parseFlags } from "./args";
 import { archivedRebalancer } from "./archivedRebalancer";
+import { isMetricLine } from "./lambdaArchive";
+import { formatMetricSummary, MetricSummary, sumMetricLines } from "./metricSummary";
 import { simulate, SimulationReport } from "./simulation";
 import { stepBars, summaryLines } from "./simulationFormat";
 
@@ -15,15 +17,19 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const flags = parseFlags("demo", argv, { json: { type: "boolean" } });
   const scenario = readScenarioFile(SEED_WALKTHROUGH);
   const without = await simulate({ scenario });
-  const withRebalancer = await simulate({ scenario, rebalancer: await archivedRebalancer() });
+  // what the deployed function writes to stdout, as Lambda would ship it to CloudWatch Logs
+  const metricLines: string[] = [];
+  const output = (line: string) => void (isMetricLine(line) ? metricLines.push(line) : process.stderr.write(`${line}\n`));
+  const withRebalancer = await simulate({ scenario, rebalancer: await archivedRebalancer(undefined, {}, output) });
+  const metrics = sumMetricLines(metricLines);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ without, with: withRebalancer }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ without, with: withRebalancer, metrics }, null, 2)}\n`);
     return;
   }
-  process.stdout.write(`${sideBySide(scenario.description ?? scenario.name, without, withRebalancer)}\n`);
+  process.stdout.write(`${sideBySide(scenario.description ?? scenario.name, without, withRebalancer, metrics)}\n`);
 }
 
-function sideBySide(title: string, left: SimulationReport, right: SimulationReport): string {
+function sideBySide(title: string, left: SimulationReport, right: SimulationReport, metrics: MetricSummary): string {
   const width = 56;
   const lines = [title, "", `${"ECS alone".padEnd(width)}With the rebalancer`, `${"-".repeat(width - 2)}  ${"-".repeat(width - 2)}`];
   left.steps.forEach((step, i) => {
@@ -36,6 +42,7 @@ function sideBySide(title: string, left: SimulationReport, right: SimulationRepo
   const [, leftLowest, , , leftBalanced] = summaryLines(left);
   lines.push("", "Without the rebalancer:", `  ${leftLowest}`, `  ${leftBalanced}`);
   lines.push("With the rebalancer:", ...summaryLines(right).map((l) => `  ${l}`));
+  lines.push("", ...formatMetricSummary(metrics));
   const verdict = right.balanced && right.minHealthyHeld && !left.balanced
     ? `ECS left the new instance empty; the rebalancer moved ${right.moves} task(s) and never let a service fall below its minimum healthy count.`
     : "Unexpected outcome: see the numbers above.";

@@ -35,8 +35,12 @@ export async function buildLambdaArchive(options: { bundleAwsSdk?: boolean } = {
   // loaded after the mocks are set, so that the component registers against them
   const { TaskRebalancer } = await import("../infra/taskRebalancer");
   // the stack's defaults; the handler's own settings come from the environment at run time anyway
-  const { targetClusters: _, ...settings } = parseStackConfig(() => undefined).rebalancer;
-  new TaskRebalancer("archive", { watchedClusters: ["archive"], settings, bundleAwsSdk: options.bundleAwsSdk });
+  const defaults = parseStackConfig(() => undefined);
+  const { targetClusters: _, ...settings } = defaults.rebalancer;
+  // no alarms or dashboard: only the code is wanted, and resources left registering in this mock
+  // session would still be pending when the next one starts
+  const monitoring = { dashboard: false, stuckAlarmRuns: 0, alarmTopicArn: undefined };
+  new TaskRebalancer("archive", { watchedClusters: ["archive"], settings, monitoring, bundleAwsSdk: options.bundleAwsSdk });
   return readArchive(await waitFor(() => captured?.code));
 }
 
@@ -79,7 +83,11 @@ async function waitFor<T>(read: () => T | undefined): Promise<T> {
  * `@aws-sdk/client-ecs` resolves (as the nodejs22.x runtime provides it), with the environment
  * the component sets. The callback factory runs at load, like a cold start.
  */
-export function loadArchivedHandler(indexJs: string, env: Record<string, string>): (event: unknown) => Promise<any> {
+export function loadArchivedHandler(
+  indexJs: string,
+  env: Record<string, string>,
+  output: (line: string) => void = passThroughLogs,
+): (event: unknown) => Promise<any> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-rebalancer-lambda-"));
   const sdkHome = path.join(dir, "node_modules", "@aws-sdk");
   fs.mkdirSync(sdkHome, { recursive: true });
@@ -89,7 +97,40 @@ export function loadArchivedHandler(indexJs: string, env: Record<string, string>
   // Lambda keeps its environment for the life of the process; here it is set around each call
   // (the SDK resolves region and endpoint lazily, at the first request)
   const handler = withEnvironment(env, () => require(file).handler as (event: unknown) => Promise<any>);
-  return (event) => withEnvironmentAsync(env, () => handler(event));
+  return (event) => withEnvironmentAsync(env, () => withStdout(output, () => handler(event)));
+}
+
+/** By default the function's log lines reach the terminal, and its metric lines (EMF) do not. */
+function passThroughLogs(line: string): void {
+  if (!isMetricLine(line)) process.stdout.write(`${line}\n`);
+}
+
+/** An embedded-metric-format document: a JSON object with the `_aws` metadata key. */
+export function isMetricLine(line: string): boolean {
+  return line.startsWith("{\"_aws\":");
+}
+
+/**
+ * What the function writes to stdout during one invocation, line by line, as Lambda would ship it to
+ * CloudWatch Logs. Invocations run one at a time (reserved concurrency 1), so nothing else writes
+ * to stdout meanwhile.
+ */
+async function withStdout<T>(output: (line: string) => void, work: () => Promise<T>): Promise<T> {
+  const original = process.stdout.write;
+  let pending = "";
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    pending += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    const lines = pending.split("\n");
+    pending = lines.pop()!;
+    for (const line of lines) output(line);
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return await work();
+  } finally {
+    process.stdout.write = original;
+    if (pending) output(pending);
+  }
 }
 
 function withEnvironment<T>(env: Record<string, string>, work: () => T): T {

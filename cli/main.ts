@@ -21,7 +21,10 @@ Commands:
       [--throttle-rate R] [--duplicate-events R]      with the serialized Lambda in the loop
   demo                                                the reference walkthrough, without and with the rebalancer
 
-AWS_ENDPOINT_URL_ECS points the SDK at another ECS endpoint (for example the simulator).`;
+AWS_ENDPOINT_URL_ECS points the SDK at another ECS endpoint (for example the simulator).
+
+Runs on Node.js 20 or later (the Lambda runs nodejs22.x). AWS SDK releases after the first week of
+January 2027 need Node.js 22: the lockfile pins one that runs on 20; upgrade Node before the SDK.`;
 
 type Command = (argv: string[]) => Promise<void>;
 

@@ -1,9 +1,12 @@
 import type { TaskDefinition } from "@aws-sdk/client-ecs";
 import { EcsPort } from "./ecsPort";
 import { boundedText, truncate } from "./boundedText";
+import { emfLines } from "./emf";
 import { readTrigger } from "./events";
 import { createLogger } from "./log";
 import { rebalance } from "./rebalance";
+import { measureFailedRun, RunMeasures } from "./runMetrics";
+import type { ThrottleCounter } from "./sdkEcsPort";
 import { readSettings, Settings } from "./settings";
 
 /** What an invocation did, returned to Lambda (and read by tests and the simulate command). */
@@ -19,6 +22,10 @@ export interface HandlerDependencies {
   env: Record<string, string | undefined>;
   now?: () => Date;
   write?: (line: string) => void;
+  /** Where EMF metric lines go; stdout by default (see emf.ts for why not console.log). */
+  writeMetrics?: (line: string) => void;
+  /** Counts the ECS client's throttled attempts, so that each run can report its own. */
+  throttles?: ThrottleCounter;
 }
 
 const SEEN_VERSIONS_KEPT = 512;
@@ -72,8 +79,10 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown) 
     }
     const results: NonNullable<InvocationResult["clusters"]> = [];
     for (const cluster of clusters) {
+      const run = startRun(deps, now);
       try {
         const report = await rebalance(deps.ecs, cluster, { ...settings, now: now(), log, taskDefinitionCache });
+        run.finish(report.measures, { correlationId: trigger.id, trigger: trigger.kind, dryRun: settings.dryRun });
         results.push({
           clusterArn: report.clusterArn,
           moves: report.plan.moves.length,
@@ -83,6 +92,7 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown) 
       } catch (error) {
         const message = truncate(`${boundedText((error as Error)?.name)}: ${String((error as Error)?.message)}`, 1000);
         log.error("run failed", { cluster, error: message });
+        run.finish(measureFailedRun(cluster), { correlationId: trigger.id, trigger: trigger.kind, error: message });
         return { outcome: "failed", eventId: trigger.id, reason: message, clusters: results };
       }
     }
@@ -106,6 +116,20 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown) 
       }
       return { outcome: "failed", eventId: "?", reason };
     }
+  };
+}
+
+/** Times one cluster's run and counts its throttled calls, then writes its metrics. */
+function startRun(deps: HandlerDependencies, now: () => Date) {
+  const started = now().getTime();
+  const throttledBefore = deps.throttles?.throttled ?? 0;
+  const write = deps.writeMetrics ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  return {
+    finish(measures: RunMeasures, properties: Record<string, unknown>): void {
+      const ended = now().getTime();
+      const context = { durationMs: ended - started, throttledCalls: (deps.throttles?.throttled ?? 0) - throttledBefore, timestamp: ended, properties };
+      for (const line of emfLines(measures, context)) write(line);
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { EcsPort } from "./ecsPort";
 import { executeWave, WaveReport } from "./executor";
 import { Logger } from "./log";
 import { Plan, planMoves } from "./planner";
+import { measureRun, RunMeasures } from "./runMetrics";
 import { readSnapshot } from "./snapshot";
 
 export interface RebalanceOptions extends Budgets {
@@ -20,6 +21,8 @@ export interface RebalanceReport {
   plan: Plan;
   wave: WaveReport;
   describeFailures: number;
+  /** The run as numbers, for the function's metrics. */
+  measures: RunMeasures;
 }
 
 /** One run: event -> snapshot -> plan -> execution -> report. The Lambda and the CLI both call this. */
@@ -42,5 +45,5 @@ export async function rebalance(ecs: EcsPort, cluster: string, options: Rebalanc
     deferred: wave.deferred,
     errors: wave.errors,
   });
-  return { clusterArn: plan.clusterArn, plan, wave, describeFailures: failures.length };
+  return { clusterArn: plan.clusterArn, plan, wave, describeFailures: failures.length, measures: measureRun(snapshot, plan, wave) };
 }

@@ -53,7 +53,34 @@ export function createSdkEcsPort(sdk: typeof EcsSdk, client: ECSClient): EcsPort
   };
 }
 
+/** Calls ECS answered with throttling, counted per attempt (each retry the SDK makes counts again). */
+export interface ThrottleCounter {
+  throttled: number;
+}
+
 /** The client the Lambda and the CLI use: adaptive retries absorb ECS's token-bucket throttling. */
-export function createEcsClient(sdk: typeof EcsSdk, region?: string): ECSClient {
-  return new sdk.ECSClient({ region, retryMode: "adaptive", maxAttempts: 8 });
+export function createEcsClient(sdk: typeof EcsSdk, region?: string, counter?: ThrottleCounter): ECSClient {
+  const client = new sdk.ECSClient({ region, retryMode: "adaptive", maxAttempts: 8 });
+  if (counter) {
+    // inside the retry middleware (finalizeRequest, high priority) and outside deserialization, so
+    // that every attempt's parsed error passes here, including those a retry later hides
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          if (isThrottling(error)) counter.throttled++;
+          throw error;
+        }
+      },
+      { step: "finalizeRequest", priority: "low", name: "countThrottledCalls" },
+    );
+  }
+  return client;
+}
+
+/** ECS answers a throttled call with ThrottlingException (HTTP 400); 429 covers the generic case. */
+function isThrottling(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === "ThrottlingException" || e?.$metadata?.httpStatusCode === 429;
 }

@@ -57,7 +57,7 @@ export interface UnreadableSurge {
 export function readSurge(service: Service): Surge | UnreadableSurge | undefined {
   const value = tagValue(service, SURGE_TAG);
   if (value === undefined) return undefined;
-  const match = /^(from=(\d{1,9}) to=(\d{1,9}) at=([0-9T:.\-Z]{1,30})) proof=([0-9a-f]+)$/.exec(value);
+  const match = /^(from=(\d{1,10}) to=(\d{1,10}) at=([0-9T:.\-Z]{1,30})) proof=([0-9a-f]+)$/.exec(value);
   if (!match) return { problem: `the surge tag "${value.slice(0, 80)}" is not in the form from=N to=M at=ISO proof=HEX` };
   const [, fields, from, to, at, proof] = match;
   if (proof !== surgeProof(fields, service)) {

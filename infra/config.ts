@@ -39,6 +39,10 @@ export interface ServiceConfig {
     readonly containerCpu: number;
     readonly containerMemory: number;
     readonly logRetentionDays: number;
+    /** The port the image listens on; a non-root process cannot bind below 1024. */
+    readonly containerPort: number;
+    /** The container's user, "uid" or "uid:gid", never 0 (ECS.20 / ECS best practice: non-root). */
+    readonly containerUser: string;
 }
 
 export interface RebalancerConfig {
@@ -56,6 +60,30 @@ export interface RebalancerConfig {
     readonly functionTimeoutSeconds: number;
 }
 
+export type FlowLogTrafficType = "ALL" | "ACCEPT" | "REJECT";
+
+/** Security Hub controls that are config choices (README "Security controls"); the rest always hold. */
+export interface SecurityConfig {
+    /** ALB deletion protection (ELB.6); `pulumi destroy` of the ALB fails while it is on. */
+    readonly deletionProtection: boolean;
+    /** One-minute EC2 metrics for the container instances (billed per instance). */
+    readonly detailedMonitoring: boolean;
+    /** Days the ALB access logs (ELB.5) stay in their bucket before S3 expires them. */
+    readonly accessLogRetentionDays: number;
+    /** What the VPC flow log (EC2.6) records. */
+    readonly flowLogTrafficType: FlowLogTrafficType;
+    readonly flowLogRetentionDays: number;
+}
+
+/** The rebalancer's CloudWatch dashboard and its "stuck" alarm. */
+export interface MonitoringConfig {
+    readonly dashboard: boolean;
+    /** Scheduled runs a cluster may stay out of balance before the alarm fires; 0 = no such alarm. */
+    readonly stuckAlarmRuns: number;
+    /** An SNS topic every alarm notifies when it fires and when it clears; unset: the dashboard only. */
+    readonly alarmTopicArn: string | undefined;
+}
+
 export interface StackConfig {
     readonly createDemoCluster: boolean;
     readonly network: NetworkConfig;
@@ -63,6 +91,8 @@ export interface StackConfig {
     readonly loadBalancer: LoadBalancerConfig;
     readonly service: ServiceConfig;
     readonly rebalancer: RebalancerConfig;
+    readonly security: SecurityConfig;
+    readonly monitoring: MonitoringConfig;
 }
 
 /** Every default in one place; Pulumi.dev.yaml documents the same values. */
@@ -84,7 +114,9 @@ export const DEFAULTS = {
     healthCheckPath: "/",
     deregistrationDelaySeconds: 30,
     serviceDesiredCount: 2,
-    containerImage: "public.ecr.aws/docker/library/httpd:2.4",
+    // nginxinc/nginx-unprivileged:1.29.3-alpine (runs as uid 101, listens on 8080), pinned by digest
+    // so that the image cannot change under a running service; see README "Security controls".
+    containerImage: "docker.io/nginxinc/nginx-unprivileged@sha256:5aea7cc516b419e3526f47dd1531be31a56a046cfe44754d94f9383e13e2ee99",
     containerCpu: 128,
     containerMemory: 128,
     logRetentionDays: 14,
@@ -98,7 +130,27 @@ export const DEFAULTS = {
     reservedConcurrency: 1,
     rebalancerLogRetentionDays: 14,
     functionTimeoutSeconds: 60,
+    containerPort: 8080,
+    containerUser: "101",
+    // ---- security and monitoring (issue 13): production-safe defaults; DEMO_CHOICES below ----
+    deletionProtection: true,
+    detailedMonitoring: true,
+    accessLogRetentionDays: 90,
+    flowLogTrafficType: "ALL",
+    flowLogRetentionDays: 90,
+    dashboard: true,
+    stuckAlarmRuns: 4,
+    alarmTopicArn: undefined,
 } as const satisfies Record<string, unknown>;
+
+/**
+ * The values the demo stack (Pulumi.dev.yaml) sets instead of the defaults: controls that cost money
+ * or block `pulumi destroy`, which a throwaway demo does not want. Every other key there is its default.
+ */
+export const DEMO_CHOICES = {
+    deletionProtection: false,
+    detailedMonitoring: false,
+} as const satisfies Partial<Record<keyof typeof DEFAULTS, unknown>>;
 
 /** The retention values CloudWatch Logs accepts (PutRetentionPolicy rejects anything else). */
 export const LOG_RETENTION_DAYS: readonly number[] = [
@@ -214,8 +266,11 @@ const CLUSTER_ARN = /^arn:aws[-a-z]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-
 const ACM_ARN = /^arn:aws[-a-z]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
 // family "." size, lower case; the family always carries a generation digit (t3, m7i-flex, u-6tb1).
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.[a-z0-9]+$/;
-// A registry path with an optional tag or digest; deliberately loose, ECS reports pull errors itself.
-const CONTAINER_IMAGE = /^[a-z0-9][a-z0-9._\-/:@]*$/i;
+// A registry path pinned by digest (a tag can be repointed under a running service); the rest is
+// deliberately loose, ECS reports pull errors itself.
+const CONTAINER_IMAGE = /^[a-z0-9][a-z0-9._\-/:]*@sha256:[a-f0-9]{64}$/;
+// numeric uid[:gid] with uid > 0: a name could resolve to root inside the image, a number cannot
+const CONTAINER_USER = /^[1-9]\d{0,9}(:\d{1,10})?$/;
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\(([^()]+)\)$/;
 
@@ -358,11 +413,14 @@ function parseLoadBalancer(read: Read, target: StackTarget): LoadBalancerConfig 
 function parseService(read: Read): ServiceConfig {
     return {
         serviceDesiredCount: readInteger(read, "serviceDesiredCount", DEFAULTS.serviceDesiredCount, 0, 1000),
-        containerImage: readString(read, "containerImage", DEFAULTS.containerImage, CONTAINER_IMAGE, "must be an image reference such as public.ecr.aws/docker/library/httpd:2.4"),
+        containerImage: readString(read, "containerImage", DEFAULTS.containerImage, CONTAINER_IMAGE, "must be an image reference pinned by digest, <repository>[:tag]@sha256:<64 hex digits> (a tag can be moved to another image)"),
         containerCpu: readInteger(read, "containerCpu", DEFAULTS.containerCpu, 0, 10240),
         // 6 MiB is the smallest memory limit Docker accepts for a container.
         containerMemory: readInteger(read, "containerMemory", DEFAULTS.containerMemory, 6, 1048576),
         logRetentionDays: readRetention(read, "logRetentionDays", DEFAULTS.logRetentionDays),
+        // a non-root user cannot bind a port below 1024 without CAP_NET_BIND_SERVICE, which the task drops
+        containerPort: readInteger(read, "containerPort", DEFAULTS.containerPort, 1024, 65535),
+        containerUser: readString(read, "containerUser", DEFAULTS.containerUser, CONTAINER_USER, 'must be a numeric non-root user "uid" or "uid:gid", e.g. 101 or 101:101 (uid 0 is root)'),
     };
 }
 
@@ -381,23 +439,106 @@ function parseRebalancer(read: Read, target: StackTarget): RebalancerConfig {
     };
 }
 
+// ---- security and monitoring (issue 13) ----
+
+function parseSecurity(read: Read): SecurityConfig {
+    return {
+        deletionProtection: readBoolean(read, "deletionProtection", DEFAULTS.deletionProtection),
+        detailedMonitoring: readBoolean(read, "detailedMonitoring", DEFAULTS.detailedMonitoring),
+        // S3 lifecycle expiration takes whole days; ten years is far beyond any log use
+        accessLogRetentionDays: readInteger(read, "accessLogRetentionDays", DEFAULTS.accessLogRetentionDays, 1, 3650),
+        flowLogTrafficType: readOneOf<FlowLogTrafficType>(read, "flowLogTrafficType", DEFAULTS.flowLogTrafficType, ["ALL", "ACCEPT", "REJECT"]),
+        flowLogRetentionDays: readRetention(read, "flowLogRetentionDays", DEFAULTS.flowLogRetentionDays),
+    };
+}
+
+/**
+ * PutMetricAlarm: period × evaluation periods may not exceed seven days, and one day when the
+ * period is shorter than an hour.
+ */
+export function maxAlarmPeriods(periodSeconds: number): number {
+    return Math.floor((periodSeconds < 3600 ? 86400 : 604800) / periodSeconds);
+}
+
+const SNS_TOPIC_ARN = /^arn:aws[-a-z]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+
+function readAlarmTopicArn(read: Read): string | undefined {
+    const value = read("alarmTopicArn");
+    if (value !== undefined && !SNS_TOPIC_ARN.test(value)) {
+        throw new ConfigError("alarmTopicArn", value, "must be an SNS topic ARN, arn:aws:sns:<region>:<account>:<topic>");
+    }
+    return value;
+}
+
+function parseMonitoring(read: Read, schedule: string): MonitoringConfig {
+    const dashboard = readBoolean(read, "dashboard", DEFAULTS.dashboard);
+    const alarmTopicArn = readAlarmTopicArn(read);
+    const period = scheduleRateSeconds(schedule);
+    if (read("stuckAlarmRuns") === undefined) {
+        // unset: the default where the schedule allows it, fewer runs where it does not, and no alarm
+        // without a periodic schedule (nothing to count); the component says so when it leaves it out
+        const runs = period === undefined ? 0 : Math.min(DEFAULTS.stuckAlarmRuns, maxAlarmPeriods(period));
+        return { dashboard, stuckAlarmRuns: runs, alarmTopicArn };
+    }
+    const stuckAlarmRuns = readInteger(read, "stuckAlarmRuns", DEFAULTS.stuckAlarmRuns, 0, 10080);
+    if (stuckAlarmRuns > 0 && period === undefined) {
+        throw new ConfigError("stuckAlarmRuns", stuckAlarmRuns, `counts scheduled runs, so it needs schedule = rate(...) (it is ${JSON.stringify(schedule)}); set 0 to turn the alarm off`);
+    }
+    if (period !== undefined && stuckAlarmRuns > maxAlarmPeriods(period)) {
+        throw new ConfigError("stuckAlarmRuns", stuckAlarmRuns, `times the schedule's ${period} s exceeds CloudWatch's longest alarm evaluation range (one day for periods under an hour, else seven days): at most ${maxAlarmPeriods(period)}`);
+    }
+    return { dashboard, stuckAlarmRuns, alarmTopicArn };
+}
+
+/** The seconds between runs of a rate() schedule; undefined for cron() and "none". */
+export function scheduleRateSeconds(schedule: string): number | undefined {
+    const rate = RATE.exec(schedule);
+    if (!rate) return undefined;
+    const unit = { minute: 60, hour: 3600, day: 86400 }[rate[2].replace(/s$/, "") as "minute" | "hour" | "day"];
+    return Number(rate[1]) * unit;
+}
+
+/**
+ * The rebalancer's metrics, dashboard and alarms tell clusters apart by ClusterName (the dimension
+ * Container Insights uses too), so two watched clusters may not share a name, even in other regions.
+ */
+function checkClusterNamesDistinct(config: StackConfig): void {
+    const seen = new Set<string>(config.createDemoCluster ? [config.cluster.clusterName] : []);
+    config.rebalancer.targetClusters.forEach((cluster, i) => {
+        const name = clusterNameOf(cluster);
+        if (seen.has(name)) {
+            throw new ConfigError(`targetClusters[${i}]`, cluster, `is a second cluster named "${name}"; metrics and alarms identify clusters by name, so names must differ`);
+        }
+        seen.add(name);
+    });
+}
+
+/** The cluster name of a name or a cluster ARN. */
+export function clusterNameOf(cluster: string): string {
+    return cluster.slice(cluster.lastIndexOf("/") + 1);
+}
+
 /**
  * Reads raw strings by key, applies defaults and validates; throws ConfigError on the first bad value.
  * ARNs are checked against the stack's region and partition when `target.region` is known.
  */
 export function parseStackConfig(read: Read, target: StackTarget = { region: undefined }): StackConfig {
     const createDemoCluster = readBoolean(read, "createDemoCluster", DEFAULTS.createDemoCluster);
+    const rebalancer = parseRebalancer(read, target);
     const config: StackConfig = {
         createDemoCluster,
         network: parseNetwork(read),
         cluster: parseCluster(read),
         loadBalancer: parseLoadBalancer(read, target),
         service: parseService(read),
-        rebalancer: parseRebalancer(read, target),
+        rebalancer,
+        security: parseSecurity(read),
+        monitoring: parseMonitoring(read, rebalancer.schedule),
     };
     if (!createDemoCluster && config.rebalancer.targetClusters.length === 0) {
         throw new ConfigError("createDemoCluster", false, "requires at least one entry in targetClusters, otherwise there is nothing to watch");
     }
+    checkClusterNamesDistinct(config);
     return config;
 }
 

@@ -20,7 +20,20 @@ export interface EcsClusterArgs {
     readonly managedTerminationProtection: boolean;
     /** Target utilisation for managed scaling, 1..100. */
     readonly targetCapacityPercent: pulumi.Input<number>;
+    /** One-minute EC2 metrics for the instances (billed per instance). */
+    readonly detailedMonitoring: boolean;
 }
+
+/**
+ * Everything the instances start talk to is HTTPS: the ECS agent (ecs, ecs-a, ecs-t endpoints),
+ * image pulls from ECR and Docker Hub (registry and S3/CloudFront layer downloads), Session Manager,
+ * CloudWatch Logs, and the dnf repositories the boot script uses. DNS to the VPC resolver, the
+ * instance metadata service and the Amazon Time Sync Service are link-local or resolver traffic that
+ * security groups do not filter, so no rule is needed for them. The demo app needs no egress.
+ */
+export const INSTANCE_EGRESS = [
+    { description: "HTTPS: ECS agent, image pulls, SSM, CloudWatch Logs, package repositories", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
+];
 
 /**
  * The instance boot script: joins the cluster and keeps bridge-mode containers away from the
@@ -76,8 +89,8 @@ export class EcsCluster extends pulumi.ComponentResource {
                 toPort: EPHEMERAL_PORTS.to,
                 securityGroups: [args.albSecurityGroupId],
             }],
-            // The agent talks to ECS and pulls images over the internet through NAT.
-            egress: [{ description: "All outbound", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }],
+            // The agent talks to ECS and pulls images over the internet through NAT, all over HTTPS.
+            egress: INSTANCE_EGRESS,
             tags: { Name: `${name}-instances` },
         }, { parent: this });
 
@@ -90,6 +103,7 @@ export class EcsCluster extends pulumi.ComponentResource {
             imageId,
             instanceType: args.instanceType,
             iamInstanceProfile: { arn: instanceProfile.arn },
+            monitoring: { enabled: args.detailedMonitoring },
             userData: cluster.name.apply((clusterName) => Buffer.from(renderUserData(clusterName)).toString("base64")),
             metadataOptions: {
                 httpEndpoint: "enabled",

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { AccessLogBucket } from "./accessLogBucket";
 
 /** The range the ECS agent hands out for bridge-mode dynamic host ports (hostPort 0). */
 export const EPHEMERAL_PORTS = { from: 32768, to: 65535 } as const;
@@ -19,7 +20,14 @@ export interface LoadBalancerArgs {
     readonly deregistrationDelaySeconds: pulumi.Input<number>;
     /** An ACM certificate ARN; when set, HTTP redirects to HTTPS. */
     readonly certificateArn?: string;
+    /** ELB.6; while on, `pulumi destroy` cannot delete the load balancer. */
+    readonly deletionProtection: boolean;
+    /** Days the access logs (ELB.5) are kept. */
+    readonly accessLogRetentionDays: number;
 }
+
+/** The key prefix of the access logs in their bucket (ELB adds AWSLogs/<account>/ after it). */
+export const ACCESS_LOG_PREFIX = "alb";
 
 /**
  * An internet-facing Application Load Balancer with its own security group and one instance target
@@ -34,6 +42,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
     /** The listener that forwards to the target group (HTTPS when a certificate is set). */
     public readonly listenerArn: pulumi.Output<string>;
     public readonly url: pulumi.Output<string>;
+    public readonly accessLogBucketName: pulumi.Output<string>;
 
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ecs-rebalancer:infra:LoadBalancer", name, {}, opts);
@@ -61,13 +70,23 @@ export class LoadBalancer extends pulumi.ComponentResource {
             tags: { Name: `${name}-alb` },
         }, { parent: this });
 
+        const accessLogs = new AccessLogBucket(`${name}-access-logs`, {
+            retentionDays: args.accessLogRetentionDays,
+            prefix: ACCESS_LOG_PREFIX,
+        }, { parent: this });
+
         const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
             loadBalancerType: "application",
             internal: false,
             subnets: args.publicSubnetIds,
             securityGroups: [securityGroup.id],
-            // Requests with malformed header names are dropped rather than passed to httpd.
+            // ELB.4: requests with malformed header names are dropped rather than passed to the app.
             dropInvalidHeaderFields: true,
+            // ELB.12: "defensive" is the default; pinned so a console change shows up as drift.
+            desyncMitigationMode: "defensive",
+            enableDeletionProtection: args.deletionProtection,
+            // ELB.5: ELB checks the bucket policy when logging is turned on, hence the ready name.
+            accessLogs: { enabled: true, bucket: accessLogs.readyBucketName, prefix: ACCESS_LOG_PREFIX },
         }, { parent: this });
 
         const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
@@ -122,6 +141,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         this.targetGroupArn = targetGroup.arn;
         this.listenerArn = listener.arn;
         this.url = pulumi.interpolate`${isHttps ? "https" : "http"}://${alb.dnsName}`;
+        this.accessLogBucketName = accessLogs.bucketName;
 
         this.registerOutputs({
             albArn: this.albArn,
@@ -130,6 +150,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
             targetGroupArn: this.targetGroupArn,
             listenerArn: this.listenerArn,
             url: this.url,
+            accessLogBucketName: this.accessLogBucketName,
         });
     }
 }

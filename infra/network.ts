@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 
 export interface NetworkArgs {
@@ -7,6 +8,9 @@ export interface NetworkArgs {
     /** "Single" (one shared NAT gateway), "OnePerAz" (zone-redundant egress) or "None". */
     readonly natGateways: "Single" | "OnePerAz" | "None";
     readonly cidrBlock: string;
+    /** What the VPC flow log records (EC2.6). */
+    readonly flowLogTrafficType: "ALL" | "ACCEPT" | "REJECT";
+    readonly flowLogRetentionDays: number;
 }
 
 /**
@@ -46,6 +50,9 @@ export class Network extends pulumi.ComponentResource {
             enableDnsSupport: true,
         }, { parent: this });
 
+        this.lockDefaultSecurityGroup(name, vpc.vpcId);
+        this.createFlowLog(name, vpc.vpcId, args);
+
         this.vpcId = vpc.vpcId;
         this.cidrBlock = pulumi.output(args.cidrBlock);
         this.publicSubnetIds = vpc.publicSubnetIds;
@@ -57,5 +64,60 @@ export class Network extends pulumi.ComponentResource {
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
         });
+    }
+
+    /**
+     * EC2.2: a new VPC's default security group lets its members talk to each other and out anywhere.
+     * Nothing here uses it; adopting it with no rules strips them, so a resource launched without a
+     * security group gets no network access.
+     */
+    private lockDefaultSecurityGroup(name: string, vpcId: pulumi.Input<string>): void {
+        new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, {
+            vpcId,
+            ingress: [],
+            egress: [],
+            tags: { Name: `${name}-default (unused, no rules)` },
+        }, { parent: this });
+    }
+
+    /** EC2.6: VPC flow logs to a CloudWatch log group, delivered by a role only flow logs can assume. */
+    private createFlowLog(name: string, vpcId: pulumi.Input<string>, args: NetworkArgs): void {
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
+            retentionInDays: args.flowLogRetentionDays,
+        }, { parent: this });
+        const caller = aws.getCallerIdentityOutput({}, { parent: this });
+        const role = new aws.iam.Role(`${name}-flow-logs-role`, {
+            description: "VPC flow logs: write to their log group",
+            assumeRolePolicy: caller.accountId.apply((account) => JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Effect: "Allow",
+                    Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    // confused-deputy guard: only flow logs of this account may use the role
+                    Condition: { StringEquals: { "aws:SourceAccount": account } },
+                }],
+            })),
+        }, { parent: this });
+        new aws.iam.RolePolicy(`${name}-flow-logs-policy`, {
+            role: role.id,
+            policy: logGroup.arn.apply((arn) => JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: `${arn}:*` },
+                    // flow logs check the group exists before delivering
+                    { Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
+                ],
+            })),
+        }, { parent: this });
+        new aws.ec2.FlowLog(`${name}-flow-log`, {
+            vpcId,
+            trafficType: args.flowLogTrafficType,
+            logDestinationType: "cloud-watch-logs",
+            logDestination: logGroup.arn,
+            iamRoleArn: role.arn,
+            // one-minute aggregation: a rejected connection shows up in the log within minutes
+            maxAggregationInterval: 60,
+        }, { parent: this });
     }
 }

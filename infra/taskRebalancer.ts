@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { RebalancerConfig } from "./config";
+import { clusterNameOf, MonitoringConfig, RebalancerConfig, scheduleRateSeconds } from "./config";
+import { dashboardBody } from "./rebalancerDashboard";
+import { METRICS_NAMESPACE } from "../handler/emf";
 import { clusterIdentity } from "./clusterIdentity";
 import { rebalancerPolicy } from "./rebalancerPolicy";
 import { createEventHandler } from "../handler/lambda";
@@ -8,9 +10,13 @@ import { createEcsClient, createSdkEcsPort } from "../handler/sdkEcsPort";
 import { settingsEnvironment } from "../handler/settings";
 
 export interface TaskRebalancerArgs {
-  /** Names or ARNs of the clusters to watch; names are taken to be in this stack's account and region. */
-  readonly watchedClusters: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Names or ARNs of the clusters to watch; names are taken to be in this stack's account and region.
+   * Plain strings: the alarms and the dashboard are laid out per cluster name at preview time.
+   */
+  readonly watchedClusters: readonly string[];
   readonly settings: Omit<RebalancerConfig, "targetClusters">;
+  readonly monitoring: MonitoringConfig;
   /** Bundle the AWS SDK into the archive instead of using the runtime's; only to measure what that costs. */
   readonly bundleAwsSdk?: boolean;
 }
@@ -30,11 +36,13 @@ export class TaskRebalancer extends pulumi.ComponentResource {
   public readonly ruleArn: pulumi.Output<string>;
   public readonly deadLetterQueueUrl: pulumi.Output<string>;
   public readonly watchedClusterArns: pulumi.Output<string[]>;
+  public readonly alarmArns: pulumi.Output<string[]>;
+  public readonly dashboardName: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: TaskRebalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecs-rebalancer:infra:TaskRebalancer", name, {}, opts);
     const settings = args.settings;
-    const clusters = clusterIdentity(args.watchedClusters, this);
+    const clusters = clusterIdentity([...args.watchedClusters], this);
     this.watchedClusterArns = clusters.apply((c) => c.map((x) => x.arn));
 
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
@@ -85,7 +93,8 @@ export class TaskRebalancer extends pulumi.ComponentResource {
       // because a client instance cannot be serialized.
       callbackFactory: () => {
         const sdk = require("@aws-sdk/client-ecs");
-        return createEventHandler({ ecs: createSdkEcsPort(sdk, createEcsClient(sdk)), env: process.env });
+        const throttles = { throttled: 0 };
+        return createEventHandler({ ecs: createSdkEcsPort(sdk, createEcsClient(sdk, undefined, throttles)), env: process.env, throttles });
       },
     }, { parent: this, dependsOn: [logGroup] });
 
@@ -117,22 +126,11 @@ export class TaskRebalancer extends pulumi.ComponentResource {
       schedule.onEvent(`${name}-schedule`, func, {}, { parent: this });
     }
 
-    const alarm = (suffix: string, description: string, metric: Pick<aws.cloudwatch.MetricAlarmArgs, "namespace" | "metricName" | "dimensions" | "statistic">) =>
-      new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, {
-        alarmDescription: description,
-        ...metric,
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-      }, { parent: this });
-    alarm("errors", "The ECS task rebalancer failed; see its log group", {
-      namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: func.name }, statistic: "Sum",
-    });
-    alarm("dead-letters", "Events the ECS task rebalancer could not process reached its dead-letter queue", {
-      namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: deadLetterQueue.name }, statistic: "Maximum",
-    });
+    const alarms = this.createAlarms(name, func, deadLetterQueue, args);
+    this.alarmArns = pulumi.all(alarms.map((a) => a.arn));
+    this.dashboardName = args.monitoring.dashboard
+      ? this.createDashboard(name, func, deadLetterQueue, alarms, args).dashboardName
+      : undefined;
 
     this.functionName = func.name;
     this.functionArn = func.arn;
@@ -144,7 +142,78 @@ export class TaskRebalancer extends pulumi.ComponentResource {
       ruleArn: this.ruleArn,
       deadLetterQueueUrl: this.deadLetterQueueUrl,
       watchedClusterArns: this.watchedClusterArns,
+      alarmArns: this.alarmArns,
+      dashboardName: this.dashboardName,
     });
+  }
+
+  /**
+   * Lambda errors (the handler never throws, so these are timeouts and crashes) and dead letters,
+   * then per watched cluster: a run that failed or a write ECS refused, and a cluster that stays out
+   * of balance for stuckAlarmRuns scheduled runs in a row (the rebalancer is stuck: no capacity,
+   * budgets too small, or ECS not placing tasks where the plan expects).
+   */
+  private createAlarms(name: string, func: aws.lambda.Function, queue: aws.sqs.Queue, args: TaskRebalancerArgs): aws.cloudwatch.MetricAlarm[] {
+    const actions = args.monitoring.alarmTopicArn ? [args.monitoring.alarmTopicArn] : [];
+    const alarm = (suffix: string, alarmArgs: aws.cloudwatch.MetricAlarmArgs) =>
+      new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, {
+        alarmActions: actions,
+        okActions: actions,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        ...alarmArgs,
+      }, { parent: this });
+    const alarms = [
+      alarm("errors", {
+        alarmDescription: "The ECS task rebalancer failed; see its log group",
+        namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: func.name }, statistic: "Sum", period: 300, evaluationPeriods: 1,
+      }),
+      alarm("dead-letters", {
+        alarmDescription: "Events the ECS task rebalancer could not process reached its dead-letter queue",
+        namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: queue.name }, statistic: "Maximum", period: 300, evaluationPeriods: 1,
+      }),
+    ];
+    const period = scheduleRateSeconds(args.settings.schedule);
+    if (args.monitoring.stuckAlarmRuns > 0 && period === undefined) {
+      throw new Error(`TaskRebalancer: stuckAlarmRuns (${args.monitoring.stuckAlarmRuns}) needs a rate() schedule, got ${args.settings.schedule}`);
+    }
+    for (const cluster of args.watchedClusters.map(clusterNameOf)) {
+      const dimensions = { ClusterName: cluster };
+      const metric = (id: string, metricName: string) => ({ id, returnData: false, metric: { namespace: METRICS_NAMESPACE, metricName, dimensions, period: 300, stat: "Sum" } });
+      alarms.push(alarm(`failures-${cluster}`, {
+        alarmDescription: `The ECS task rebalancer could not finish a run on ${cluster}, or ECS refused one of its writes; see its log group`,
+        evaluationPeriods: 1,
+        metricQueries: [metric("runs", "RunFailures"), metric("writes", "WriteErrors"), { id: "failures", expression: "runs + writes", label: "Failed runs and writes", returnData: true }],
+      }));
+      if (args.monitoring.stuckAlarmRuns > 0) {
+        alarms.push(alarm(`stuck-${cluster}`, {
+          alarmDescription: `${cluster} has been out of balance for ${args.monitoring.stuckAlarmRuns} scheduled runs in a row: the rebalancer is stuck (capacity, budgets, or ECS placing elsewhere); see the skipped reasons and deferred moves on the dashboard`,
+          namespace: METRICS_NAMESPACE, metricName: "OutOfBalance", dimensions, period,
+          // Minimum: one run in a period that found the cluster balanced clears that period
+          statistic: "Minimum",
+          evaluationPeriods: args.monitoring.stuckAlarmRuns,
+          datapointsToAlarm: args.monitoring.stuckAlarmRuns,
+          // a period with no run says nothing about balance; the errors alarm covers a silent function
+          treatMissingData: "missing",
+        }));
+      }
+    }
+    return alarms;
+  }
+
+  private createDashboard(name: string, func: aws.lambda.Function, queue: aws.sqs.Queue, alarms: aws.cloudwatch.MetricAlarm[], args: TaskRebalancerArgs): aws.cloudwatch.Dashboard {
+    const region = aws.getRegionOutput({}, { parent: this }).region;
+    const periodSeconds = scheduleRateSeconds(args.settings.schedule) ?? 300;
+    return new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
+      // one per stack: dashboard names are account-wide in a region
+      dashboardName: `${pulumi.getProject()}-${pulumi.getStack()}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 255),
+      dashboardBody: pulumi
+        .all([region, func.name, queue.name, pulumi.all(alarms.map((a) => a.arn))])
+        .apply(([r, functionName, deadLetterQueueName, alarmArns]) => JSON.stringify(dashboardBody({
+          region: r, functionName, deadLetterQueueName, alarmArns, periodSeconds, clusterNames: args.watchedClusters.map(clusterNameOf),
+        }))),
+    }, { parent: this });
   }
 }
 

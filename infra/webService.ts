@@ -3,10 +3,21 @@ import * as aws from "@pulumi/aws";
 
 /** ECS's upper bound for a container's stopTimeout on EC2. */
 export const MAX_STOP_TIMEOUT_SECONDS = 120;
-/** ECS's default stopTimeout, kept as a floor so httpd always gets its usual grace. */
+/** ECS's default stopTimeout, kept as a floor so the web server always gets its usual grace. */
 const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
 const CONTAINER_NAME = "web";
-const CONTAINER_PORT = 80;
+
+/**
+ * Writable scratch space for a container whose root filesystem is read-only (ECS.5). nginx-unprivileged
+ * keeps its pid file and request-body temp files in /tmp; /var/cache/nginx and /var/run are where the
+ * stock nginx layout writes, for an image that keeps it. Docker creates a tmpfs with mode 1777, so the
+ * non-root user can write there; noexec keeps anything written from being run.
+ */
+export const SCRATCH_MOUNTS = [
+    { containerPath: "/tmp", size: 64, mountOptions: ["noexec", "nosuid", "nodev"] },
+    { containerPath: "/var/cache/nginx", size: 16, mountOptions: ["noexec", "nosuid", "nodev"] },
+    { containerPath: "/var/run", size: 1, mountOptions: ["noexec", "nosuid", "nodev"] },
+];
 
 export interface WebServiceArgs {
     readonly clusterArn: pulumi.Input<string>;
@@ -21,6 +32,10 @@ export interface WebServiceArgs {
     readonly memory: pulumi.Input<number>;
     readonly desiredCount: pulumi.Input<number>;
     readonly logRetentionDays: pulumi.Input<number>;
+    /** The port the image listens on (8080 for nginx-unprivileged). */
+    readonly containerPort: number;
+    /** A non-root "uid" or "uid:gid" (ECS.20). */
+    readonly user: string;
     /** Seconds ECS ignores failing ALB health checks after a task starts; default 60. */
     readonly healthCheckGracePeriodSeconds?: pulumi.Input<number>;
 }
@@ -34,7 +49,7 @@ export function stopTimeoutFor(deregistrationDelaySeconds: number): number {
 }
 
 /**
- * The demo workload: a bridge-mode httpd service behind the ALB, spread over zones and then over
+ * The demo workload: a bridge-mode web service (nginx, unprivileged) behind the ALB, spread over zones and then over
  * instances, which is the placement the rebalancer restores after the cluster scales.
  */
 export class WebService extends pulumi.ComponentResource {
@@ -71,8 +86,17 @@ export class WebService extends pulumi.ComponentResource {
                 cpu,
                 memory,
                 essential: true,
+                // ECS.20: a non-root user; ECS.4: never privileged; ECS.5: a read-only root filesystem.
+                user: args.user,
+                privileged: false,
+                readonlyRootFilesystem: true,
+                linuxParameters: {
+                    // a web server on a port above 1024 needs no Linux capability at all
+                    capabilities: { drop: ["ALL"] },
+                    tmpfs: SCRATCH_MOUNTS,
+                },
                 // hostPort 0: ECS picks a free ephemeral host port, so several tasks fit on one instance.
-                portMappings: [{ containerPort: CONTAINER_PORT, hostPort: 0, protocol: "tcp" }],
+                portMappings: [{ containerPort: args.containerPort, hostPort: 0, protocol: "tcp" }],
                 // SIGKILL must not come before the ALB has finished draining the task.
                 stopTimeout: stopTimeoutFor(deregistrationDelay),
                 logConfiguration: {
@@ -110,7 +134,7 @@ export class WebService extends pulumi.ComponentResource {
             loadBalancers: [{
                 targetGroupArn: pulumi.all([args.targetGroupArn, args.listenerArn]).apply(([targetGroupArn]) => targetGroupArn),
                 containerName: CONTAINER_NAME,
-                containerPort: CONTAINER_PORT,
+                containerPort: args.containerPort,
             }],
             healthCheckGracePeriodSeconds: args.healthCheckGracePeriodSeconds ?? 60,
             propagateTags: "SERVICE",

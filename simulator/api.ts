@@ -7,7 +7,7 @@
 import type { EcsState } from "./state";
 import type { SimCluster, SimTask } from "./model";
 import { EcsError, invalidParameter } from "./errors";
-import { clusterShape, containerInstanceShape, epochSeconds, serviceShape, taskDefinitionShape, taskShape } from "./shapes";
+import { clusterShape, containerInstanceShape, serviceShape, taskDefinitionShape, taskShape } from "./shapes";
 import { paginate, sortedArns } from "./pagination";
 import { registerTaskDefinition } from "./taskDefinitions";
 import { createService, deleteService, updateService } from "./services";
@@ -16,6 +16,7 @@ import { markDeregistered, setInstanceStatus } from "./containerInstances";
 import { parseExpression } from "./constraints";
 import { createCluster } from "./clusters";
 import { stopImmediately } from "./tasks";
+import { mergeTags, requireUserTagKeys } from "./tagRules";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Handler = (state: EcsState, input: Json) => Json;
@@ -54,15 +55,23 @@ export function isReadOperation(operation: string): boolean {
   return operation.startsWith("List") || operation.startsWith("Describe");
 }
 
-/** Dispatches one operation, applying the access-denied and throttling faults first. */
-export function handleOperation(state: EcsState, operation: string, input: Json): Json {
-  const handler = HANDLERS[operation];
-  if (!handler) throw new EcsError("UnknownOperationException", `Unknown operation ${operation}`);
+/** The operations the simulator serves; each must be covered by the model extract. */
+export function servedOperations(): string[] {
+  return Object.keys(HANDLERS);
+}
+
+/** Whether ECS takes the call at all: a known operation, authorized, not throttled (the faults). */
+export function admitOperation(state: EcsState, operation: string): void {
+  if (!HANDLERS[operation]) throw new EcsError("UnknownOperationException", `Unknown operation ${operation}`);
   if (state.faults.deniedOperations.includes(operation)) {
     throw new EcsError("AccessDeniedException", `User is not authorized to perform: ecs:${operation}`);
   }
   if (state.faultRandom.chance(state.faults.throttleRate)) throw new EcsError("ThrottlingException", "Rate exceeded");
-  return handler(state, input ?? {});
+}
+
+/** Dispatches one admitted operation. */
+export function handleOperation(state: EcsState, operation: string, input: Json): Json {
+  return HANDLERS[operation](state, input ?? {});
 }
 
 /** The describeFailureRate fault: an existing resource answered as MISSING. */
@@ -103,8 +112,9 @@ function requireList(value: unknown, name: string, max: number): string[] {
 
 const HANDLERS: Record<string, Handler> = {
   CreateCluster: (state, input) => {
+    const tags = mergeTags([], input.tags ?? []); // ECS's tag rules, checked before anything is stored
     const cluster = createCluster(state, input.clusterName ?? "default");
-    if (input.tags?.length) state.tags.set(cluster.arn, input.tags);
+    if (tags.length) state.tags.set(cluster.arn, tags);
     return { cluster: clusterShape(state, cluster) };
   },
   DescribeClusters: (state, input) => {
@@ -128,7 +138,9 @@ const HANDLERS: Record<string, Handler> = {
   },
   DescribeTaskDefinition: (state, input) => {
     const definition = state.taskDefinition(input.taskDefinition);
-    return { taskDefinition: taskDefinitionShape(definition), tags: state.tags.get(definition.arn) ?? [] };
+    // ECS returns the tags only when asked with include: ["TAGS"]
+    const tags = (input.include ?? []).includes("TAGS") ? state.tags.get(definition.arn) ?? [] : undefined;
+    return { taskDefinition: taskDefinitionShape(definition), tags };
   },
   DeregisterTaskDefinition: (state, input) => {
     const definition = state.taskDefinition(input.taskDefinition);
@@ -197,16 +209,18 @@ const HANDLERS: Record<string, Handler> = {
       refs,
       (ref) => state.task(cluster, ref),
       (task, ref) => task?.arn ?? ref,
-      (task) => taskShape(state, task, epochSeconds),
+      (task) => taskShape(state, task),
     );
     return { tasks: items, failures };
   },
   StopTask: (state, input) => {
+    // the StopTask API reference: "Up to 255 characters are allowed in this message" (not in the model)
+    if ([...(input.reason ?? "")].length > 255) throw invalidParameter("reason: up to 255 characters are allowed.");
     const cluster = state.cluster(input.cluster);
     const task = state.task(cluster, input.task ?? "");
     if (!task) throw invalidParameter("The referenced task was not found.");
     stopTaskByUser(state, task, input.reason ?? "Task stopped by user");
-    return { task: taskShape(state, task, epochSeconds) };
+    return { task: taskShape(state, task) };
   },
   ListContainerInstances: (state, input) => {
     const cluster = state.cluster(input.cluster);
@@ -226,7 +240,7 @@ const HANDLERS: Record<string, Handler> = {
       refs,
       (ref) => state.containerInstance(cluster, ref),
       (instance, ref) => instance?.arn ?? ref,
-      (instance) => containerInstanceShape(state, instance, epochSeconds),
+      (instance) => containerInstanceShape(state, instance),
     );
     return { containerInstances: items, failures };
   },
@@ -242,7 +256,7 @@ const HANDLERS: Record<string, Handler> = {
         continue;
       }
       setInstanceStatus(state, instance, input.status);
-      containerInstances.push(containerInstanceShape(state, instance, epochSeconds));
+      containerInstances.push(containerInstanceShape(state, instance));
     }
     return { containerInstances, failures };
   },
@@ -255,18 +269,17 @@ const HANDLERS: Record<string, Handler> = {
     }
     for (const task of [...instance.tasks]) stopImmediately(state, task, "Container instance deregistered", "TaskFailedToStart");
     markDeregistered(state, instance);
-    return { containerInstance: containerInstanceShape(state, instance, epochSeconds) };
+    return { containerInstance: containerInstanceShape(state, instance) };
   },
   TagResource: (state, input) => {
     const arn = requireTaggable(state, input.resourceArn);
-    const byKey = new Map((state.tags.get(arn) ?? []).map((t) => [t.key, t]));
-    for (const tag of (input.tags as Json[] | undefined) ?? []) byKey.set(tag.key, { key: tag.key, value: tag.value });
-    state.tags.set(arn, [...byKey.values()]);
+    state.tags.set(arn, mergeTags(state.tags.get(arn) ?? [], input.tags));
     return {};
   },
   UntagResource: (state, input) => {
     const arn = requireTaggable(state, input.resourceArn);
-    const drop = new Set((input.tagKeys as string[] | undefined) ?? []);
+    requireUserTagKeys(input.tagKeys);
+    const drop = new Set(input.tagKeys as string[]);
     state.tags.set(arn, (state.tags.get(arn) ?? []).filter((t) => !drop.has(t.key ?? "")));
     return {};
   },

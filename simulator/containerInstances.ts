@@ -5,7 +5,7 @@
  */
 import type { EcsState } from "./state";
 import type { SimCluster, SimContainerInstance, SimTask } from "./model";
-import { containerInstanceShape, isoString } from "./shapes";
+import { containerInstanceDetail } from "./eventDetails";
 import { envelope } from "./events";
 
 /** Ports the ECS agent reserves on every instance. */
@@ -65,7 +65,7 @@ export function touchInstance(state: EcsState, instance: SimContainerInstance): 
 
 function publishInstanceChange(state: EcsState, instance: SimContainerInstance): void {
   state.events.publish(
-    envelope(state, "ECS Container Instance State Change", instance.arn, containerInstanceShape(state, instance, isoString)),
+    envelope(state, "ECS Container Instance State Change", instance.arn, containerInstanceDetail(state, instance)),
   );
 }
 

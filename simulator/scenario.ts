@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import type { Tag } from "@aws-sdk/client-ecs";
 import { EcsSimulator } from "./simulator";
 import type { AutoScalingGroup } from "./autoScaling";
-import { parseScenario, type Scenario, type ScenarioService, type ScenarioStep } from "./scenarioSchema";
+import { parseScenario, scenarioTags, type Scenario, type ScenarioService, type ScenarioStep } from "./scenarioSchema";
 
 export { validateScenario, parseScenario, STEP_ACTIONS } from "./scenarioSchema";
 export type { Scenario, ScenarioService, ScenarioStep } from "./scenarioSchema";
@@ -100,8 +100,7 @@ function createScenarioService(sim: EcsSimulator, clusterName: string, service: 
 }
 
 function toTags(tags: ScenarioService["tags"]): Tag[] | undefined {
-  if (tags === undefined) return undefined;
-  return Array.isArray(tags) ? tags : Object.entries(tags).map(([key, value]) => ({ key, value }));
+  return tags === undefined ? undefined : scenarioTags(tags);
 }
 
 /** Performs one step on a simulator prepared by loadScenario. */

@@ -4,6 +4,7 @@
  * Errors are one line each: `scenario "services[0].desiredCount" = -1: must be an integer >= 0`.
  */
 import type { DeploymentConfiguration, PlacementConstraint, PlacementStrategy, Tag } from "@aws-sdk/client-ecs";
+import { shapeViolations } from "./contract/ecsContract";
 import { parseExpression } from "./constraints";
 
 /**
@@ -173,7 +174,16 @@ function validateService(path: string, value: unknown, check: CheckFn, errors: s
   }
   if (svc.tags !== undefined && (svc.tags === null || typeof svc.tags !== "object")) {
     errors.push(fail(`${path}.tags`, svc.tags, "must be an object or a list of { key, value }"));
+  } else if (svc.tags !== undefined) {
+    // the service is created through CreateService, so its tags must be what ECS accepts
+    const first = shapeViolations("Tags", scenarioTags(svc.tags), "tags")[0];
+    if (first) errors.push(fail(`${path}.tags`, svc.tags, `must be tags ECS accepts: ${first.message}`));
   }
+}
+
+/** A scenario's tags, given as an object or as ECS's own list, as the ECS list. */
+export function scenarioTags(tags: Record<string, string> | Tag[]): Tag[] {
+  return Array.isArray(tags) ? tags : Object.entries(tags).map(([key, value]) => ({ key, value }));
 }
 
 function validateStep(path: string, value: unknown, check: CheckFn, errors: string[], services: Set<unknown>): void {

@@ -9,6 +9,7 @@ import type { SimCluster, SimService } from "./model";
 import { EcsError, invalidParameter } from "./errors";
 import { validateStrategies } from "./placement";
 import { validateConstraints } from "./constraints";
+import { mergeTags } from "./tagRules";
 import { startDeployment } from "./deployments";
 import { requestStop } from "./tasks";
 
@@ -19,6 +20,7 @@ export function createService(state: EcsState, cluster: SimCluster, input: Creat
   if (existing && existing.status !== "INACTIVE") throw invalidParameter("Creation of service was not idempotent.");
   const scheduling = input.schedulingStrategy ?? "REPLICA";
   validateCreate(input, scheduling);
+  const tags = mergeTags([], input.tags ?? []); // ECS's tag rules, checked before anything is stored
   const definition = state.taskDefinition(input.taskDefinition);
   const service: SimService = {
     arn: state.arn(`service/${cluster.name}/${name}`),
@@ -45,7 +47,7 @@ export function createService(state: EcsState, cluster: SimCluster, input: Creat
   startDeployment(state, service, definition.arn);
   cluster.services.delete(name);
   cluster.services.set(name, service);
-  if (input.tags?.length) state.tags.set(service.arn, input.tags);
+  if (tags.length) state.tags.set(service.arn, tags);
   state.metrics.minRunning[name] = 0;
   return service;
 }

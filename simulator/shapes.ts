@@ -1,13 +1,13 @@
 /**
- * Internal state → the JSON the ECS API sends. Dates are a parameter: the JSON 1.1 protocol sends
- * epoch seconds (the SDK turns them into Date), EventBridge event details send ISO strings.
+ * Internal state → the JSON the ECS API sends, and nothing the model does not define: every
+ * response is checked against the model extract (contract/). Dates are epoch seconds, as the JSON
+ * 1.1 protocol sends them (the SDK turns them into Date). The EventBridge event details are a
+ * separate contract, built in eventDetails.ts.
  */
 import type { EcsState } from "./state";
 import type { SimCluster, SimContainerInstance, SimDeployment, SimService, SimTask, SimTaskDefinition } from "./model";
 
-export type DateFormat = (ms: number | undefined) => number | string | undefined;
-export const epochSeconds: DateFormat = (ms) => (ms === undefined ? undefined : ms / 1000);
-export const isoString: DateFormat = (ms) => (ms === undefined ? undefined : new Date(ms).toISOString());
+export const epochSeconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
 
 type Json = Record<string, unknown>;
 
@@ -17,13 +17,19 @@ export const VERSION_INFO = {
   dockerVersion: "DockerVersion: 20.10.25",
 };
 
-export function containerInstanceShape(state: EcsState, ci: SimContainerInstance, date: DateFormat): Json {
-  let running = 0;
-  let pending = 0;
+/** RUNNING and PROVISIONING/PENDING tasks on an instance, as runningTasksCount/pendingTasksCount count them. */
+export function instanceTaskCounts(ci: SimContainerInstance): TaskCounts {
+  const counts = { running: 0, pending: 0 };
   for (const task of ci.tasks) {
-    if (task.lastStatus === "RUNNING") running++;
-    else if (task.lastStatus === "PROVISIONING" || task.lastStatus === "PENDING") pending++;
+    if (task.lastStatus === "RUNNING") counts.running++;
+    else if (task.lastStatus === "PROVISIONING" || task.lastStatus === "PENDING") counts.pending++;
   }
+  return counts;
+}
+
+/** The model's ContainerInstance: no clusterArn and no updatedAt (those belong to the event detail). */
+export function containerInstanceShape(state: EcsState, ci: SimContainerInstance): Json {
+  const { running, pending } = instanceTaskCounts(ci);
   return {
     containerInstanceArn: ci.arn,
     ec2InstanceId: ci.ec2InstanceId,
@@ -36,15 +42,17 @@ export function containerInstanceShape(state: EcsState, ci: SimContainerInstance
     agentConnected: ci.agentConnected,
     runningTasksCount: running,
     pendingTasksCount: pending,
-    attributes: Object.entries(ci.attributes).map(([name, value]) => ({ name, value })),
-    registeredAt: date(ci.registeredAtMs),
-    updatedAt: date(ci.updatedAtMs),
-    clusterArn: state.arn(`cluster/${ci.clusterName}`),
-    tags: [],
+    attributes: attributeList(ci),
+    registeredAt: epochSeconds(ci.registeredAtMs),
+    tags: state.tags.get(ci.arn) ?? [],
   };
 }
 
-function resources(cpu: number, memory: number, ports: number[]): Json[] {
+export function attributeList(ci: SimContainerInstance): Json[] {
+  return Object.entries(ci.attributes).map(([name, value]) => ({ name, value }));
+}
+
+export function resources(cpu: number, memory: number, ports: number[]): Json[] {
   const resource = (name: string, type: string, value: Json) => ({ name, type, doubleValue: 0, longValue: 0, integerValue: 0, ...value });
   return [
     resource("CPU", "INTEGER", { integerValue: cpu }),
@@ -54,9 +62,9 @@ function resources(cpu: number, memory: number, ports: number[]): Json[] {
   ];
 }
 
-export function taskShape(state: EcsState, task: SimTask, date: DateFormat): Json {
+export function taskShape(state: EcsState, task: SimTask): Json {
   const ci = task.containerInstance;
-  const definition = state.taskDefinitions.get(task.taskDefinitionArn);
+  const date = epochSeconds;
   return {
     taskArn: task.arn,
     clusterArn: state.arn(`cluster/${task.clusterName}`),
@@ -81,19 +89,25 @@ export function taskShape(state: EcsState, task: SimTask, date: DateFormat): Jso
     connectivity: task.lastStatus === "STOPPED" ? "DISCONNECTED" : "CONNECTED",
     healthStatus: task.healthStatus,
     tags: task.tags,
-    containers: (definition?.containerDefinitions ?? []).map((container) => ({
-      containerArn: state.arn(`container/${task.clusterName}/${task.id}/${container.name}`),
-      taskArn: task.arn,
-      name: container.name,
-      image: container.image,
-      lastStatus: containerStatus(task),
-      networkBindings: task.bindings
-        .filter((b) => b.containerName === container.name)
-        .map((b) => ({ bindIP: "0.0.0.0", containerPort: b.containerPort, hostPort: b.hostPort, protocol: b.protocol })),
-      cpu: String(container.cpu),
-      memory: String(container.memory),
-    })),
+    containers: containerList(state, task),
   };
+}
+
+/** The task's containers (the model's Container), shared by the API and the task event detail. */
+export function containerList(state: EcsState, task: SimTask): Json[] {
+  const definition = state.taskDefinitions.get(task.taskDefinitionArn);
+  return (definition?.containerDefinitions ?? []).map((container) => ({
+    containerArn: state.arn(`container/${task.clusterName}/${task.id}/${container.name}`),
+    taskArn: task.arn,
+    name: container.name,
+    image: container.image,
+    lastStatus: containerStatus(task),
+    networkBindings: task.bindings
+      .filter((b) => b.containerName === container.name)
+      .map((b) => ({ bindIP: "0.0.0.0", containerPort: b.containerPort, hostPort: b.hostPort, protocol: b.protocol })),
+    cpu: String(container.cpu),
+    memory: String(container.memory),
+  }));
 }
 
 function containerStatus(task: SimTask): string {
@@ -164,9 +178,11 @@ function deploymentShape(service: SimService, d: SimDeployment): Json {
   };
 }
 
+/** The model's TaskDefinition: the registered request echoed, except its tags (ListTagsForResource has them). */
 export function taskDefinitionShape(definition: SimTaskDefinition): Json {
+  const { tags: _tags, ...registered } = definition.raw;
   return {
-    ...definition.raw,
+    ...registered,
     taskDefinitionArn: definition.arn,
     family: definition.family,
     revision: definition.revision,

@@ -20,7 +20,8 @@ import { createCluster as createClusterIn } from "./clusters";
 import { tickService } from "./scheduler";
 import { isServiceSteady } from "./deployments";
 import { countTasks } from "./shapes";
-import { ApiCallCounter, type ApiCalls, handleOperation } from "./api";
+import { admitOperation, ApiCallCounter, type ApiCalls, handleOperation } from "./api";
+import { answerWithinContract, requireValidRequest } from "./contract/enforce";
 import { ApiServer } from "./server";
 
 export interface EcsSimulatorOptions {
@@ -83,7 +84,10 @@ export class EcsSimulator implements InstanceHost {
   /** Handles one API operation in-process, counted and faulted like an HTTP request (no latency). */
   call(operation: string, input: Record<string, unknown>): unknown {
     this.calls.record(operation);
-    return handleOperation(this.state, operation, input);
+    return answerWithinContract(this, operation, input, {
+      admit: () => admitOperation(this.state, operation),
+      handle: () => handleOperation(this.state, operation, input),
+    });
   }
 
   get now(): Date {
@@ -161,14 +165,17 @@ export class EcsSimulator implements InstanceHost {
   }
 
   registerTaskDefinition(input: RegisterTaskDefinitionRequest): string {
+    requireValidRequest("RegisterTaskDefinition", input);
     return register_td(this.state, input).arn;
   }
 
   createService(clusterName: string, input: Omit<CreateServiceRequest, "cluster">): string {
+    requireValidRequest("CreateService", input);
     return create_service(this.state, this.state.cluster(clusterName), input as CreateServiceRequest).arn;
   }
 
   updateService(clusterName: string, input: Omit<UpdateServiceRequest, "cluster">): void {
+    requireValidRequest("UpdateService", input);
     update_service(this.state, this.state.cluster(clusterName), input as UpdateServiceRequest);
   }
 

@@ -6,6 +6,7 @@ import type { ContainerDefinition, RegisterTaskDefinitionRequest } from "@aws-sd
 import type { EcsState } from "./state";
 import type { SimContainerDefinition, SimTaskDefinition } from "./model";
 import { clientError } from "./errors";
+import { mergeTags } from "./tagRules";
 
 export function registerTaskDefinition(state: EcsState, input: RegisterTaskDefinitionRequest): SimTaskDefinition {
   if (!input.family || !/^[A-Za-z0-9_-]{1,255}$/.test(input.family)) {
@@ -14,6 +15,7 @@ export function registerTaskDefinition(state: EcsState, input: RegisterTaskDefin
   const containers = input.containerDefinitions ?? [];
   if (containers.length === 0) throw clientError("Container list cannot be empty.");
   const networkMode = input.networkMode ?? "bridge";
+  const tags = mergeTags([], input.tags ?? []); // ECS's tag rules, checked before anything is stored
   const revisions = state.families.get(input.family) ?? [];
   const revision = revisions.length + 1;
   const definition: SimTaskDefinition = {
@@ -32,7 +34,7 @@ export function registerTaskDefinition(state: EcsState, input: RegisterTaskDefin
   revisions.push(definition);
   state.families.set(input.family, revisions);
   state.taskDefinitions.set(definition.arn, definition);
-  if (input.tags?.length) state.tags.set(definition.arn, input.tags);
+  if (tags.length) state.tags.set(definition.arn, tags);
   state.metrics.taskDefinitionsRegistered++;
   return definition;
 }

@@ -8,7 +8,7 @@ import type { EcsState } from "./state";
 import { STOPPED_RETENTION_MS } from "./state";
 import type { SimCluster, SimContainerInstance, SimNetworkBinding, SimService, SimTask, SimTaskDefinition, StopCode, TaskStatus } from "./model";
 import { allocateEphemeralPort, releaseResources, reserveResources, touchInstance } from "./containerInstances";
-import { isoString, taskShape } from "./shapes";
+import { taskDetail } from "./eventDetails";
 import { envelope } from "./events";
 
 export interface TaskRequirements {
@@ -171,8 +171,7 @@ function purgeStoppedTasks(state: EcsState): void {
 }
 
 function publishTaskChange(state: EcsState, task: SimTask): void {
-  const detail = { ...taskShape(state, task, isoString), updatedAt: new Date(state.nowMs).toISOString() };
-  state.events.publish(envelope(state, "ECS Task State Change", task.arn, detail));
+  state.events.publish(envelope(state, "ECS Task State Change", task.arn, taskDetail(state, task)));
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { builtinModules } from "module";
-import { buildLambdaArchive, LambdaArchive, loadArchivedHandler } from "../../cli/lambdaArchive";
+import { buildLambdaArchive, isMetricLine, LambdaArchive, loadArchivedHandler } from "../../cli/lambdaArchive";
 import { SURGE_TAG } from "../../handler/surgeTag";
 import { buildSnapshot, CLUSTER_ARN, instanceArn } from "../handler/fixtures";
 import { startRecordingEcs } from "./recordingEcs";
@@ -61,9 +61,10 @@ describe("the serialized Lambda, round trip", function () {
     assert.ok(required.has("@aws-sdk/client-ecs"));
   });
 
-  async function invoke(event: unknown) {
+  async function invoke(event: unknown, options: { throttleFirst?: number } = {}) {
     const snapshot = buildSnapshot([{ zone: "us-east-1a", tasks: { web: 2 } }, { zone: "us-east-1b" }], [{ name: "web" }]);
-    const ecs = await startRecordingEcs(snapshot);
+    const ecs = await startRecordingEcs(snapshot, options);
+    const stdout: string[] = [];
     try {
       const handler = loadArchivedHandler(archive.indexJs, {
         AWS_ENDPOINT_URL_ECS: ecs.endpoint,
@@ -72,9 +73,9 @@ describe("the serialized Lambda, round trip", function () {
         AWS_SECRET_ACCESS_KEY: "test",
         REBALANCER_WATCHED_CLUSTERS: CLUSTER_ARN,
         REBALANCER_LOG_LEVEL: "error",
-      });
+      }, (line) => stdout.push(line));
       const result = await handler(event);
-      return { result, calls: ecs.calls };
+      return { result, calls: ecs.calls, metrics: stdout.filter(isMetricLine).map((l) => JSON.parse(l)) };
     } finally {
       await ecs.close();
     }
@@ -100,6 +101,23 @@ describe("the serialized Lambda, round trip", function () {
     assert.strictEqual(writes[1].body.desiredCount, 3);
     assert.strictEqual(writes[1].body.taskDefinition, undefined, "never changes the task definition");
     assert.deepStrictEqual(calls.find((c) => c.operation === "DescribeServices")!.body.include, ["TAGS"]);
+    // what the archived Lambda puts on the wire is valid for ECS itself, and so is what the fake answered
+    assert.deepStrictEqual(calls.flatMap((c) => c.violations), []);
+  });
+
+  it("writes its metrics to stdout as EMF documents: the reference case is one surge, skew 2 → 0", async () => {
+    const { metrics } = await invoke(instanceStateChange(CLUSTER_ARN, instanceArn(1)));
+    const [cluster] = metrics;
+    assert.deepStrictEqual(cluster._aws.CloudWatchMetrics[0].Dimensions, [["ClusterName"]]);
+    assert.deepStrictEqual([cluster.ClusterName, cluster.SurgesStarted, cluster.TasksMoved, cluster.OutOfBalance, cluster.ThrottledCalls], ["demo", 1, 0, 1, 0]);
+    const web = metrics.find((m) => m.ServiceName === "web");
+    assert.deepStrictEqual([web.ServiceSkewBefore, web.ServiceSkewAfter], [2, 0]);
+  });
+
+  it("counts throttled attempts that the SDK's retries then absorbed (ThrottledCalls 2, the run still succeeds)", async () => {
+    const { result, metrics } = await invoke(instanceStateChange(CLUSTER_ARN, instanceArn(1)), { throttleFirst: 2 });
+    assert.strictEqual(result.outcome, "rebalanced");
+    assert.strictEqual(metrics[0].ThrottledCalls, 2);
   });
 
   it("makes no call at all for a cluster it does not watch", async () => {

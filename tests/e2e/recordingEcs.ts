@@ -1,6 +1,7 @@
 import * as http from "http";
 import { AddressInfo } from "net";
 import { Snapshot } from "../../handler/snapshot";
+import { requestViolations, responseViolations } from "../../simulator/contract/ecsContract";
 
 /**
  * A minimal ECS endpoint that answers the read calls from a fixed snapshot and records every call,
@@ -10,19 +11,33 @@ import { Snapshot } from "../../handler/snapshot";
 export interface RecordedCall {
   operation: string;
   body: Record<string, any>;
+  /** The request and the answer checked against the official ECS model (the fake must answer as ECS could). */
+  violations: string[];
 }
 
-export async function startRecordingEcs(snapshot: Snapshot): Promise<{ endpoint: string; calls: RecordedCall[]; close: () => Promise<void> }> {
+export async function startRecordingEcs(
+  snapshot: Snapshot,
+  options: { throttleFirst?: number } = {},
+): Promise<{ endpoint: string; calls: RecordedCall[]; close: () => Promise<void> }> {
   const calls: RecordedCall[] = [];
+  let throttlesLeft = options.throttleFirst ?? 0;
   const server = http.createServer((req, res) => {
     let raw = "";
     req.on("data", (chunk) => (raw += chunk));
     req.on("end", () => {
       const operation = String(req.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
       const body = raw ? JSON.parse(raw) : {};
-      calls.push({ operation, body });
+      const text = JSON.stringify(answer(snapshot, operation, body), (_k, v) => (isIsoDate(v) ? Date.parse(v) / 1000 : v));
+      const violations = [...requestViolations(operation, body), ...responseViolations(operation, JSON.parse(text))].map((v) => `${operation}: ${v.message}`);
+      calls.push({ operation, body, violations });
       res.setHeader("content-type", "application/x-amz-json-1.1");
-      res.end(JSON.stringify(answer(snapshot, operation, body), (_k, v) => (isIsoDate(v) ? Date.parse(v) / 1000 : v)));
+      if (throttlesLeft-- > 0) {
+        // ECS's throttling answer: HTTP 400 with the ThrottlingException type
+        res.statusCode = 400;
+        res.end(JSON.stringify({ __type: "ThrottlingException", message: "Rate exceeded" }));
+        return;
+      }
+      res.end(text);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import * as path from "path";
 import { archivedRebalancer } from "../../cli/archivedRebalancer";
-import { buildLambdaArchive, LambdaArchive } from "../../cli/lambdaArchive";
+import { buildLambdaArchive, isMetricLine, LambdaArchive } from "../../cli/lambdaArchive";
+import { sumMetricLines } from "../../cli/metricSummary";
 import { simulate, TickContext } from "../../cli/simulation";
 import { readScenarioFile, Scenario } from "../../simulator";
 
@@ -23,6 +24,17 @@ describe("end to end: the reference walkthrough on the simulator", function () {
     const counts = Object.values(report.steps[1].distribution).map((c) => c.web ?? 0).sort();
     assert.deepStrictEqual(counts, [0, 2]);
     assert.strictEqual(report.balanced, false);
+  });
+
+  it("the function's own metrics agree with what the simulator saw: 1 task moved, one surge started and completed, none left", async () => {
+    const lines: string[] = [];
+    const report = await simulate({ scenario: walkthrough, rebalancer: await archivedRebalancer(archive, {}, (line) => isMetricLine(line) && lines.push(line)) });
+    const metrics = sumMetricLines(lines);
+    assert.strictEqual(metrics.runs, report.invocations, "one ClusterName document per run");
+    assert.strictEqual(metrics.sums.TasksMoved, report.moves);
+    assert.deepStrictEqual([metrics.sums.SurgesStarted, metrics.sums.SurgesCompleted, metrics.sums.SurgesRolledBack], [1, 1, 0]);
+    assert.deepStrictEqual([metrics.sums.WriteErrors, metrics.sums.RunFailures], [0, 0]);
+    assert.strictEqual(metrics.maxima.MaxSkewBefore, 2, "web was 2 in one zone, 0 in the other");
   });
 
   it("with the rebalancer: balanced with exactly 1 task moved, web never below 2 running, no revision", async () => {

@@ -25,8 +25,10 @@ function setup(env: Record<string, string | undefined> = { [SETTINGS_ENV.watched
   const other = { ...buildSnapshot([], []), clusterArn: OTHER_ARN };
   const fake = new FakeEcs(buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [{ name: "web" }]), other);
   const lines: string[] = [];
-  const handle = createEventHandler({ ecs: fake, env, now: () => NOW, write: (line) => lines.push(line) });
-  return { fake, lines, handle };
+  const metrics: any[] = [];
+  const throttles = { throttled: 0 };
+  const handle = createEventHandler({ ecs: fake, env, now: () => NOW, write: (line) => lines.push(line), writeMetrics: (line) => metrics.push(JSON.parse(line)), throttles });
+  return { fake, lines, handle, metrics, throttles };
 }
 
 const clustersListed = (fake: FakeEcs) => fake.calls.filter((c) => c.op === "listServices").map((c) => c.args[0]);
@@ -127,5 +129,52 @@ describe("lambda: createEventHandler", () => {
       parsed.map((_, i) => (i < parsed.length - 1 ? "event-42" : "?")),
     );
     assert.ok(parsed.some((p) => p.message === "plan"));
+  });
+
+  describe("metrics (embedded metric format)", () => {
+    const clusterDocs = (metrics: any[]) => metrics.filter((m) => m._aws.CloudWatchMetrics[0].Dimensions[0].length === 1);
+
+    it("a scheduled run writes one ClusterName document per watched cluster, in the ECSTaskRebalancer namespace", async () => {
+      const { handle, metrics } = setup();
+      await handle(scheduled("s1"));
+      const docs = clusterDocs(metrics);
+      assert.deepStrictEqual(docs.map((d) => d.ClusterName), ["demo", "other"]);
+      for (const d of docs) {
+        assert.strictEqual(d._aws.CloudWatchMetrics[0].Namespace, "ECSTaskRebalancer");
+        assert.strictEqual(d._aws.Timestamp, NOW.getTime());
+        assert.strictEqual(d.correlationId, "s1");
+      }
+      assert.strictEqual(docs[0].SurgesStarted, 1, "the reference cluster surges its one move");
+      assert.strictEqual(docs[0].OutOfBalance, 1);
+      assert.strictEqual(docs[1].OutOfBalance, 0);
+    });
+
+    it("an ignored event writes no metrics: nothing ran", async () => {
+      const { handle, metrics } = setup({ [SETTINGS_ENV.watchedClusters]: OTHER_ARN });
+      await handle(instanceEvent("e1"));
+      assert.deepStrictEqual(metrics, []);
+    });
+
+    it("a run that throws still writes its cluster's document, with RunFailures 1", async () => {
+      const { fake, handle, metrics } = setup();
+      fake.fail("listServices", "ServerException", { message: "boom" });
+      const result = await handle(instanceEvent("e1"));
+      assert.strictEqual(result.outcome, "failed");
+      const [doc] = clusterDocs(metrics);
+      assert.deepStrictEqual([doc.ClusterName, doc.RunFailures, doc.TasksMoved], ["demo", 1, 0]);
+      assert.match(doc.error, /ServerException: boom/);
+    });
+
+    it("reports the throttled calls of each run, not the cold start's running total", async () => {
+      const { fake, handle, metrics, throttles } = setup();
+      throttles.throttled = 5; // an earlier invocation's
+      const listServices = fake.listServices.bind(fake);
+      fake.listServices = async (cluster: string) => {
+        throttles.throttled += 2;
+        return listServices(cluster);
+      };
+      await handle(instanceEvent("e1"));
+      assert.strictEqual(clusterDocs(metrics)[0].ThrottledCalls, 2);
+    });
   });
 });

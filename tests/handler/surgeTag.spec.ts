@@ -18,7 +18,7 @@ describe("surgeTag", () => {
     assert.ok(value.length <= 256);
     assert.match(SURGE_TAG, ECS_TAG_VALUE);
     // the largest counts the reader accepts still fit
-    assert.ok(formatSurge({ from: 999_999_999, to: 999_999_999, startedAt: surge.startedAt }, WEB).length <= 256);
+    assert.ok(formatSurge({ from: 9_999_999_999, to: 9_999_999_999, startedAt: surge.startedAt }, WEB).length <= 256);
   });
 
   it("round-trips on the same service: what is written is read back unchanged", () => {
@@ -45,7 +45,7 @@ describe("surgeTag", () => {
       /proof does not match/,
     ],
     ["a field changed after writing (from 2 → 0)", WEB, formatSurge(surge, WEB).replace("from=2", "from=0"), /proof does not match/],
-    ["counts too long to be ours", WEB, "from=1234567890 to=1234567891 at=2026-11-28T07:16:09.252Z proof=0123456789abcdef", /not in the form/],
+    ["counts too long to be ours", WEB, "from=12345678901 to=12345678902 at=2026-11-28T07:16:09.252Z proof=0123456789abcdef", /not in the form/],
   ];
   for (const [name, service, value, problem] of notOurs) {
     it(`${name} → not ours, with the reason`, () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, DEFAULTS, LOG_RETENTION_DAYS, parseStackConfig, StackConfig } from "../../infra/config";
+import { ConfigError, DEFAULTS, DEMO_CHOICES, LOG_RETENTION_DAYS, parseStackConfig, StackConfig } from "../../infra/config";
 
 /** Parses a config given as a plain map of raw `pulumi config` strings. */
 function parse(values: Record<string, string>): StackConfig {
@@ -29,10 +29,12 @@ describe("infra/config: parseStackConfig", () => {
                 loadBalancer: { certificateArn: undefined, healthCheckPath: "/", deregistrationDelaySeconds: 30 },
                 service: {
                     serviceDesiredCount: 2,
-                    containerImage: "public.ecr.aws/docker/library/httpd:2.4",
+                    containerImage: "docker.io/nginxinc/nginx-unprivileged@sha256:5aea7cc516b419e3526f47dd1531be31a56a046cfe44754d94f9383e13e2ee99",
                     containerCpu: 128,
                     containerMemory: 128,
                     logRetentionDays: 14,
+                    containerPort: 8080,
+                    containerUser: "101",
                 },
                 rebalancer: {
                     targetClusters: [],
@@ -46,6 +48,14 @@ describe("infra/config: parseStackConfig", () => {
                     logRetentionDays: 14,
                     functionTimeoutSeconds: 60,
                 },
+                security: {
+                    deletionProtection: true,
+                    detailedMonitoring: true,
+                    accessLogRetentionDays: 90,
+                    flowLogTrafficType: "ALL",
+                    flowLogRetentionDays: 90,
+                },
+                monitoring: { dashboard: true, stuckAlarmRuns: 4, alarmTopicArn: undefined },
             });
         });
 
@@ -78,7 +88,7 @@ describe("infra/config: parseStackConfig", () => {
             healthCheckPath: "/healthz",
             deregistrationDelaySeconds: "120",
             serviceDesiredCount: "6",
-            containerImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:abcdef",
+            containerImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.2@sha256:abababababababababababababababababababababababababababababababab",
             containerCpu: "256",
             containerMemory: "6",
             logRetentionDays: "3653",
@@ -92,6 +102,16 @@ describe("infra/config: parseStackConfig", () => {
             reservedConcurrency: "10",
             rebalancerLogRetentionDays: "1",
             functionTimeoutSeconds: "900",
+            containerPort: "1024",
+            containerUser: "1000:1000",
+            deletionProtection: "false",
+            detailedMonitoring: "false",
+            accessLogRetentionDays: "3650",
+            flowLogTrafficType: "REJECT",
+            flowLogRetentionDays: "3653",
+            dashboard: "false",
+            stuckAlarmRuns: "0",
+            alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:oncall",
         };
 
         it("reads every key with its type", () => {
@@ -104,7 +124,12 @@ describe("infra/config: parseStackConfig", () => {
             assert.deepEqual(config.loadBalancer, { certificateArn: full.certificateArn, healthCheckPath: "/healthz", deregistrationDelaySeconds: 120 });
             assert.deepEqual(config.service, {
                 serviceDesiredCount: 6, containerImage: full.containerImage, containerCpu: 256, containerMemory: 6, logRetentionDays: 3653,
+                containerPort: 1024, containerUser: "1000:1000",
             });
+            assert.deepEqual(config.security, {
+                deletionProtection: false, detailedMonitoring: false, accessLogRetentionDays: 3650, flowLogTrafficType: "REJECT", flowLogRetentionDays: 3653,
+            });
+            assert.deepEqual(config.monitoring, { dashboard: false, stuckAlarmRuns: 0, alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:oncall" });
             assert.deepEqual(config.rebalancer, {
                 targetClusters: ["prod", "arn:aws:ecs:eu-west-1:123456789012:cluster/batch"],
                 dryRun: true, maxMovesPerRun: 100, maxMovesPerService: 1, maxMovesPerInstance: 2,
@@ -191,6 +216,30 @@ describe("infra/config: parseStackConfig", () => {
             ["serviceDesiredCount", "-1", "must be between 0 and 1000"],
             ["containerImage", "", "must be an image reference"],
             ["containerImage", "httpd 2.4", 'config "containerImage" = "httpd 2.4": must be an image reference'],
+            ["containerImage", "public.ecr.aws/docker/library/httpd:2.4", "must be an image reference pinned by digest"],
+            ["containerImage", "nginx@sha256:abc", "pinned by digest, <repository>[:tag]@sha256:<64 hex digits>"],
+            ["containerPort", "80", 'config "containerPort" = 80: must be between 1024 and 65535'],
+            ["containerPort", "65536", "must be between 1024 and 65535"],
+            ["containerUser", "0", 'config "containerUser" = "0": must be a numeric non-root user'],
+            ["containerUser", "0:0", "must be a numeric non-root user"],
+            ["containerUser", "root", "must be a numeric non-root user"],
+            ["containerUser", "nginx", "must be a numeric non-root user"],
+            ["deletionProtection", "yes", 'config "deletionProtection" = "yes": must be true or false'],
+            ["detailedMonitoring", "1", 'config "detailedMonitoring" = "1": must be true or false'],
+            ["accessLogRetentionDays", "0", 'config "accessLogRetentionDays" = 0: must be between 1 and 3650'],
+            ["accessLogRetentionDays", "3651", "must be between 1 and 3650"],
+            ["flowLogTrafficType", "all", 'config "flowLogTrafficType" = "all": must be one of ALL, ACCEPT, REJECT'],
+            ["flowLogRetentionDays", "100", 'config "flowLogRetentionDays" = 100: must be one of CloudWatch\'s retention values'],
+            ["dashboard", "off", 'config "dashboard" = "off": must be true or false'],
+            ["alarmTopicArn", "oncall", 'config "alarmTopicArn" = "oncall": must be an SNS topic ARN'],
+            ["alarmTopicArn", "arn:aws:sqs:us-east-1:123456789012:oncall", "must be an SNS topic ARN"],
+            ["stuckAlarmRuns", "-1", 'config "stuckAlarmRuns" = -1: must be between 0 and 10080'],
+            ["stuckAlarmRuns", "97", 'config "stuckAlarmRuns" = 97: times the schedule\'s 900 s exceeds CloudWatch\'s longest alarm evaluation range (one day for periods under an hour, else seven days): at most 96'],
+            ["stuckAlarmRuns", "8", "at most 7", { schedule: "rate(1 day)" }],
+            ["stuckAlarmRuns", "2", "counts scheduled runs, so it needs schedule = rate(...)", { schedule: "none" }],
+            ["stuckAlarmRuns", "4", 'it is "cron(0/10 * * * ? *)"', { schedule: "cron(0/10 * * * ? *)" }],
+            ["targetClusters", '["rebalance-demo"]', 'config "targetClusters[0]" = "rebalance-demo": is a second cluster named "rebalance-demo"'],
+            ["targetClusters", '["prod","arn:aws:ecs:eu-west-1:123456789012:cluster/prod"]', 'config "targetClusters[1]" = "arn:aws:ecs:eu-west-1:123456789012:cluster/prod": is a second cluster named "prod"'],
             ["containerCpu", "10241", "must be between 0 and 10240"],
             ["containerCpu", "0.5", "must be an integer"],
             ["containerMemory", "5", 'config "containerMemory" = 5: must be between 6 and'],
@@ -246,7 +295,7 @@ describe("infra/config: parseStackConfig", () => {
         });
     });
 
-    it("Pulumi.dev.yaml documents every key, and its values are exactly the defaults", () => {
+    it("Pulumi.dev.yaml documents every key; its values are the defaults, except the demo's cheap choices (DEMO_CHOICES)", () => {
         const yaml = readFileSync(join(__dirname, "../../Pulumi.dev.yaml"), "utf8");
         const documented = new Map<string, string>();
         for (const match of yaml.matchAll(/^\s*(#\s*)?ecs-task-rebalancer:(\w+):\s*(.*)$/gm)) {
@@ -255,8 +304,36 @@ describe("infra/config: parseStackConfig", () => {
         }
         assert.deepEqual([...documented.keys()].sort(), Object.keys(DEFAULTS).sort());
         const set = Object.fromEntries([...documented].filter(([, value]) => value !== ""));
-        assert.deepEqual(parse(set), parse({}));
+        const demo = Object.fromEntries(Object.entries(DEMO_CHOICES).map(([key, value]) => [key, String(value)]));
+        assert.deepEqual(parse(set), parse(demo));
+        for (const [key, value] of Object.entries(DEMO_CHOICES)) {
+            assert.notEqual(value, DEFAULTS[key as keyof typeof DEFAULTS], `${key}: a demo choice must differ from the default`);
+        }
         assert.match(yaml, /^\s*aws:region: us-east-1$/m);
+    });
+
+    describe("stuckAlarmRuns left unset follows the schedule", () => {
+        const cases: Array<[string, number]> = [
+            ["rate(15 minutes)", 4],
+            ["rate(1 day)", 4],
+            ["rate(1 minute)", 4],
+            ["none", 0],
+            ["cron(0/10 * * * ? *)", 0],
+        ];
+        for (const [schedule, runs] of cases) {
+            it(`schedule ${schedule} → ${runs}${runs === 0 ? " (no stuck alarm: nothing periodic to count)" : ""}`, () => {
+                assert.equal(parse({ schedule }).monitoring.stuckAlarmRuns, runs);
+            });
+        }
+        it("rate(2 days) → 3, the most CloudWatch allows in seven days", () => {
+            assert.equal(parse({ schedule: "rate(2 days)" }).monitoring.stuckAlarmRuns, 3);
+        });
+    });
+
+    it("README's configuration table lists every key, once", () => {
+        const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
+        const listed = [...readme.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]).filter((key) => key in DEFAULTS);
+        assert.deepEqual([...listed].sort(), Object.keys(DEFAULTS).sort());
     });
 
     it("LOG_RETENTION_DAYS is CloudWatch's list, and every value in it is accepted", () => {

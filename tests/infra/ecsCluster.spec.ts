@@ -26,6 +26,7 @@ const baseArgs: EcsClusterArgs = {
     managedScaling: false,
     managedTerminationProtection: false,
     targetCapacityPercent: 100,
+    detailedMonitoring: true,
 };
 
 async function build(overrides: Partial<EcsClusterArgs> = {}): Promise<{ session: MockSession; cluster: EcsCluster }> {
@@ -94,10 +95,20 @@ describe("infra/ecsCluster: EcsCluster", () => {
             }
         });
 
-        it("allows all egress (image pulls and the ECS agent go out through NAT)", async () => {
+        it("sends only HTTPS out (ECS agent, image pulls, SSM): no other port, no IPv6", async () => {
             const { session } = await build();
-            assert.deepEqual(session.one(SG).inputs.egress.map((r: any) => [r.protocol, r.cidrBlocks]), [["-1", ["0.0.0.0/0"]]]);
+            assert.deepEqual(
+                session.one(SG).inputs.egress.map((r: any) => [r.protocol, r.fromPort, r.toPort, r.cidrBlocks, r.ipv6CidrBlocks]),
+                [["tcp", 443, 443, ["0.0.0.0/0"], undefined]],
+            );
         });
+
+        for (const detailedMonitoring of [true, false]) {
+            it(`turns EC2 detailed monitoring ${detailedMonitoring ? "on" : "off"} in the launch template as configured`, async () => {
+                const { session } = await build({ detailedMonitoring });
+                assert.deepEqual(session.one(LT).inputs.monitoring, { enabled: detailedMonitoring });
+            });
+        }
     });
 
     describe("launch template", () => {

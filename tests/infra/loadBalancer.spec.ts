@@ -8,7 +8,7 @@ const TG = "aws:lb/targetGroup:TargetGroup";
 const LISTENER = "aws:lb/listener:Listener";
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
 
-async function build(certificateArn?: string): Promise<{ session: MockSession; lb: LoadBalancer }> {
+async function build(certificateArn?: string, deletionProtection = true): Promise<{ session: MockSession; lb: LoadBalancer }> {
     const session = await startMockSession();
     const lb = new LoadBalancer("demo", {
         vpcId: "vpc-0abc1234",
@@ -17,6 +17,8 @@ async function build(certificateArn?: string): Promise<{ session: MockSession; l
         healthCheckPath: "/healthz",
         deregistrationDelaySeconds: 30,
         certificateArn,
+        deletionProtection,
+        accessLogRetentionDays: 90,
     });
     await settle(session);
     return { session, lb };
@@ -123,11 +125,36 @@ describe("infra/loadBalancer: LoadBalancer", () => {
         });
     });
 
+    describe("Security Hub controls", () => {
+        it("ELB.5: logs access to its own bucket under the alb/ prefix, once the bucket policy exists", async () => {
+            const { session } = await build();
+            const alb = session.one(ALB);
+            assert.deepEqual({ ...alb.inputs.accessLogs }, { enabled: true, bucket: "demo-access-logs-bucket-1a2b3c4", prefix: "alb" });
+            assert.equal(session.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules[0].expiration.days, 90);
+        });
+
+        for (const deletionProtection of [true, false]) {
+            it(`ELB.6: deletion protection is ${deletionProtection ? "on" : "off"} as configured`, async () => {
+                const { session } = await build(undefined, deletionProtection);
+                assert.equal(session.one(ALB).inputs.enableDeletionProtection, deletionProtection);
+            });
+        }
+
+        it("ELB.4 and ELB.12: drops invalid header fields and keeps the defensive desync mitigation mode", async () => {
+            const { session } = await build();
+            const alb = session.one(ALB).inputs;
+            assert.equal(alb.dropInvalidHeaderFields, true);
+            assert.equal(alb.desyncMitigationMode, "defensive");
+        });
+    });
+
     it("registers as ecs-rebalancer:infra:LoadBalancer, parents every child to itself and registers its outputs", async () => {
         const { session } = await build(CERT);
         const component = session.one("ecs-rebalancer:infra:LoadBalancer");
-        const children = session.resources.filter((r) => r !== component);
-        assert.deepEqual(children.map((r) => r.type).sort(), [LISTENER, LISTENER, ALB, TG, SG].sort());
+        const children = session.resources.filter((r) => r.parent === component.urn);
+        const logBucket = session.one("ecs-rebalancer:infra:AccessLogBucket");
+        assert.deepEqual(children.map((r) => r.type).sort(), [LISTENER, LISTENER, ALB, TG, SG, logBucket.type].sort());
+        assert.equal(session.resources.length, children.length + 1 + session.resources.filter((r) => r.parent === logBucket.urn).length);
         for (const child of children) {
             assert.equal(child.parent, component.urn, `${child.type} ${child.name} is not parented to the component`);
         }

@@ -107,12 +107,24 @@ function stateFor(type: string, name: string, inputs: Record<string, any>): { id
             return { id: physical, state: { name: physical, arn: arn("lambda", `function:${physical}`) } };
         case "aws:cloudwatch/eventRule:EventRule":
             return { id: physical, state: { name: physical, arn: arn("events", `rule/${physical}`) } };
+        case "aws:s3/bucket:Bucket": {
+            const bucket = inputs.bucket ?? `${name}-1a2b3c4`;
+            return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}` } };
+        }
+        case "aws:s3/bucketPolicy:BucketPolicy":
+            return { id: inputs.bucket, state: {} };
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { id: physical, state: { name: physical, arn: arn("cloudwatch", `alarm:${physical}`) } };
         default:
             return { id: `${name}-id`, state: {} };
     }
 }
 
+/** The region getRegion answers with; startMockSession sets it (ARNs of mocked resources keep REGION). */
+let callRegion = REGION;
+
 function answerCall(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+    const REGION = callRegion;
     switch (args.token) {
         case "aws:ssm/getParameter:getParameter":
             return { name: args.inputs.name, type: "String", value: AMI_ID, insecureValue: AMI_ID, version: 1 };
@@ -133,7 +145,8 @@ function answerCall(args: pulumi.runtime.MockCallArgs): Record<string, any> {
  * Installs fresh mocks and returns the session that records what is registered from now on.
  * Call it at the start of each test, before constructing components.
  */
-export async function startMockSession(config: Record<string, string> = {}): Promise<MockSession> {
+export async function startMockSession(config: Record<string, string> = {}, options: { region?: string } = {}): Promise<MockSession> {
+    callRegion = options.region ?? REGION;
     const resources: RecordedResource[] = [];
     const calls: RecordedCall[] = [];
     await pulumi.runtime.setMocks({

@@ -15,12 +15,20 @@ const DEMO_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/rebalance-demo`;
 const PROD_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/prod`;
 
 // the stack config's defaults, as index.ts passes them
-const { targetClusters: _watchedToo, ...SETTINGS } = parseStackConfig(() => undefined).rebalancer;
+const DEFAULTS = parseStackConfig(() => undefined);
+const { targetClusters: _watchedToo, ...SETTINGS } = DEFAULTS.rebalancer;
 
-async function build(overrides: Partial<typeof SETTINGS> = {}): Promise<{ session: MockSession; rebalancer: TaskRebalancer }> {
+async function build(
+  overrides: Partial<typeof SETTINGS> = {},
+  monitoring: Partial<typeof DEFAULTS.monitoring> = {},
+): Promise<{ session: MockSession; rebalancer: TaskRebalancer }> {
   const session = await startMockSession();
   // a demo cluster ARN and a bare name, which resolves to this account and region
-  const rebalancer = new TaskRebalancer("rebalancer", { watchedClusters: [DEMO_ARN, "prod"], settings: { ...SETTINGS, ...overrides } });
+  const rebalancer = new TaskRebalancer("rebalancer", {
+    watchedClusters: [DEMO_ARN, "prod"],
+    settings: { ...SETTINGS, ...overrides },
+    monitoring: { ...DEFAULTS.monitoring, ...monitoring },
+  });
   // serializing the callback takes a while before the function (and what hangs off it) registers
   for (let i = 0; i < 400 && session.ofType(PERMISSION).length < (overrides.schedule === "none" ? 2 : 3); i++) {
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -155,9 +163,57 @@ describe("infra/taskRebalancer: TaskRebalancer", () => {
   it("adds the schedule backstop from config, and none when schedule is none", async () => {
     const scheduled = await build({ schedule: "rate(30 minutes)" });
     assert.deepEqual(scheduled.session.ofType(RULE).map((r) => r.inputs.scheduleExpression).filter(Boolean), ["rate(30 minutes)"]);
-    const unscheduled = await build({ schedule: "none" });
+    const unscheduled = await build({ schedule: "none" }, { stuckAlarmRuns: 0 });
     assert.equal(unscheduled.session.ofType(RULE).length, 2);
     assert.equal(unscheduled.session.ofType(PERMISSION).length, 2);
+  });
+
+  describe("alarms per watched cluster", () => {
+    const ofCluster = (session: MockSession, prefix: string) =>
+      session.ofType(ALARM).filter((a) => a.name.startsWith(`rebalancer-${prefix}-`)).map((a) => [a.name, a.inputs] as const);
+
+    it("stuck: OutOfBalance at its Minimum ≥ 1 in each of stuckAlarmRuns schedule periods in a row, per cluster name", async () => {
+      const { session } = await build({ schedule: "rate(15 minutes)" }, { stuckAlarmRuns: 4 });
+      const stuck = ofCluster(session, "stuck");
+      assert.deepEqual(stuck.map(([name]) => name), ["rebalancer-stuck-rebalance-demo", "rebalancer-stuck-prod"]);
+      for (const [, a] of stuck) {
+        assert.deepEqual([a.namespace, a.metricName, a.statistic, a.period, a.evaluationPeriods, a.datapointsToAlarm], ["ECSTaskRebalancer", "OutOfBalance", "Minimum", 900, 4, 4]);
+        assert.deepEqual([a.threshold, a.comparisonOperator, a.treatMissingData], [1, "GreaterThanOrEqualToThreshold", "missing"]);
+      }
+      assert.deepEqual(stuck.map(([, a]) => a.dimensions.ClusterName), ["rebalance-demo", "prod"]);
+    });
+
+    it("the stuck alarm's period follows the schedule: rate(1 hour), 3 runs → 3 periods of 3600 s", async () => {
+      const { session } = await build({ schedule: "rate(1 hour)" }, { stuckAlarmRuns: 3 });
+      const [[, a]] = ofCluster(session, "stuck");
+      assert.deepEqual([a.period, a.evaluationPeriods], [3600, 3]);
+    });
+
+    it("stuckAlarmRuns 0 → no stuck alarm, the others stay", async () => {
+      const { session } = await build({}, { stuckAlarmRuns: 0 });
+      assert.deepEqual(ofCluster(session, "stuck"), []);
+      assert.equal(ofCluster(session, "failures").length, 2);
+    });
+
+    it("every alarm notifies alarmTopicArn when it fires and when it clears; none without it", async () => {
+      const topic = "arn:aws:sns:us-east-1:123456789012:oncall";
+      const { session } = await build({}, { alarmTopicArn: topic });
+      const alarms = session.ofType(ALARM);
+      assert.equal(alarms.length, 6);
+      for (const a of alarms) assert.deepEqual([a.inputs.alarmActions, a.inputs.okActions], [[topic], [topic]]);
+      const quiet = (await build()).session.ofType(ALARM);
+      assert.ok(quiet.every((a) => a.inputs.alarmActions.length === 0));
+    });
+
+    it("failures: the cluster's RunFailures + WriteErrors summed over 5 minutes ≥ 1", async () => {
+      const { session } = await build();
+      const [[, a]] = ofCluster(session, "failures");
+      const byId = Object.fromEntries(a.metricQueries.map((q: any) => [q.id, q]));
+      assert.equal(byId.failures.expression, "runs + writes");
+      assert.equal(byId.failures.returnData, true);
+      assert.deepEqual([byId.runs.metric.metricName, byId.writes.metric.metricName], ["RunFailures", "WriteErrors"]);
+      assert.deepEqual([byId.runs.metric.stat, byId.runs.metric.period, byId.runs.metric.dimensions.ClusterName], ["Sum", 300, "rebalance-demo"]);
+    });
   });
 
   it("alarms on function errors and on dead letters", async () => {

@@ -16,11 +16,13 @@ const baseArgs: WebServiceArgs = {
     targetGroupArn: TG_ARN,
     listenerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/demo/1/2",
     deregistrationDelaySeconds: 30,
-    image: "public.ecr.aws/docker/library/httpd:2.4",
+    image: "docker.io/nginxinc/nginx-unprivileged@sha256:5aea7cc516b419e3526f47dd1531be31a56a046cfe44754d94f9383e13e2ee99",
     cpu: 128,
     memory: 128,
     desiredCount: 2,
     logRetentionDays: 14,
+    containerPort: 8080,
+    user: "101",
 };
 
 async function build(overrides: Partial<WebServiceArgs> = {}): Promise<{ session: MockSession; web: WebService }> {
@@ -63,14 +65,14 @@ describe("infra/webService: WebService", () => {
             assert.deepEqual(td.requiresCompatibilities, ["EC2"]);
         });
 
-        it("runs the configured image with its cpu and memory on a dynamic host port for container port 80", async () => {
+        it("runs the configured image with its cpu and memory on a dynamic host port for container port 8080", async () => {
             const { session } = await build({ image: "nginx:1.27", cpu: 256, memory: 512 });
             const web = container(session);
             assert.equal(web.image, "nginx:1.27");
             assert.equal(web.cpu, 256);
             assert.equal(web.memory, 512);
             assert.equal(web.essential, true);
-            assert.deepEqual(web.portMappings, [{ containerPort: 80, hostPort: 0, protocol: "tcp" }]);
+            assert.deepEqual(web.portMappings, [{ containerPort: 8080, hostPort: 0, protocol: "tcp" }]);
         });
 
         it("sends logs to the log group with the awslogs driver in the stack's region", async () => {
@@ -116,6 +118,23 @@ describe("infra/webService: WebService", () => {
             ]);
         });
 
+        it("ECS.20 and ECS.4: runs as the configured non-root user, never privileged, with every capability dropped", async () => {
+            const { session } = await build({ user: "101:101" });
+            const web = container(session);
+            assert.equal(web.user, "101:101");
+            assert.equal(web.privileged, false);
+            assert.deepEqual(web.linuxParameters.capabilities, { drop: ["ALL"] });
+        });
+
+        it("ECS.5: has a read-only root filesystem, with noexec tmpfs scratch space at /tmp, /var/cache/nginx and /var/run", async () => {
+            const { session } = await build();
+            const web = container(session);
+            assert.equal(web.readonlyRootFilesystem, true);
+            assert.deepEqual(web.linuxParameters.tmpfs.map((t: any) => [t.containerPath, t.mountOptions.includes("noexec")]), [
+                ["/tmp", true], ["/var/cache/nginx", true], ["/var/run", true],
+            ]);
+        });
+
         it("deploys with the circuit breaker and rollback, 100 % minimum healthy and 200 % maximum", async () => {
             const { session } = await build();
             const service = session.one(SERVICE).inputs;
@@ -124,10 +143,10 @@ describe("infra/webService: WebService", () => {
             assert.equal(service.deploymentMaximumPercent, 200);
         });
 
-        it("registers container web:80 in the target group, with a health check grace period", async () => {
+        it("registers container web:8080 in the target group, with a health check grace period", async () => {
             const { session } = await build({ healthCheckGracePeriodSeconds: 90 });
             const service = session.one(SERVICE).inputs;
-            assert.deepEqual(service.loadBalancers.map((l: any) => ({ ...l })), [{ targetGroupArn: TG_ARN, containerName: "web", containerPort: 80 }]);
+            assert.deepEqual(service.loadBalancers.map((l: any) => ({ ...l })), [{ targetGroupArn: TG_ARN, containerName: "web", containerPort: 8080 }]);
             assert.equal(container(session).name, "web");
             assert.equal(service.healthCheckGracePeriodSeconds, 90);
             assert.equal((await build()).session.one(SERVICE).inputs.healthCheckGracePeriodSeconds, 60);

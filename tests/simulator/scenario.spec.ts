@@ -73,6 +73,7 @@ describe("simulator scenarios", () => {
     ["setDesiredCount of an unknown service", (s) => { s.steps[0] = { name: "x", setDesiredCount: { service: "api", count: 1 } }; }, 'scenario "steps[0].setDesiredCount.service" = "api": must name a service of the scenario'],
     ["missing instance memory", (s) => { delete (s.instance as Partial<Scenario["instance"]>).memory; }, 'scenario "instance.memory" = undefined: must be an integer from 1 to 16777216'],
     ["bad scheduling strategy", (s) => { s.services[0].schedulingStrategy = "BATCH" as never; }, 'scenario "services[0].schedulingStrategy" = "BATCH": must be one of REPLICA, DAEMON'],
+    ["a tag value ECS refuses (a comma)", (s) => { s.services[0].tags = { team: "a,b" }; }, `scenario "services[0].tags" = {"team":"a,b"}: must be tags ECS accepts: Value 'a,b' at 'tags.1.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$`],
   ];
   for (const [name, mutate, message] of invalid) {
     it(`validation: ${name} → ${message}`, () => {
