@@ -90,7 +90,8 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown) 
           errors: report.wave.errors.length,
         });
       } catch (error) {
-        const message = truncate(`${boundedText((error as Error)?.name)}: ${String((error as Error)?.message)}`, 1000);
+        // String() never recurses into a value, whatever was thrown
+        const message = truncate(`${String((error as Error)?.name)}: ${String((error as Error)?.message)}`, 1000);
         log.error("run failed", { cluster, error: message });
         run.finish(measureFailedRun(cluster), { correlationId: trigger.id, trigger: trigger.kind, error: message });
         return { outcome: "failed", eventId: trigger.id, reason: message, clusters: results };
