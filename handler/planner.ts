@@ -5,7 +5,9 @@ import { serviceGroup, serviceSkipReason, SkipCode, SkipReason } from "./eligibi
 import { freeResources, reserve, room } from "./placement";
 import { ClusterState, layoutService, readClusterState, ServiceLayout, ServiceTasks } from "./serviceLayout";
 import { Snapshot } from "./snapshot";
-import { readSurge, Surge } from "./surgeTag";
+import { dedupeSnapshot } from "./snapshotDedupe";
+import { unhealthyFirst, unhealthySkipReason } from "./stopOrder";
+import { readSurge, Surge, surgeMisfit, UnreadableSurge } from "./surgeTag";
 
 /** One task to move: stop it on `from` so that ECS starts its replacement on `to`. */
 export interface Move {
@@ -52,11 +54,16 @@ export interface PlanOptions {
  * skipped (with its reason), or balanced. Services are planned in ARN order, and each planned move
  * reserves room on its target so that two services never count on the same free space.
  */
-export function planMoves(snapshot: Snapshot, options: PlanOptions): Plan {
+export function planMoves(listed: Snapshot, options: PlanOptions): Plan {
+  const { snapshot, duplicateServiceNames } = dedupeSnapshot(listed);
   const plan: Plan = { clusterArn: snapshot.clusterArn, moves: [], surges: [], skipped: [], balanced: [] };
   const cluster = readClusterState(snapshot.containerInstances, snapshot.tasks, snapshot.taskDefinitions);
   const services = [...snapshot.services].sort((a, b) => compare(a.serviceArn, b.serviceArn));
   for (const service of services) {
+    if (duplicateServiceNames.has(service.serviceName ?? "")) {
+      plan.skipped.push(skip(service, { code: "duplicate-service-name", detail: `another service ARN is also named ${service.serviceName}` }));
+      continue;
+    }
     const tasks = cluster.tasksByGroup.get(serviceGroup(service)) ?? { tasks: [], positions: [] };
     const surge = readSurge(service);
     if (surge !== undefined) {
@@ -79,6 +86,8 @@ function planService(service: Service, tasks: ServiceTasks, cluster: ClusterStat
     : [distribute(layout.slots, service.desiredCount!)];
   if ("code" in distributions) return distributions;
   const moves = distributions.flatMap((distribution) => movesFor(service, layout, distribution));
+  const unhealthy = unhealthySkipReason(tasks.tasks, moves);
+  if (unhealthy) return unhealthy;
   for (const move of moves) reserveTarget(move, layout, cluster);
   return moves;
 }
@@ -91,19 +100,16 @@ function planService(service: Service, tasks: ServiceTasks, cluster: ClusterStat
 function planSurge(
   service: Service,
   tasks: ServiceTasks,
-  surge: Surge | "malformed",
+  surge: Surge | UnreadableSurge,
   cluster: ClusterState,
   options: PlanOptions,
   plan: Plan,
 ): void {
   const ids = { service: service.serviceArn!, serviceName: service.serviceName! };
-  if (surge === "malformed") {
-    plan.surges.push({ kind: "forget", ...ids, detail: "the surge tag cannot be read" });
-    return;
-  }
-  if (service.desiredCount !== surge.to) {
-    // restored already, never applied, or changed by someone else (an autoscaler): theirs now
-    plan.surges.push({ kind: "forget", ...ids, detail: `desired count is ${service.desiredCount}, not ${surge.to}` });
+  // a tag that is not ours, or no longer fits the service, is forgotten: never acted on
+  const misfit = "problem" in surge ? surge.problem : surgeMisfit(service, surge, options.now);
+  if (misfit !== undefined || "problem" in surge) {
+    plan.surges.push({ kind: "forget", ...ids, detail: misfit! });
     return;
   }
   const layout = eligibleLayout(service, tasks, cluster);
@@ -170,7 +176,7 @@ function eligibleLayout(service: Service, tasks: ServiceTasks, cluster: ClusterS
  */
 function movesFor(service: Service, layout: ServiceLayout, distribution: Distribution): Move[] {
   const givers = [...distribution.removals].map(([id, count]) => {
-    const tasks = layout.tasksOn(id);
+    const tasks = unhealthyFirst(layout.tasksOn(id));
     return { id, tasks, remaining: tasks.length, toGive: count };
   });
   const targets = distribution.additions.flatMap((a) => Array.from({ length: a.count }, () => a));
