@@ -12,6 +12,8 @@ import { median } from "./planScale";
  */
 export interface ArchiveMeasures {
   lambdaArchiveBytes: number;
+  /** The deployed .zip (see LambdaArchive.zipBytes). */
+  lambdaZipBytes: number;
   naiveArchiveBytes: number;
   coldStartMs: number;
   emptyNodeMs: number;
@@ -38,5 +40,5 @@ export async function measureArchive(runs = 5): Promise<ArchiveMeasures> {
   const coldStartMs = time(`require(${JSON.stringify(path.join(dir, "__index.js"))})`);
   const emptyNodeMs = time("0");
   fs.rmSync(dir, { recursive: true, force: true });
-  return { lambdaArchiveBytes: archive.bytes, naiveArchiveBytes: naive.bytes, coldStartMs, emptyNodeMs, coldStartRatio: coldStartMs / emptyNodeMs };
+  return { lambdaArchiveBytes: archive.bytes, lambdaZipBytes: archive.zipBytes, naiveArchiveBytes: naive.bytes, coldStartMs, emptyNodeMs, coldStartRatio: coldStartMs / emptyNodeMs };
 }

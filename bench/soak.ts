@@ -6,6 +6,9 @@ import { EcsSimulator, Scenario, ScenarioService, ScenarioStep } from "../simula
 import { dipsBelowEcsAlone, FloorDip, FloorDips, FloorSample, sampleServices } from "../cli/floorDips";
 import { runPool, serveJobs } from "./pool";
 import { between, seededRandom, ZONE_THEN_INSTANCE } from "./scenarios";
+import { minimumHealthyBase } from "../cli/minimumHealthy";
+// used only to forge a copied tag (a fault), never to judge
+import { formatSurge } from "../handler/surgeTag";
 import { FloorViolation, writeBelowMinimumHealthy } from "./writeFloorCheck";
 
 /**
@@ -32,6 +35,15 @@ import { FloorViolation, writeBelowMinimumHealthy } from "./writeFloorCheck";
  *   overlap), its later reads still happen (they change nothing), and the next invocation gets a
  *   fresh cold start (a new copy of the archive loaded), as Lambda resets the environment after a
  *   timeout. Async retries are not modeled: the component sets maximumRetryAttempts 0.
+ *
+ * - UNHEALTHY tasks: in the loss's step, before the loss, up to half the RUNNING tasks of one
+ *   REPLICA service fail their health check (EcsSimulator.failHealthCheck), in both runs at the
+ *   same tick; the simulator's scheduler then replaces them as ECS does;
+ * - a forged surge tag: at the first tick of our run, one REPLICA service is tagged
+ *   `ecs-rebalancer:surge` with a value the rebalancer never wrote (hand-written, a made-up proof,
+ *   or copied from another service) claiming a surge down to below its desired count. Only our run: ECS ignores
+ *   tags, and the runner would wait out a tag it takes for a surge. The rebalancer must forget it
+ *   (a tag left counts as not converged) and never lower the desired count (checked against ECS alone).
  *
  * Not simulated: the surge timeout. The handler reads the real clock for it (15 min), so in
  * simulation a rollback-by-timeout never triggers; surges end by SERVICE_STEADY_STATE or the
@@ -147,6 +159,9 @@ export interface SoakResult {
   /** Our run, just before the loss: per service, RUNNING tasks per ACTIVE instance; `*` marks the instance lost. */
   layoutAtLoss: Record<string, string>;
   faultsOff: string[];
+  /** The forged surge tag put on a service of our run, and the tasks made UNHEALTHY (per run). */
+  forgedSurgeTag: { service: string; value: string } | undefined;
+  unhealthyTasks: { ours: number; ecsAlone: number };
   /** Not converged: each step's steady flag, and the end layout (service → instance → tasks) of the unbalanced services. */
   stepsSteady: boolean[];
   unbalancedLayout: Record<string, Record<string, number>>;
@@ -203,9 +218,7 @@ export function stopFromUnderTarget(sim: EcsSimulator, input: Record<string, unk
   const fields = service.placementStrategy.length ? service.placementStrategy.map((p) => p.field!) : ["attribute:ecs.availability-zone"];
   const eligible = [...cluster.instances.values()].filter((i) => i.status === "ACTIVE" && i.agentConnected);
   if (!eligible.includes(task.containerInstance)) return undefined; // stranded tasks must move
-  const surge = (sim.state.tags.get(service.arn) ?? []).find((t) => t.key === "ecs-rebalancer:surge")?.value;
-  const from = surge ? /from=(\d+)/.exec(surge)?.[1] : undefined;
-  let n = from !== undefined ? Number(from) : service.desiredCount;
+  let n = minimumHealthyBase(service.desiredCount, sim.state.tags.get(service.arn) ?? [], { arn: service.arn, createdAtMs: service.createdAtMs });
   const valueOf = (i: (typeof eligible)[number], field: string) =>
     field === "instanceId" || field === "host" ? i.arn : i.attributes[field.replace(/^attribute:/, "")] ?? "";
   let group = eligible;
@@ -289,6 +302,12 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
   // both runs stay in the loss's step, tick by tick, until the loss: every run loses the instance
   const holdStep = (step: number, elapsed: number) => !noLose && step === loseAt.step && elapsed < loseAt.seconds;
   const instanceLost = { ours: false, ecsAlone: false };
+  const healthAt = { seconds: 5 * between(random, 1, loseAt.seconds / 5), service: between(random, 0, scenario.services.length - 1), share: random() };
+  const isHealthTick = (c: TickContext) => c.stepIndex === loseAt.step && c.elapsedSeconds === healthAt.seconds;
+  const unhealthyTasks = { ours: 0, ecsAlone: 0 };
+  const forgery = between(random, 0, FORGED_TAGS.length - 1);
+  const forgedService = scenario.services[between(random, 0, scenario.services.length - 1)];
+  let forgedSurgeTag: SoakResult["forgedSurgeTag"];
   let aloneSim: EcsSimulator | undefined;
   const aloneDips = new FloorDips();
   const alone = await simulate({
@@ -302,6 +321,7 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
         c.loseInstance(loseAt.index);
         instanceLost.ecsAlone = true;
       }
+      if (isHealthTick(c)) unhealthyTasks.ecsAlone = failHealthChecks(c.sim, clusterName, scenario.services[healthAt.service].name, healthAt.share);
       sampleFloors(c, clusterName, aloneDips, isLossTick(c));
     },
   });
@@ -322,6 +342,8 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
       cut.sim = c.sim;
       cut.step = c.stepIndex;
       cut.stepStartMs = c.sim.nowMs - c.elapsedSeconds * 1000;
+      if (c.stepIndex === 0 && c.elapsedSeconds === 5) forgedSurgeTag = forgeSurgeTag(c.sim, clusterName, forgedService.name, forgery);
+      if (isHealthTick(c)) unhealthyTasks.ours = failHealthChecks(c.sim, clusterName, scenario.services[healthAt.service].name, healthAt.share);
       if (isLossTick(c)) {
         // the layout the loss hits: per service, RUNNING tasks on each ACTIVE instance, the lost one marked
         const group = c.sim.autoScalingGroups(clusterName)[0].instances();
@@ -363,6 +385,8 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
     stepsSteady: report.steps.map((st) => st.steady),
     unbalancedLayout: Object.fromEntries(report.unbalanced.map((n) => [n, layoutOf(cut.sim!, clusterName, n)])),
     strategies: Object.fromEntries(scenario.services.map((sv) => [sv.name, JSON.stringify(sv.placementStrategy ?? [])])),
+    forgedSurgeTag,
+    unhealthyTasks,
     faultsOff: [...(noLose ? ["lost instance"] : []), ...(noCut ? ["timeouts"] : [])],
     moves: report.moves,
     lostInstance: loseAt,
@@ -371,6 +395,37 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
     updateServicePressure: pressure,
     wallMs: Date.now() - started,
   };
+}
+
+/**
+ * Surge tags the rebalancer never wrote, each a value ECS's TagResource accepts: hand-written with
+ * no proof, with a made-up proof, or copied from another service (a proof valid for that service's
+ * ARN). Each claims a surge down from below the current desired count.
+ */
+const FORGED_TAGS = [
+  (desired: number, at: string) => `from=0 to=${desired} at=${at}`,
+  (desired: number, at: string) => `from=1 to=${desired} at=${at} proof=0123456789abcdef`,
+  (desired: number, at: string, arn: string) =>
+    formatSurge({ from: Math.max(0, desired - 2), to: desired, startedAt: new Date(at) }, { serviceArn: `${arn}-copied-from`, createdAt: new Date(0) }),
+];
+
+function forgeSurgeTag(sim: EcsSimulator, clusterName: string, serviceName: string, forgery: number): SoakResult["forgedSurgeTag"] {
+  const service = sim.state.cluster(clusterName).services.get(serviceName);
+  if (!service || service.schedulingStrategy !== "REPLICA") return undefined;
+  const value = FORGED_TAGS[forgery](service.desiredCount, sim.now.toISOString(), service.arn);
+  sim.tagResource(service.arn, [{ key: "ecs-rebalancer:surge", value }]);
+  return { service: serviceName, value };
+}
+
+/** Fails the health check of the oldest `share` (up to half) of the service's RUNNING tasks; returns how many. */
+function failHealthChecks(sim: EcsSimulator, clusterName: string, serviceName: string, share: number): number {
+  const service = sim.state.cluster(clusterName).services.get(serviceName);
+  if (!service) return 0;
+  const running = [...service.tasks].filter((t) => t.lastStatus === "RUNNING" && t.desiredStatus === "RUNNING").sort((a, b) => a.createdAtMs - b.createdAtMs);
+  const count = Math.max(1, Math.floor((running.length / 2) * share));
+  const chosen = running.slice(0, Math.min(count, running.length));
+  for (const task of chosen) sim.failHealthCheck(clusterName, task.arn);
+  return chosen.length;
 }
 
 /** Samples every ACTIVE REPLICA service's floor margin at this tick (after the tick's own fault, if any). */
@@ -444,6 +499,8 @@ async function main(): Promise<void> {
       atInstanceLoss: sum((r) => r.dipsBelowFloorAndEcsAlone.filter((d) => d.atInstanceLoss).length),
       notAtInstanceLoss: sum((r) => r.dipsBelowFloorAndEcsAlone.filter((d) => !d.atInstanceLoss).length),
     },
+    forgedSurgeTags: count((r) => r.forgedSurgeTag !== undefined),
+    unhealthyTasks: { ours: sum((r) => r.unhealthyTasks.ours), ecsAlone: sum((r) => r.unhealthyTasks.ecsAlone) },
     instanceLostOnlyInOurRun: count((r) => r.instanceLost.ours && !r.instanceLost.ecsAlone),
     azRebalancingStops: {
       ours: sum((r) => r.azRebalancingStops.ours),

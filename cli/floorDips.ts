@@ -41,7 +41,7 @@ export class FloorDips {
 
   sample(name: string, service: ServiceState, at: { step: number; seconds: number; isInstanceLossTick: boolean }): FloorSample {
     const running = healthyCount(service.tasks);
-    const n = this.floorBase(name, minimumHealthyBase(service.desiredCount, service.tags), running);
+    const n = this.floorBase(name, minimumHealthyBase(service.desiredCount, service.tags, service.identity), running);
     const floor = minimumHealthyCount(n, service.minimumHealthyPercent);
     const sample = { margin: running - floor, running, floor, n, desiredCount: service.desiredCount, step: at.step, seconds: at.seconds };
     if (!(name in this.lowest) || sample.margin < this.lowest[name].margin) this.lowest[name] = sample;
@@ -83,6 +83,7 @@ export function serviceState(sim: EcsSimulator, service: SimService): ServiceSta
     desiredCount: service.desiredCount,
     minimumHealthyPercent: service.deploymentConfiguration.minimumHealthyPercent,
     tags: sim.state.tags.get(service.arn) ?? [],
+    identity: { arn: service.arn, createdAtMs: service.createdAtMs },
   };
 }
 

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as zlib from "zlib";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../infra/config";
 
@@ -16,6 +17,11 @@ export interface LambdaArchive {
   indexJs: string;
   /** Size of every file's text, in bytes (the archive's payload before zip compression). */
   bytes: number;
+  /**
+   * The .zip Lambda receives: each file deflated (as Pulumi's archive writer does) plus the zip
+   * format's local and central headers; bundled packages (bundleAwsSdk) count at their payload size.
+   */
+  zipBytes: number;
 }
 
 export async function buildLambdaArchive(options: { bundleAwsSdk?: boolean } = {}): Promise<LambdaArchive> {
@@ -51,8 +57,21 @@ async function readArchive(code: unknown): Promise<LambdaArchive> {
   if (!index) throw new Error(`invariant: the Lambda archive has no __index.js (files: ${files.join(", ")})`);
   const indexJs = (await index.text) as string;
   let bytes = 0;
-  for (const file of files) bytes += await sizeOf(assets[file]);
-  return { files, indexJs, bytes };
+  let zipBytes = ZIP_END_RECORD;
+  for (const file of files) {
+    const size = await sizeOf(assets[file]);
+    bytes += size;
+    const text = file === "__index.js" ? indexJs : undefined;
+    zipBytes += zipEntryOverhead(file) + (text === undefined ? size : zlib.deflateRawSync(text).length);
+  }
+  return { files, indexJs, bytes, zipBytes };
+}
+
+// zip format (APPNOTE 4.3.7, 4.3.12, 4.3.16): a 30-byte local header and a 46-byte central header
+// per entry, each with the name, and a 22-byte end record
+const ZIP_END_RECORD = 22;
+function zipEntryOverhead(name: string): number {
+  return 30 + 46 + 2 * Buffer.byteLength(name);
 }
 
 /** A StringAsset's text, or the bytes on disk of a FileArchive/FileAsset (bundled packages). */

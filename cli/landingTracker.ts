@@ -32,7 +32,7 @@ export class LandingTracker {
     for (const service of snapshot.services) {
       const arn = service.serviceArn!;
       const surge = readSurge(service);
-      const surging = surge !== undefined && surge !== "malformed";
+      const surging = surge !== undefined && "to" in surge;
       if (surging && !this.pending.has(arn) && this.last) this.startWatching(arn, surge.to - surge.from, this.last);
       if (!surging && this.pending.has(arn)) this.settle(arn, snapshot);
     }

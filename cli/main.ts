@@ -67,7 +67,7 @@ async function snapshotCommand(argv: string[]): Promise<void> {
     out: { type: "string" },
   });
   const cluster = required("snapshot", "cluster", flags.cluster);
-  const { snapshot, failures } = await readSnapshot(ecsPort(flags.region as string | undefined), cluster);
+  const { snapshot, failures } = await readSnapshot(ecsPort("snapshot", flags.region), cluster);
   if (failures.length > 0) process.stderr.write(`ecs-rebalance: ${failures.length} describe failure(s): ${JSON.stringify(failures)}\n`);
   const json = `${JSON.stringify(snapshot, null, 2)}\n`;
   if (typeof flags.out === "string") fs.writeFileSync(flags.out, json);
@@ -97,7 +97,7 @@ async function runCommand(argv: string[]): Promise<void> {
   const cluster = required("run", "cluster", flags.cluster);
   const clusterLoadBand = loadBandFlag("run", flags["load-band"]);
   const log = flags.verbose ? createLogger({ correlationId: "cli" }, { write: (l) => process.stderr.write(`${l}\n`) }) : silentLogger;
-  const report = await rebalance(ecsPort(flags.region as string | undefined), cluster, {
+  const report = await rebalance(ecsPort("run", flags.region), cluster, {
     dryRun: flags["dry-run"] === true,
     maxMovesPerRun: integerFlag("run", "max-moves-per-run", flags["max-moves-per-run"], 1, 1000, DEFAULT_SETTINGS.maxMovesPerRun),
     maxMovesPerService: integerFlag("run", "max-moves-per-service", flags["max-moves-per-service"], 1, 1000, DEFAULT_SETTINGS.maxMovesPerService),
@@ -121,8 +121,14 @@ function loadBandFlag(command: string, value: string | boolean | undefined): num
   return integerFlag(command, "load-band", value, 0, MAX_BAND_TASKS, DEFAULT_SETTINGS.clusterLoadBand);
 }
 
+// an AWS region as its name is spelled (us-east-1, us-gov-west-1): the SDK builds a host name from it
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
 /** The same SDK adapter the Lambda uses; AWS_ENDPOINT_URL_ECS and the usual credential chain apply. */
-function ecsPort(region: string | undefined) {
+function ecsPort(command: string, region: unknown) {
+  if (region !== undefined && (typeof region !== "string" || !REGION.test(region))) {
+    throw new CliError(`${command}: --region "${String(region)}" must be an AWS region name such as us-east-1`);
+  }
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const sdk = require("@aws-sdk/client-ecs");
   return createSdkEcsPort(sdk, createEcsClient(sdk, region));

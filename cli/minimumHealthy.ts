@@ -4,10 +4,16 @@
  * Pure: the runner and the soak feed it the simulator's own records, the spec feeds it tables.
  *
  * The surge tag is parsed here, not with the engine's parser: a check that shared the engine's code
- * could not catch the engine's mistakes.
+ * could not catch the engine's mistakes. Its proof is checked here too: a forged or copied tag must
+ * not lower the floor the engine is judged against.
  */
+import { createHash } from "crypto";
 
-/** The tag the engine writes while a surge is in flight (handler/surgeTag.ts): `from=N to=M at=ISO`. */
+/**
+ * The tag the engine writes while a surge is in flight (handler/surgeTag.ts):
+ * `from=N to=M at=ISO proof=HEX`, the proof being the first 16 hex digits of SHA-256 over
+ * "<service ARN>\n<createdAt in epoch ms>\n from=N to=M at=ISO" (without the space before from).
+ */
 export const SURGE_TAG = "ecs-rebalancer:surge";
 
 /** A task as the simulator holds it; the fields are named as the ECS API names them. */
@@ -15,6 +21,8 @@ export interface TaskStatus {
   arn: string;
   lastStatus: string;
   desiredStatus: string;
+  /** As DescribeTasks reports it; UNHEALTHY tasks do not count toward minimum healthy. */
+  healthStatus?: string;
 }
 
 export interface Tag {
@@ -29,6 +37,13 @@ export interface ServiceState {
   /** Undefined means ECS's REPLICA default, 100. */
   minimumHealthyPercent: number | undefined;
   tags: Tag[];
+  /** What a surge tag's proof binds to: the service ARN and creation time (epoch ms). */
+  identity: ServiceIdentity;
+}
+
+export interface ServiceIdentity {
+  arn: string;
+  createdAtMs: number;
 }
 
 export interface FloorVerdict {
@@ -41,11 +56,12 @@ export interface FloorVerdict {
 }
 
 /**
- * Healthy as ECS counts runningCount: lastStatus RUNNING and not asked to stop. A task whose stop
+ * Healthy as ECS counts toward minimum healthy: lastStatus RUNNING, not asked to stop, and not
+ * reported UNHEALTHY (UNKNOWN, a task without health checks, counts once RUNNING). A task whose stop
  * has begun serves no new traffic and is about to go, whatever its lastStatus still says.
  */
 export function isHealthy(task: TaskStatus): boolean {
-  return task.lastStatus === "RUNNING" && task.desiredStatus === "RUNNING";
+  return task.lastStatus === "RUNNING" && task.desiredStatus === "RUNNING" && task.healthStatus !== "UNHEALTHY";
 }
 
 export function healthyCount(tasks: Iterable<TaskStatus>): number {
@@ -55,15 +71,17 @@ export function healthyCount(tasks: Iterable<TaskStatus>): number {
 }
 
 /**
- * The surge's `{ from, to }` when the tag can be read (to > from, `at` a date), else undefined.
- * Same rule as the engine's reader, written again on purpose (see the header).
+ * The surge's `{ from, to }` when the tag can be read (to > from, `at` a date) and its proof matches
+ * this service, else undefined. Same rule as the engine's reader, written again on purpose (see the header).
  */
-export function readSurgeTag(tags: Tag[]): { from: number; to: number } | undefined {
+export function readSurgeTag(tags: Tag[], identity: ServiceIdentity): { from: number; to: number } | undefined {
   const value = tags.find((t) => t.key === SURGE_TAG)?.value;
-  const match = value === undefined ? null : /^from=(\d+) to=(\d+) at=([0-9T:.\-Z]+)$/.exec(value);
-  if (!match || Number.isNaN(new Date(match[3]).getTime())) return undefined;
-  const from = Number(match[1]);
-  const to = Number(match[2]);
+  const match = value === undefined ? null : /^(from=(\d+) to=(\d+) at=(\S+)) proof=(\S+)$/.exec(value);
+  if (!match || Number.isNaN(new Date(match[4]).getTime())) return undefined;
+  const expected = createHash("sha256").update(`${identity.arn}\n${identity.createdAtMs}\n${match[1]}`).digest("hex").slice(0, 16);
+  if (match[5] !== expected) return undefined;
+  const from = Number(match[2]);
+  const to = Number(match[3]);
   return to > from ? { from, to } : undefined;
 }
 
@@ -73,8 +91,8 @@ export function readSurgeTag(tags: Tag[]): { from: number; to: number } | undefi
  * count is no longer the tag's `to` (before the raise, after the restore, or changed by someone else),
  * the tag no longer describes it and ECS's own desired count is the reference.
  */
-export function minimumHealthyBase(desiredCount: number, tags: Tag[]): number {
-  const surge = readSurgeTag(tags);
+export function minimumHealthyBase(desiredCount: number, tags: Tag[], identity: ServiceIdentity): number {
+  const surge = readSurgeTag(tags, identity);
   return surge !== undefined && desiredCount === surge.to ? surge.from : desiredCount;
 }
 
@@ -84,20 +102,21 @@ export function minimumHealthyCount(n: number, minimumHealthyPercent: number | u
 
 /** The floor of a service as it is now, and how many of its tasks are healthy. */
 export function floorNow(service: ServiceState): { running: number; floor: number; n: number } {
-  const n = minimumHealthyBase(service.desiredCount, service.tags);
+  const n = minimumHealthyBase(service.desiredCount, service.tags, service.identity);
   return { running: healthyCount(service.tasks), floor: minimumHealthyCount(n, service.minimumHealthyPercent), n };
 }
 
 /**
  * StopTask on `stopped`: the service's healthy tasks once this stop has taken effect (the stopped
- * task and those already stopping excluded), against the floor. Below the floor is a violation of
+ * task and those already stopping excluded), against the floor. Stopping a healthy task to below the floor is a violation of
  * the promise that a rebalance never takes a service below its minimum healthy count. StopTask itself
  * is not bounded by minimumHealthyPercent in ECS: keeping the floor is entirely the caller's job.
  */
 export function stopBelowMinimumHealthy(service: ServiceState, stopped: TaskStatus): FloorVerdict {
   const { floor, n } = floorNow(service);
   const runningAfter = healthyCount([...service.tasks].filter((t) => t.arn !== stopped.arn));
-  return { runningAfter, floor, n, isBelowFloor: runningAfter < floor };
+  // a task that is not healthy (UNHEALTHY, pending, already stopping) costs no healthy count
+  return { runningAfter, floor, n, isBelowFloor: isHealthy(stopped) && runningAfter < floor };
 }
 
 /**

@@ -3,6 +3,7 @@ import { CliError } from "./cliError";
 import { archivedRebalancer } from "./archivedRebalancer";
 import { simulate } from "./simulation";
 import { simulationText } from "./simulationFormat";
+import { withConsoleOnStderr } from "./consoleOnStderr";
 import { readScenarioFile } from "../simulator";
 
 /** `ecs-rebalance simulate --scenario FILE [--json] [--no-rebalancer]`. */
@@ -25,13 +26,14 @@ export async function simulateCommand(argv: string[]): Promise<void> {
     throttleRate: rate("throttle-rate", flags["throttle-rate"]),
     duplicateEventRate: rate("duplicate-events", flags["duplicate-events"]),
   };
-  const report = await simulate({
-    scenario,
-    rebalancer: flags["no-rebalancer"] ? undefined : await archivedRebalancer(),
-    faults,
-  });
+  // stdout carries the report alone (one JSON object with --json): the Lambda's log lines, which it
+  // writes with console.log as Lambda expects, go to stderr while the simulation runs
+  const report = await withConsoleOnStderr(async () =>
+    simulate({ scenario, rebalancer: flags["no-rebalancer"] ? undefined : await archivedRebalancer(), faults }),
+  );
   process.stdout.write(`${flags.json ? JSON.stringify(report, null, 2) : simulationText(report)}\n`);
 }
+
 
 function rate(flag: string, value: unknown): number {
   if (value === undefined) return 0;

@@ -26,6 +26,8 @@ export type SkipCode =
   | "tasks-on-unavailable-instance"
   | "fewer-than-2-eligible-instances"
   | "surge-in-flight"
+  | "unhealthy-tasks"
+  | "duplicate-service-name"
   | "no-room-to-move";
 
 export interface SkipReason {

@@ -1,3 +1,5 @@
+import { boundedText, truncate } from "./boundedText";
+
 /**
  * What an incoming event asks for. EventBridge delivers at least once and possibly out of order,
  * and ECS may add fields, so parsing is tolerant of extra fields and strict only about what we use.
@@ -12,26 +14,29 @@ export type Trigger =
   | { kind: "schedule"; id: string }
   | { kind: "ignore"; id: string; reason: string };
 
+/** EventBridge event ids are UUIDs; a longer id (only a direct Invoke can send one) is cut for the logs. */
+const MAX_ID = 128;
+
 export function readTrigger(event: unknown): Trigger {
   if (!isObject(event)) return ignore("?", `event is ${event === null ? "null" : typeof event}, not an object`);
-  const id = typeof event.id === "string" ? event.id : "?";
+  const id = typeof event.id === "string" ? truncate(event.id, MAX_ID) : "?";
   const detailType = event["detail-type"];
   if (event.source === "aws.events" && detailType === SCHEDULED_EVENT) return { kind: "schedule", id };
-  if (event.source !== "aws.ecs") return ignore(id, `source is ${JSON.stringify(event.source)}, expected "aws.ecs"`);
+  if (event.source !== "aws.ecs") return ignore(id, `source is ${boundedText(event.source)}, expected "aws.ecs"`);
   if (detailType !== INSTANCE_STATE_CHANGE && detailType !== SERVICE_ACTION) {
-    return ignore(id, `detail-type is ${JSON.stringify(detailType)}`);
+    return ignore(id, `detail-type is ${boundedText(detailType)}`);
   }
   const detail = event.detail;
   if (!isObject(detail)) return ignore(id, "detail is missing");
   if (typeof detail.clusterArn !== "string") return ignore(id, "detail.clusterArn is missing");
   if (detailType === SERVICE_ACTION) {
     // a service just became steady: a surge waiting for its extra tasks can be finished now
-    if (detail.eventName !== "SERVICE_STEADY_STATE") return ignore(id, `service action ${JSON.stringify(detail.eventName)}`);
+    if (detail.eventName !== "SERVICE_STEADY_STATE") return ignore(id, `service action ${boundedText(detail.eventName)}`);
     return { kind: "service-steady", id, clusterArn: detail.clusterArn };
   }
   if (typeof detail.containerInstanceArn !== "string") return ignore(id, "detail.containerInstanceArn is missing");
   // only an instance that can take tasks can be a target; a DRAINING or disconnected one cannot
-  if (detail.status !== "ACTIVE") return ignore(id, `instance status is ${JSON.stringify(detail.status)}`);
+  if (detail.status !== "ACTIVE") return ignore(id, `instance status is ${boundedText(detail.status)}`);
   if (detail.agentConnected !== true) return ignore(id, "instance agent is not connected");
   return {
     kind: "instance-change",

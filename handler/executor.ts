@@ -1,6 +1,6 @@
-import type { Service } from "@aws-sdk/client-ecs";
+import type { Service, Task } from "@aws-sdk/client-ecs";
 import { Budgets, selectWithinBudgets } from "./budget";
-import { deploymentBounds } from "./deploymentBounds";
+import { deploymentBounds, stopsWithinFloor } from "./deploymentBounds";
 import { EcsPort } from "./ecsPort";
 import { Logger } from "./log";
 import { Move, Plan, Skip, SurgeAction } from "./planner";
@@ -59,10 +59,11 @@ export interface WaveReport {
 export async function executeWave(ecs: EcsPort, snapshot: Snapshot, plan: Plan, options: ExecutionOptions): Promise<WaveReport> {
   const report: WaveReport = { dryRun: options.dryRun, actions: [], deferred: 0, skipped: [], errors: [] };
   const services = new Map(snapshot.services.map((s) => [s.serviceArn!, s]));
+  const cluster: ClusterView = { arn: plan.clusterArn, services, ...indexTasks(snapshot) };
   const write = writer(options, report);
   for (const surge of plan.surges) {
     if (report.stoppedEarly) break;
-    await write(surge.service, () => finishSurge(surge, ecs, plan.clusterArn, options, report));
+    await write(surge.service, () => finishSurge(surge, ecs, cluster, options, report));
   }
   const { selected, deferred } = selectWithinBudgets(plan.moves, options);
   report.deferred = deferred.length;
@@ -72,7 +73,7 @@ export async function executeWave(ecs: EcsPort, snapshot: Snapshot, plan: Plan, 
       continue;
     }
     const service = services.get(serviceArn)!;
-    await write(serviceArn, () => startMoves(service, moves, ecs, plan.clusterArn, options, report));
+    await write(serviceArn, () => startMoves(service, moves, ecs, cluster, options, report));
   }
   return report;
 }
@@ -98,24 +99,50 @@ function writer(options: ExecutionOptions, report: WaveReport) {
   };
 }
 
-async function finishSurge(surge: SurgeAction, ecs: EcsPort, cluster: string, options: ExecutionOptions, report: WaveReport): Promise<void> {
+/** What the executor checks every write against: the snapshot the plan was made from. */
+interface ClusterView {
+  arn: string;
+  services: Map<string, Service>;
+  tasks: Map<string, Task>;
+  /** Tasks by group: a service's are those its scheduler started, group "service:<name>". */
+  tasksByGroup: Map<string, Task[]>;
+}
+
+/**
+ * The planner forgets a surge tag that is not ours or does not fit; the checks here hold whatever
+ * the plan says: a surge beyond the per-service and per-run budgets is forgotten, a completion
+ * is put off while the healthy tasks it would give up do not fit above the floor of `from`, and a
+ * rollback always restores the count (it only ever lowers it to `from`).
+ */
+async function finishSurge(surge: SurgeAction, ecs: EcsPort, cluster: ClusterView, options: ExecutionOptions, report: WaveReport): Promise<void> {
   const ids = { service: surge.service, serviceName: surge.serviceName };
-  if (surge.kind === "forget") {
-    report.actions.push({ kind: "forget-surge", ...ids, tasks: [], detail: surge.detail });
+  const service = cluster.services.get(surge.service);
+  const overBudget = surge.kind !== "forget" && surge.surge.to - surge.surge.from > Math.min(options.maxMovesPerService, options.maxMovesPerRun);
+  if (surge.kind === "forget" || overBudget || !service) {
+    const detail = surge.kind === "forget" ? surge.detail : `the surge of ${surge.surge.to - surge.surge.from} exceeds the move budgets`;
+    report.actions.push({ kind: "forget-surge", ...ids, tasks: [], detail });
     if (!options.dryRun) await ecs.untagResource(surge.service, [SURGE_TAG]);
     return;
   }
+  const serviceTasks = cluster.tasksByGroup.get(`service:${service.serviceName}`) ?? [];
   if (surge.kind === "rollback") {
     report.actions.push({ kind: "rollback-surge", ...ids, tasks: [], desiredCount: surge.surge.from, detail: surge.detail });
   } else {
+    // ECS's scale-in stops the tasks given up; those that are healthy must fit above the floor of `from`
+    const givenUp = surge.stop.map((m) => cluster.tasks.get(m.taskArn)).filter((t): t is Task => t !== undefined);
+    const { stoppable } = deploymentBounds(service, serviceTasks, surge.surge.from);
+    if (stopsWithinFloor(givenUp, stoppable).length < givenUp.length) {
+      report.skipped.push({ ...ids, reason: "surge-in-flight", detail: "ending the surge now would take the service below its minimum healthy count" });
+      return;
+    }
     report.actions.push({ kind: "complete-surge", ...ids, tasks: surge.stop.map((m) => m.taskArn), desiredCount: surge.surge.from });
   }
-  if (!options.dryRun) await endSurge(ecs, cluster, surge);
+  if (!options.dryRun) await endSurge(ecs, cluster.arn, surge);
 }
 
-async function startMoves(service: Service, moves: Move[], ecs: EcsPort, cluster: string, options: ExecutionOptions, report: WaveReport): Promise<void> {
+async function startMoves(service: Service, moves: Move[], ecs: EcsPort, cluster: ClusterView, options: ExecutionOptions, report: WaveReport): Promise<void> {
   const ids = { service: service.serviceArn!, serviceName: service.serviceName! };
-  const bounds = deploymentBounds(service);
+  const bounds = deploymentBounds(service, cluster.tasksByGroup.get(`service:${service.serviceName}`) ?? []);
   // a load move stopped first could land back where it started: the stop leaves the source as
   // empty as the target, and ECS breaks such ties at random. Started first, ECS places it on the
   // one instance of the zone with the fewest tasks of the service, the target (loadPass.ts).
@@ -129,12 +156,13 @@ async function startMoves(service: Service, moves: Move[], ecs: EcsPort, cluster
     });
     return;
   }
-  if (!startFirst && bounds.stoppable > 0) {
-    const batch = moves.slice(0, bounds.stoppable);
+  const planned = moves.map((m) => cluster.tasks.get(m.taskArn)).filter((t): t is Task => t !== undefined);
+  const batch = startFirst ? [] : stopsWithinFloor(planned, bounds.stoppable);
+  if (batch.length > 0) {
     report.deferred += moves.length - batch.length;
-    const tasks = batch.map((m) => m.taskArn);
+    const tasks = batch.map((t) => t.taskArn!);
     report.actions.push({ kind: "stop", ...ids, tasks });
-    if (!options.dryRun) for (const task of tasks) await stopTask(ecs, cluster, task, options.log);
+    if (!options.dryRun) for (const task of tasks) await stopTask(ecs, cluster.arn, task, options.log);
     return;
   }
   if (bounds.surgeable === 0) {
@@ -152,8 +180,8 @@ async function startMoves(service: Service, moves: Move[], ecs: EcsPort, cluster
   report.actions.push({ kind: "surge", ...ids, tasks: [], desiredCount: from + extra });
   if (options.dryRun) return;
   // the tag goes first: if the count change then fails, the next run finds the tag and forgets it
-  await ecs.tagResource(service.serviceArn!, [surgeTag({ from, to: from + extra, startedAt: options.now })]);
-  await ecs.updateServiceDesiredCount(cluster, service.serviceArn!, from + extra);
+  await ecs.tagResource(service.serviceArn!, [surgeTag({ from, to: from + extra, startedAt: options.now }, service)]);
+  await ecs.updateServiceDesiredCount(cluster.arn, service.serviceArn!, from + extra);
 }
 
 /** StopTask is idempotent for our purpose: a task already stopped, or gone with its instance, is done. */
@@ -168,6 +196,17 @@ async function stopTask(ecs: EcsPort, cluster: string, task: string, log: Logger
     }
     throw error;
   }
+}
+
+function indexTasks(snapshot: Snapshot): Pick<ClusterView, "tasks" | "tasksByGroup"> {
+  const tasks = new Map<string, Task>();
+  const tasksByGroup = new Map<string, Task[]>();
+  for (const task of snapshot.tasks) {
+    if (task.taskArn) tasks.set(task.taskArn, task);
+    const group = tasksByGroup.get(task.group ?? "") ?? [];
+    if (group.push(task) === 1) tasksByGroup.set(task.group ?? "", group);
+  }
+  return { tasks, tasksByGroup };
 }
 
 function byService(moves: Move[]): Map<string, Move[]> {

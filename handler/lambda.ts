@@ -1,5 +1,6 @@
 import type { TaskDefinition } from "@aws-sdk/client-ecs";
 import { EcsPort } from "./ecsPort";
+import { boundedText, truncate } from "./boundedText";
 import { emfLines } from "./emf";
 import { readTrigger } from "./events";
 import { createLogger } from "./log";
@@ -32,15 +33,16 @@ export interface HandlerDependencies {
 
 const SEEN_VERSIONS_KEPT = 512;
 
+/** What the handler reads of Lambda's context object: how long the invocation has left. */
+export interface InvocationContext {
+  getRemainingTimeInMillis?: () => number;
+}
+
 /**
  * The Lambda entry, built once per cold start by the serialized callback factory. It never throws:
  * a malformed event or a failed run is logged and returned, because a thrown error makes Lambda
  * retry the event twice, and repeating writes is exactly what the reference Lambda got wrong.
  */
-/** What the handler reads of Lambda's context object: how long the invocation has left. */
-export interface InvocationContext {
-  getRemainingTimeInMillis?: () => number;
-}
 
 export function createEventHandler(deps: HandlerDependencies): (event: unknown, context?: InvocationContext) => Promise<InvocationResult> {
   let settings: Settings | Error;
@@ -54,7 +56,7 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown, 
   // a duplicate delivery carries the same detail.version: its state was already acted on
   const seenVersions = new Set<string>();
 
-  return async (event: unknown, context?: InvocationContext): Promise<InvocationResult> => {
+  const handle = async (event: unknown, context?: InvocationContext): Promise<InvocationResult> => {
     const trigger = readTrigger(event);
     const log = createLogger(
       { correlationId: trigger.id },
@@ -71,7 +73,7 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown, 
     let clusters = settings.watchedClusters;
     if (trigger.kind !== "schedule") {
       if (!settings.watchedClusters.includes(trigger.clusterArn)) {
-        const reason = `cluster ${trigger.clusterArn} is not watched`;
+        const reason = `cluster ${truncate(trigger.clusterArn)} is not watched`;
         log.warn("event ignored", { reason });
         return { outcome: "ignored", eventId: trigger.id, reason };
       }
@@ -98,7 +100,8 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown, 
           errors: report.wave.errors.length,
         });
       } catch (error) {
-        const message = `${(error as Error).name}: ${(error as Error).message}`;
+        // String() never recurses into a value, whatever was thrown
+        const message = truncate(`${String((error as Error)?.name)}: ${String((error as Error)?.message)}`, 1000);
         log.error("run failed", { cluster, error: message });
         run.finish(measureFailedRun(cluster), { correlationId: trigger.id, trigger: trigger.kind, error: message });
         return { outcome: "failed", eventId: trigger.id, reason: message, clusters: results };
@@ -109,6 +112,21 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown, 
       remember(seenVersions, `${trigger.containerInstanceArn}#${trigger.version}`);
     }
     return { outcome: "rebalanced", eventId: trigger.id, clusters: results };
+  };
+  // the last line of defence: whatever an event holds, the handler returns (a throw would make
+  // Lambda retry the event) and logs one bounded line
+  return async (event: unknown, context?: InvocationContext): Promise<InvocationResult> => {
+    try {
+      return await handle(event, context);
+    } catch (error) {
+      const reason = truncate(`unexpected error: ${String((error as Error)?.message ?? boundedText(error))}`, 1000);
+      try {
+        (deps.write ?? console.log)(JSON.stringify({ level: "error", message: "invocation failed", reason }));
+      } catch {
+        // nothing more can be done; the result still carries the reason
+      }
+      return { outcome: "failed", eventId: "?", reason };
+    }
   };
 }
 

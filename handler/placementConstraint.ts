@@ -46,8 +46,9 @@ function compileClause(clause: string): InstancePredicate | undefined {
       return (i) => valueOf(i) !== operand;
     case "=~":
     case "!~": {
-      const pattern = wildcard(operand);
-      return operator === "=~" ? (i) => pattern.test(valueOf(i) ?? "") : (i) => !pattern.test(valueOf(i) ?? "");
+      const pattern = compileWildcard(operand);
+      if (!pattern) return undefined;
+      return operator === "=~" ? (i) => pattern(valueOf(i) ?? "") : (i) => !pattern(valueOf(i) ?? "");
     }
     case "in":
     case "not in": {
@@ -67,7 +68,33 @@ export function attributeValue(instance: ContainerInstance, name: string): strin
   return attribute.value ?? "";
 }
 
-function wildcard(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
-  return new RegExp(`^${escaped}$`);
+/** ECS's limit on a placement constraint expression; a longer pattern is not one ECS accepted. */
+const MAX_PATTERN_LENGTH = 2000;
+
+/**
+ * `*` matches any run of characters, everything else itself. Matched without backtracking: the
+ * literal pieces between the stars must appear in order, the first at the start and the last at
+ * the end, and taking each middle piece at its leftmost place never loses a match (the rest of
+ * the value only grows). So the work is at most |value| x |pattern| character comparisons, where a
+ * regular expression built from `a*a*a*...b` takes exponential time on a long run of `a`.
+ */
+export function compileWildcard(pattern: string): ((value: string) => boolean) | undefined {
+  if (pattern.length > MAX_PATTERN_LENGTH) return undefined;
+  const pieces = pattern.split("*");
+  if (pieces.length === 1) return (value) => value === pattern;
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  const middle = pieces.slice(1, -1).filter((p) => p !== "");
+  const fixedLength = first.length + last.length;
+  return (value) => {
+    if (value.length < fixedLength || !value.startsWith(first) || !value.endsWith(last)) return false;
+    let at = first.length;
+    const end = value.length - last.length;
+    for (const piece of middle) {
+      const found = value.indexOf(piece, at);
+      if (found < 0 || found + piece.length > end) return false;
+      at = found + piece.length;
+    }
+    return true;
+  };
 }

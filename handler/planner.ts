@@ -8,7 +8,9 @@ import { serviceGroup, serviceSkipReason, SkipCode, SkipReason } from "./eligibi
 import { room, ZONE_FIELD } from "./placement";
 import { ClusterState, layoutService, readClusterState, ServiceLayout, ServiceTasks } from "./serviceLayout";
 import { Snapshot } from "./snapshot";
-import { readSurge, Surge } from "./surgeTag";
+import { dedupeSnapshot } from "./snapshotDedupe";
+import { unhealthyFirst, unhealthySkipReason } from "./stopOrder";
+import { readSurge, Surge, surgeMisfit, UnreadableSurge } from "./surgeTag";
 
 /** One task to move: stop it on `from` so that ECS starts its replacement on `to`. */
 export interface Move {
@@ -93,7 +95,8 @@ export interface PlanOptions {
  *
  * Every service ends in exactly one of: moves, a surge action, skipped (with its reason), or balanced.
  */
-export function planMoves(snapshot: Snapshot, options: PlanOptions): Plan {
+export function planMoves(listed: Snapshot, options: PlanOptions): Plan {
+  const { snapshot, duplicateServiceNames } = dedupeSnapshot(listed);
   const plan: Plan = { clusterArn: snapshot.clusterArn, moves: [], surges: [], skipped: [], balanced: [], load: { bandTasks: 0, zones: [] } };
   const cluster = readClusterState(snapshot.containerInstances, snapshot.tasks, snapshot.taskDefinitions);
   const ledger = readLedger(cluster.available, cluster.availableFree, cluster.availableLoad);
@@ -101,6 +104,10 @@ export function planMoves(snapshot: Snapshot, options: PlanOptions): Plan {
   const candidates: LoadCandidate[] = [];
   const services = [...snapshot.services].sort((a, b) => compare(a.serviceArn, b.serviceArn));
   for (const service of services) {
+    if (duplicateServiceNames.has(service.serviceName ?? "")) {
+      plan.skipped.push(skip(service, { code: "duplicate-service-name", detail: `another service ARN is also named ${service.serviceName}` }));
+      continue;
+    }
     const tasks = cluster.tasksByGroup.get(serviceGroup(service)) ?? { tasks: [], positions: [] };
     const surge = readSurge(service);
     if (surge !== undefined) {
@@ -127,6 +134,8 @@ function planService(service: Service, tasks: ServiceTasks, cluster: ClusterStat
     : [distribute(layout.slots, service.desiredCount!)];
   if ("code" in distributions) return distributions;
   const moves = distributions.flatMap((distribution) => movesFor(service, layout, distribution));
+  const unhealthy = unhealthySkipReason(tasks.tasks, moves);
+  if (unhealthy) return unhealthy;
   for (const move of moves) recordTarget(move, layout, cluster, ledger);
   // load moves stay inside a zone, and the load pass only surges a service in its emptiest zone(s):
   // its zones stay even for its desired count at every moment, so a service whose zone level
@@ -203,19 +212,16 @@ function planLoad(ledger: Ledger, candidates: LoadCandidate[], args: ClusterLoad
 function planSurge(
   service: Service,
   tasks: ServiceTasks,
-  surge: Surge | "malformed",
+  surge: Surge | UnreadableSurge,
   cluster: ClusterState,
   options: PlanOptions,
   plan: Plan,
 ): void {
   const ids = { service: service.serviceArn!, serviceName: service.serviceName! };
-  if (surge === "malformed") {
-    plan.surges.push({ kind: "forget", ...ids, detail: "the surge tag cannot be read" });
-    return;
-  }
-  if (service.desiredCount !== surge.to) {
-    // restored already, never applied, or changed by someone else (an autoscaler): theirs now
-    plan.surges.push({ kind: "forget", ...ids, detail: `desired count is ${service.desiredCount}, not ${surge.to}` });
+  // a tag that is not ours, or no longer fits the service, is forgotten: never acted on
+  const misfit = "problem" in surge ? surge.problem : surgeMisfit(service, surge, options.now);
+  if (misfit !== undefined || "problem" in surge) {
+    plan.surges.push({ kind: "forget", ...ids, detail: misfit! });
     return;
   }
   const layout = eligibleLayout(service, tasks, cluster);
@@ -282,7 +288,7 @@ function eligibleLayout(service: Service, tasks: ServiceTasks, cluster: ClusterS
  */
 function movesFor(service: Service, layout: ServiceLayout, distribution: Distribution): Move[] {
   const givers = [...distribution.removals].map(([id, count]) => {
-    const tasks = layout.tasksOn(id);
+    const tasks = unhealthyFirst(layout.tasksOn(id));
     return { id, tasks, remaining: tasks.length, toGive: count };
   });
   const targets = distribution.additions.flatMap((a) => Array.from({ length: a.count }, () => a));

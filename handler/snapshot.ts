@@ -1,6 +1,8 @@
 import type { ContainerInstance, Failure, Service, Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import { mapWithLimit } from "./concurrency";
 import { DESCRIBE_LIMITS, EcsPort } from "./ecsPort";
+import { dedupeSnapshot } from "./snapshotDedupe";
+import { snapshotProblem } from "./snapshotValidation";
 
 /**
  * One cluster as the ECS API describes it. Every element is exactly what the API returns, so a
@@ -43,7 +45,11 @@ export async function readSnapshot(
   ]);
   const taskDefinitions = await readTaskDefinitions(ecs, services, taskDefinitionCache);
   const clusterArn = services[0]?.clusterArn ?? tasks[0]?.clusterArn ?? clusterArnFrom(containerInstances[0], cluster);
-  return { snapshot: { clusterArn, containerInstances, services, tasks, taskDefinitions }, failures };
+  const snapshot = { clusterArn, containerInstances, services, tasks, taskDefinitions };
+  // trust nothing read: a field of the wrong type stops this run with its path, before any plan
+  const problem = snapshotProblem(snapshot);
+  if (problem) throw new Error(`ECS answered a snapshot the engine cannot use: ${problem}`);
+  return { snapshot: dedupeSnapshot(snapshot).snapshot, failures };
 }
 
 /** Calls in flight per kind of read; three kinds run side by side. */

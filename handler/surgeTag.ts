@@ -1,10 +1,20 @@
 import type { Service, Tag } from "@aws-sdk/client-ecs";
+import { createHash } from "crypto";
+import { maximumRunningCount } from "./deploymentBounds";
 
 /**
  * A surge (start-before-stop) spans several runs, and every run is stateless, so its state lives on
  * the service itself as a tag: the desired count to restore, the raised count, and when it began.
  * Anyone can read it with `aws ecs list-tags-for-resource`, and a later run can always finish it or
  * roll it back.
+ *
+ * Anyone who may tag the service can also write it, and tags are copied between services by
+ * people and by infrastructure code. So the value carries a proof: a digest of the service's
+ * identity (its ARN and creation time, as DescribeServices returns them) and of the surge's own
+ * fields. A hand-written value, or one copied from another service or from an earlier service of
+ * the same name, does not match and is forgotten, never acted on. The digest has no secret key: it
+ * defeats mistakes and copies, not someone who reads this file and may already call UpdateService;
+ * the executor's floor checks (deploymentBounds.ts) hold whatever the tag says.
  */
 export const SURGE_TAG = "ecs-rebalancer:surge";
 /** A service tagged with this key and the value "true" is never touched. */
@@ -18,29 +28,79 @@ export interface Surge {
   startedAt: Date;
 }
 
+/** What the proof binds a surge to: the service as DescribeServices identifies it. */
+export type ServiceIdentity = Pick<Service, "serviceArn" | "createdAt">;
+
+/** 16 hex digits (64 bits) of SHA-256: enough that a copied or guessed value never matches by chance. */
+const PROOF_LENGTH = 16;
+
 /**
- * `from=2 to=3 at=2026-11-28T07:16:09.252Z`: ECS allows only letters, digits, spaces and
- * `_ . : / = + - @` in a tag value (the model's pattern), so the fields are separated by spaces.
+ * `from=2 to=3 at=2026-11-28T07:16:09.252Z proof=5d41402abc4b2a76`: ECS allows only letters,
+ * digits, spaces and `_ . : / = + - @` in a tag value (the model's pattern), at most 256 characters,
+ * so the fields are separated by spaces and the proof is hexadecimal (about 75 characters in all).
  */
-export function formatSurge(surge: Surge): string {
-  return `from=${surge.from} to=${surge.to} at=${surge.startedAt.toISOString()}`;
+export function formatSurge(surge: Surge, service: ServiceIdentity): string {
+  const fields = `from=${surge.from} to=${surge.to} at=${surge.startedAt.toISOString()}`;
+  return `${fields} proof=${surgeProof(fields, service)}`;
 }
 
-export function surgeTag(surge: Surge): Tag {
-  return { key: SURGE_TAG, value: formatSurge(surge) };
+export function surgeTag(surge: Surge, service: ServiceIdentity): Tag {
+  return { key: SURGE_TAG, value: formatSurge(surge, service) };
 }
 
-/** The surge recorded on a service; "malformed" when the tag exists but cannot be read. */
-export function readSurge(service: Service): Surge | "malformed" | undefined {
+/** Why a tag cannot be read as one of ours; the planner forgets such a tag with this reason. */
+export interface UnreadableSurge {
+  problem: string;
+}
+
+/** The surge recorded on a service, why its tag is not ours (`problem`), or undefined without a tag. */
+export function readSurge(service: Service): Surge | UnreadableSurge | undefined {
   const value = tagValue(service, SURGE_TAG);
   if (value === undefined) return undefined;
-  const match = /^from=(\d+) to=(\d+) at=([0-9T:.\-Z]+)$/.exec(value);
-  if (!match) return "malformed";
-  const startedAt = new Date(match[3]);
-  const from = Number(match[1]);
-  const to = Number(match[2]);
-  if (Number.isNaN(startedAt.getTime()) || to <= from) return "malformed";
-  return { from, to, startedAt };
+  const match = /^(from=(\d{1,10}) to=(\d{1,10}) at=([0-9T:.\-Z]{1,30})) proof=([0-9a-f]+)$/.exec(value);
+  if (!match) return { problem: `the surge tag "${value.slice(0, 80)}" is not in the form from=N to=M at=ISO proof=HEX` };
+  const [, fields, from, to, at, proof] = match;
+  if (proof !== surgeProof(fields, service)) {
+    return { problem: "the surge tag's proof does not match this service (hand-written, or copied from another service)" };
+  }
+  const startedAt = new Date(at);
+  if (Number.isNaN(startedAt.getTime())) return { problem: `the surge tag's time "${at}" is not a date` };
+  return { from: Number(from), to: Number(to), startedAt };
+}
+
+/** Clock skew allowed between the run that wrote a surge and the one reading it. */
+const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+
+/**
+ * Why a surge with a valid proof still does not fit the service as DescribeServices shows it now,
+ * or undefined when it fits. The rebalancer surges only services of 2 tasks or more (smaller ones
+ * are skipped), by at most maximumPercent above `from`; a surge outside those bounds was not made
+ * by this rebalancer and is never acted on.
+ */
+export function surgeMisfit(service: Service, surge: Surge, now: Date): string | undefined {
+  const { from, to } = surge;
+  if (to <= from) return `the surge tag says from=${from} to=${to}: a surge raises the count`;
+  if (from < 2) return `the surge tag says from=${from}: the rebalancer never surges a service of fewer than 2 tasks`;
+  const limit = maximumRunningCount(service, from);
+  if (to > limit) return `the surge tag says from=${from} to=${to}, beyond maximumPercent's ${limit} tasks for ${from}`;
+  if (surge.startedAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
+    return `the surge tag's time ${surge.startedAt.toISOString()} is in the future`;
+  }
+  if (service.desiredCount !== to) {
+    // restored already, never applied, or changed by someone else (an autoscaler): theirs now
+    return `desired count is ${service.desiredCount}, not the surge's ${to}`;
+  }
+  return undefined;
+}
+
+function surgeProof(fields: string, service: ServiceIdentity): string {
+  // the SDK gives a Date; a snapshot file the AWS CLI's ISO string or the wire protocol's epoch
+  // seconds: all three name the same instant, so a surge reads the same from the API and a file
+  const createdAt: unknown = service.createdAt;
+  const createdAtMs =
+    createdAt instanceof Date ? createdAt.getTime() : typeof createdAt === "number" ? Math.round(createdAt * 1000) : typeof createdAt === "string" ? Date.parse(createdAt) : "";
+  const identity = `${service.serviceArn ?? ""}\n${createdAtMs}\n${fields}`;
+  return createHash("sha256").update(identity).digest("hex").slice(0, PROOF_LENGTH);
 }
 
 export function tagValue(service: Service, key: string): string | undefined {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { WRITE_RATE_LIMITS } from "../handler/settings";
 import { DEFAULT_WRITE_RATES, type WriteRates } from "../handler/writePacing";
+import { cronProblem } from "./cronExpression";
 
 /**
  * The typed, validated stack configuration. Every key is read and checked here, before any resource
@@ -170,8 +171,12 @@ export const LOG_RETENTION_DAYS: readonly number[] = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
-/** A user-facing configuration mistake; the message names the key, the value and what is allowed. */
-export class ConfigError extends Error {
+/**
+ * A user-facing configuration mistake; the message names the key, the value and what is allowed.
+ * A pulumi.RunError: Pulumi's Node language host prints a RunError's message alone, where any other
+ * error becomes "failed with an unhandled exception" followed by its stack.
+ */
+export class ConfigError extends pulumi.RunError {
     constructor(readonly key: string, readonly value: unknown, allowed: string) {
         super(`config "${key}" = ${formatValue(value)}: ${allowed}`);
         this.name = "ConfigError";
@@ -183,6 +188,33 @@ function formatValue(value: unknown): string {
 }
 
 type Read = (key: string) => string | undefined;
+
+/** What the stack deploys into: ARNs of another region or partition would name nothing the stack can watch. */
+export interface StackTarget {
+    /** The stack's AWS region (`aws:region`); undefined skips the region checks. */
+    readonly region: string | undefined;
+}
+
+/** The partition a region belongs to, as ARNs spell it. */
+export function partitionOf(region: string): string {
+    if (region.startsWith("cn-")) return "aws-cn";
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    if (region.startsWith("us-isob-")) return "aws-iso-b";
+    if (region.startsWith("us-iso-")) return "aws-iso";
+    if (region.startsWith("eu-isoe-")) return "aws-iso-e";
+    if (region.startsWith("us-isof-")) return "aws-iso-f";
+    return "aws";
+}
+
+/** Why an ARN cannot belong to the stack's region and partition, or undefined. */
+function arnPlaceProblem(arn: string, target: StackTarget, what: string): string | undefined {
+    if (target.region === undefined) return undefined;
+    const [, partition, , region] = arn.split(":");
+    const expected = partitionOf(target.region);
+    if (partition !== expected) return `is in partition ${partition}, but the stack deploys to ${target.region} (${expected}); ${what}`;
+    if (region !== target.region) return `is in region ${region}, but the stack deploys to ${target.region}; ${what}`;
+    return undefined;
+}
 
 // ---- primitive readers: each returns the default when the key is unset, and never coerces ----
 
@@ -306,13 +338,17 @@ function readSchedule(read: Read): string {
         return value;
     }
     const cron = CRON.exec(value);
-    if (cron && cron[1].trim().split(/\s+/).length === 6) {
+    if (cron) {
+        const problem = cronProblem(cron[1]);
+        if (problem) {
+            throw new ConfigError("schedule", value, `EventBridge would reject this cron expression: ${problem}`);
+        }
         return value;
     }
     throw new ConfigError("schedule", value, allowed);
 }
 
-function readTargetClusters(read: Read): readonly string[] {
+function readTargetClusters(read: Read, target: StackTarget): readonly string[] {
     const raw = read("targetClusters");
     if (raw === undefined) {
         return DEFAULTS.targetClusters;
@@ -335,6 +371,10 @@ function readTargetClusters(read: Read): readonly string[] {
         }
         if (seen.has(item)) {
             throw new ConfigError(key, item, "is listed twice; each cluster may appear once");
+        }
+        const place = CLUSTER_ARN.test(item) ? arnPlaceProblem(item, target, "the rules and the policy would watch nothing") : undefined;
+        if (place) {
+            throw new ConfigError(key, item, place);
         }
         seen.add(item);
     });
@@ -381,10 +421,15 @@ function parseCluster(read: Read): ClusterConfig {
     };
 }
 
-function parseLoadBalancer(read: Read): LoadBalancerConfig {
+function parseLoadBalancer(read: Read, target: StackTarget): LoadBalancerConfig {
     const certificateArn = read("certificateArn");
     if (certificateArn !== undefined && !ACM_ARN.test(certificateArn)) {
         throw new ConfigError("certificateArn", certificateArn, "must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<id>");
+    }
+    // an Application Load Balancer takes only certificates from ACM in its own region
+    const place = certificateArn === undefined ? undefined : arnPlaceProblem(certificateArn, target, "the load balancer needs a certificate from its own region");
+    if (place) {
+        throw new ConfigError("certificateArn", certificateArn, place);
     }
     return {
         certificateArn,
@@ -408,9 +453,9 @@ function parseService(read: Read): ServiceConfig {
     };
 }
 
-function parseRebalancer(read: Read): RebalancerConfig {
+function parseRebalancer(read: Read, target: StackTarget): RebalancerConfig {
     return {
-        targetClusters: readTargetClusters(read),
+        targetClusters: readTargetClusters(read, target),
         dryRun: readBoolean(read, "dryRun", DEFAULTS.dryRun),
         maxMovesPerRun: readInteger(read, "maxMovesPerRun", DEFAULTS.maxMovesPerRun, 1, 100),
         maxMovesPerService: readInteger(read, "maxMovesPerService", DEFAULTS.maxMovesPerService, 1, 100),
@@ -523,15 +568,18 @@ export function clusterNameOf(cluster: string): string {
     return cluster.slice(cluster.lastIndexOf("/") + 1);
 }
 
-/** Reads raw strings by key, applies defaults and validates; throws ConfigError on the first bad value. */
-export function parseStackConfig(read: Read): StackConfig {
+/**
+ * Reads raw strings by key, applies defaults and validates; throws ConfigError on the first bad value.
+ * ARNs are checked against the stack's region and partition when `target.region` is known.
+ */
+export function parseStackConfig(read: Read, target: StackTarget = { region: undefined }): StackConfig {
     const createDemoCluster = readBoolean(read, "createDemoCluster", DEFAULTS.createDemoCluster);
-    const rebalancer = parseRebalancer(read);
+    const rebalancer = parseRebalancer(read, target);
     const config: StackConfig = {
         createDemoCluster,
         network: parseNetwork(read),
         cluster: parseCluster(read),
-        loadBalancer: parseLoadBalancer(read),
+        loadBalancer: parseLoadBalancer(read, target),
         service: parseService(read),
         rebalancer,
         security: parseSecurity(read),
@@ -547,5 +595,7 @@ export function parseStackConfig(read: Read): StackConfig {
 /** The stack's configuration, read from the project namespace (`pulumi config set <key> <value>`). */
 export function loadStackConfig(): StackConfig {
     const config = new pulumi.Config();
-    return parseStackConfig((key) => config.get(key));
+    // the AWS provider's own fallback order for the region
+    const region = new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    return parseStackConfig((key) => config.get(key), { region });
 }

@@ -111,6 +111,11 @@ export interface SimTask {
   bindings: SimNetworkBinding[];
   lastStatus: TaskStatus;
   desiredStatus: DesiredStatus;
+  /**
+   * As DescribeTasks reports it: UNKNOWN for a task without container health checks (the
+   * simulator's default), UNHEALTHY once a health check fails (EcsSimulator.failHealthCheck).
+   */
+  healthStatus: "HEALTHY" | "UNHEALTHY" | "UNKNOWN";
   /** When the current phase (starting or stopping) began; drives the status schedule. */
   phaseStartMs: number;
   createdAtMs: number;

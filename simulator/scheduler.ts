@@ -43,7 +43,9 @@ function tickReplicaService(state: EcsState, cluster: SimCluster, service: SimSe
   const primaryId = service.deployments[0].id;
   // tasks an AZ rebalancing round started stay until it stops as many in the fullest zone
   const desired = service.desiredCount + rebalancingExtra(service);
-  const active = [...activeTasks(service)];
+  // an UNHEALTHY task is replaced like a task of an old deployment, by its own rule below
+  const unhealthy = [...activeTasks(service)].filter(isUnhealthy);
+  const active = [...activeTasks(service)].filter((t) => !isUnhealthy(t));
   const isCurrent = (t: SimTask) => t.deploymentId === primaryId && t.containerInstance.status === "ACTIVE";
   const current = active.filter(isCurrent);
   const old = active.filter((t) => !isCurrent(t));
@@ -71,7 +73,8 @@ function tickReplicaService(state: EcsState, cluster: SimCluster, service: SimSe
   }
   const stoppedOld = stopOldTasks(state, service, old);
   const bounds = deploymentBounds(service);
-  const total = kept + old.length - stoppedOld;
+  const stoppedUnhealthy = stopUnhealthyTasks(state, service, unhealthy, kept + old.length - stoppedOld + unhealthy.length >= bounds.maxTotal);
+  const total = kept + old.length - stoppedOld + unhealthy.length - stoppedUnhealthy;
   launchTasks(state, cluster, service, Math.min(desired - kept, bounds.maxTotal - total));
 }
 
@@ -89,6 +92,27 @@ function isSchedulerAwake(state: EcsState, service: SimService): boolean {
 export function markSchedulerChange(state: EcsState, service: SimService): void {
   if (state.timing.schedulerDelaySeconds <= 0) return;
   service.schedulerWakeMs ??= state.nowMs + state.timing.schedulerDelaySeconds * 1000;
+}
+
+function isUnhealthy(task: SimTask): boolean {
+  return task.lastStatus === "RUNNING" && task.healthStatus === "UNHEALTHY";
+}
+
+/**
+ * ECS replaces an UNHEALTHY task by starting its replacement first and then stopping it, within
+ * maximumPercent; when maximumPercent leaves no room for a replacement, it stops unhealthy tasks one
+ * at a time (DeploymentConfiguration, maximumPercent and minimumHealthyPercent). So an unhealthy
+ * task goes once a healthy one runs in its place, or, with no room, one per tick.
+ */
+function stopUnhealthyTasks(state: EcsState, service: SimService, unhealthy: SimTask[], isAtMaximum: boolean): number {
+  if (unhealthy.length === 0) return 0;
+  const healthy = [...activeTasks(service)].filter((t) => t.lastStatus === "RUNNING" && !isUnhealthy(t)).length;
+  let count = Math.min(unhealthy.length, Math.max(0, healthy + unhealthy.length - service.desiredCount));
+  if (count === 0 && isAtMaximum) count = 1;
+  for (const task of state.random.shuffle([...unhealthy]).slice(0, count)) {
+    requestStop(state, task, "Task failed container health checks", "ServiceSchedulerInitiated");
+  }
+  return count;
 }
 
 export interface DeploymentBounds {
@@ -120,7 +144,7 @@ function stopOldTasks(state: EcsState, service: SimService, old: SimTask[]): num
   // a deployment does not stop a protected task either (a DRAINING instance's tasks still go)
   const runningOld = old.filter((t) => t.lastStatus === "RUNNING" && (t.containerInstance.status === "DRAINING" || !isProtected(state, t)));
   let healthy = 0;
-  for (const task of activeTasks(service)) if (task.lastStatus === "RUNNING") healthy++;
+  for (const task of activeTasks(service)) if (task.lastStatus === "RUNNING" && !isUnhealthy(task)) healthy++;
   const allowed = Math.min(runningOld.length, healthy - deploymentBounds(service).minHealthy);
   for (const task of chooseTasksToStop(state, service, runningOld, allowed)) {
     const reason = task.containerInstance.status === "DRAINING" ? "Container instance is draining" : scalingReason(service);

@@ -87,7 +87,7 @@ export function taskShape(state: EcsState, task: SimTask): Json {
     stoppedReason: task.stoppedReason,
     stopCode: task.stopCode,
     connectivity: task.lastStatus === "STOPPED" ? "DISCONNECTED" : "CONNECTED",
-    healthStatus: "UNKNOWN",
+    healthStatus: task.healthStatus,
     tags: task.tags,
     containers: containerList(state, task),
   };

@@ -214,6 +214,25 @@ export class EcsSimulator implements InstanceHost {
     stopTaskByUser(this.state, task, reason);
   }
 
+  /**
+   * A fault: the task's container health check fails, so DescribeTasks reports it UNHEALTHY. The
+   * service scheduler then replaces it (scheduler.ts), as ECS does.
+   */
+  failHealthCheck(clusterName: string, taskArn: string): void {
+    const task = this.state.task(this.state.cluster(clusterName), taskArn);
+    if (!task) throw new Error(`no task ${taskArn} in cluster ${clusterName}`);
+    if (task.lastStatus !== "RUNNING" || task.healthStatus === "UNHEALTHY") return;
+    task.healthStatus = "UNHEALTHY";
+    task.version++;
+  }
+
+  /** A person or another tool tagging a resource (as TagResource does); not counted as an API call. */
+  tagResource(resourceArn: string, tags: Array<{ key: string; value: string }>): void {
+    const byKey = new Map((this.state.tags.get(resourceArn) ?? []).map((t) => [t.key, t]));
+    for (const tag of tags) byKey.set(tag.key, tag);
+    this.state.tags.set(resourceArn, [...byKey.values()]);
+  }
+
   autoScalingGroup(clusterName: string, options: AutoScalingGroupOptions): AutoScalingGroup {
     this.state.cluster(clusterName);
     const group = new AutoScalingGroup(this, clusterName, {

@@ -64,6 +64,7 @@ export function launchTask(state: EcsState, request: LaunchRequest): SimTask {
     phaseStartMs: now,
     createdAtMs: now,
     version: 1,
+    healthStatus: "UNKNOWN",
     tags: service?.propagateTags === "SERVICE" ? [...(state.tags.get(service.arn) ?? [])] : [],
     wasRunning: false,
   };

@@ -5,7 +5,7 @@ import { ServiceState } from "../../cli/minimumHealthy";
 /** `running` healthy tasks of a service with `desiredCount` at `percent`. */
 function state(running: number, desiredCount: number, percent = 100): ServiceState {
   const tasks = Array.from({ length: running }, (_, i) => ({ arn: `t${i}`, lastStatus: "RUNNING", desiredStatus: "RUNNING" }));
-  return { tasks, desiredCount, minimumHealthyPercent: percent, tags: [] };
+  return { tasks, desiredCount, minimumHealthyPercent: percent, tags: [], identity: { arn: "web", createdAtMs: 0 } };
 }
 
 /** Feeds (running, desired, isInstanceLossTick) samples, 5 s apart, in step 0. */

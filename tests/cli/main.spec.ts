@@ -30,6 +30,13 @@ const file = (name: string, text: string) => {
   return target;
 };
 
+/** A sound two-instance snapshot file with one field spoiled. */
+const spoiled = (name: string, spoil: (s: any) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const snapshot = JSON.parse(JSON.stringify(buildSnapshot([{ zone: "us-east-1a", tasks: { web: 2 } }, { zone: "us-east-1b" }], [{ name: "web" }])));
+  spoil(snapshot);
+  return file(name, JSON.stringify(snapshot));
+};
+
 describe("cli: ecs-rebalance", () => {
   describe("bad input: one line on stderr, exit code 2, no stack trace", () => {
     const cases: Array<[string, () => string[], RegExp]> = [
@@ -38,10 +45,15 @@ describe("cli: ecs-rebalance", () => {
       ["missing required flag", () => ["plan"], /plan: --snapshot is required/],
       ["missing snapshot file", () => ["plan", "--snapshot", path.join(tmp, "nope.json")], /no such file/],
       ["invalid JSON", () => ["plan", "--snapshot", file("bad.json", "{ nope")], /invalid JSON/],
-      ["snapshot of the wrong shape", () => ["plan", "--snapshot", file("shape.json", JSON.stringify({ clusterArn: "x", containerInstances: [], services: [{}], tasks: [], taskDefinitions: [] }))], /services\[0\]\.serviceArn is missing/],
-      ["a JSON array instead of an object", () => ["plan", "--snapshot", file("array.json", "[]")], /expected a JSON object/],
+      ["snapshot of the wrong shape", () => ["plan", "--snapshot", file("shape.json", JSON.stringify({ clusterArn: "x", containerInstances: [], services: [{}], tasks: [], taskDefinitions: [] }))], /services\[0\]\.serviceArn: missing/],
+      ["a JSON array instead of an object", () => ["plan", "--snapshot", file("array.json", "[]")], /snapshot: expected an object/],
+      ["a wrong-typed field (the issue's deployments: 7)", () => ["plan", "--snapshot", spoiled("deployments.json", (s) => (s.services[0].deployments = 7))], /snapshot\.services\[0\]\.deployments: expected a list, got 7/],
+      ["a wrong-typed field (the issue's remainingResources: [null])", () => ["plan", "--snapshot", spoiled("resources.json", (s) => (s.containerInstances[0].remainingResources = [null]))], /remainingResources\[0\]: expected an object, got null/],
       ["budget that is not a number", () => ["run", "--cluster", "c", "--max-moves-per-run", "lots"], /--max-moves-per-run "lots" must be an integer/],
       ["scenario file that does not validate", () => ["simulate", "--scenario", file("scenario.json", JSON.stringify({ name: "x" }))], /scenario/],
+      ["a region that is no region name", () => ["run", "--cluster", "c", "--region", "garbage!!"], /run: --region "garbage!!" must be an AWS region name/],
+      ["a scenario whose region is no region name", () => ["simulate", "--scenario", file("region.json", JSON.stringify({ ...JSON.parse(fs.readFileSync("scenarios/seed-walkthrough.json", "utf8")), region: "garbage!!" }))], /scenario "region" = "garbage!!": must be an AWS region name/],
+      ["a scenario of 1,000,000 instances", () => ["simulate", "--scenario", file("huge.json", JSON.stringify({ ...JSON.parse(fs.readFileSync("scenarios/seed-walkthrough.json", "utf8")), instanceCount: 1_000_000 }))], /scenario "instanceCount" = 1000000: must be an integer from 0 to 1000/],
       ["fault rate out of range", () => ["simulate", "--scenario", "scenarios/seed-walkthrough.json", "--throttle-rate", "2"], /--throttle-rate "2" must be a number from 0 to 1/],
     ];
     for (const [name, argv, message] of cases) {

@@ -2,9 +2,13 @@ import * as assert from "assert";
 import {
   desiredCountLoweredBelowMinimumHealthy, FloorVerdict, readSurgeTag, ServiceState, stopBelowMinimumHealthy, SURGE_TAG, TaskStatus,
 } from "../../cli/minimumHealthy";
+import { formatSurge } from "../../handler/surgeTag";
 
 const AT = "2024-01-01T00:10:00.000Z";
-const surge = (from: number, to: number, at = AT) => [{ key: SURGE_TAG, value: `from=${from} to=${to} at=${at}` }];
+const IDENTITY = { arn: "arn:aws:ecs:us-east-1:123456789012:service/demo/web", createdAtMs: Date.UTC(2024, 0, 1) };
+/** The tag as the engine writes it (its formatSurge): the judge must read what the engine writes. */
+const engineTag = (from: number, to: number, at = AT) => formatSurge({ from, to, startedAt: new Date(at) }, { serviceArn: IDENTITY.arn, createdAt: new Date(IDENTITY.createdAtMs) });
+const surge = (from: number, to: number, at = AT) => [{ key: SURGE_TAG, value: engineTag(from, to, at) }];
 
 /** `running` healthy tasks, then `pending` not yet RUNNING, then `stopping` (lastStatus RUNNING, desiredStatus STOPPED: asked to stop). */
 function tasks(running: number, pending = 0, stopping = 0): TaskStatus[] {
@@ -14,7 +18,7 @@ function tasks(running: number, pending = 0, stopping = 0): TaskStatus[] {
 }
 
 function service(desiredCount: number, minimumHealthyPercent: number | undefined, list: TaskStatus[], tags = [] as ServiceState["tags"]): ServiceState {
-  return { tasks: list, desiredCount, minimumHealthyPercent, tags };
+  return { tasks: list, desiredCount, minimumHealthyPercent, tags, identity: IDENTITY };
 }
 
 const verdict = (runningAfter: number, floor: number, n: number): FloorVerdict => ({ runningAfter, floor, n, isBelowFloor: runningAfter < floor });
@@ -40,10 +44,38 @@ describe("minimum healthy: a StopTask judged at the moment ECS accepts it", () =
       ["from=2 to=3, desired 3 at 100 %, 2 running + 1 pending: stopping a running one leaves 1 < 2 → flagged", service(3, 100, twoAndPending, surge(2, 3)), twoAndPending[0], verdict(1, 2, 2)],
       ["from=2 to=3 but desired set to 1 since (the tag no longer describes it): floor of 1 → allowed", service(1, 100, twoRunning, surge(2, 3)), twoRunning[0], verdict(1, 1, 1)],
       ["an unreadable tag (to ≤ from) is no surge: desired 3 at 100 %, 3 running → flagged", service(3, 100, three, surge(3, 2)), three[0], verdict(2, 3, 3)],
+      [
+        "a hand-written `from=0 to=3` (no proof) lowers nothing: floor of 3 → flagged",
+        service(3, 100, three, [{ key: SURGE_TAG, value: `from=0 to=3 at=${AT}` }]),
+        three[0],
+        verdict(2, 3, 3),
+      ],
+      [
+        "a tag copied from another service (its proof) lowers nothing: floor of 3 → flagged",
+        { ...service(3, 100, three, surge(1, 3)), identity: { ...IDENTITY, arn: `${IDENTITY.arn}-copy` } },
+        three[0],
+        verdict(2, 3, 3),
+      ],
     ];
     for (const [name, state, stopped, expected] of surgeCases) {
       it(name, () => assert.deepStrictEqual(stopBelowMinimumHealthy(state, stopped), expected));
     }
+  });
+
+  describe("UNHEALTHY tasks do not count; stopping one costs nothing", () => {
+    const sick = (list: TaskStatus[], count: number) => list.map((t, i) => (i < count ? { ...t, healthStatus: "UNHEALTHY" } : t));
+    it("desired 4 at 50 %, 2 of 4 UNHEALTHY: stopping a healthy one leaves 1 < 2 → flagged", () => {
+      const list = sick(tasks(4), 2);
+      assert.deepStrictEqual(stopBelowMinimumHealthy(service(4, 50, list), list[3]), verdict(1, 2, 4));
+    });
+    it("desired 4 at 100 %, 2 of 4 UNHEALTHY: stopping an UNHEALTHY one leaves 2 < 4, but costs nothing → allowed", () => {
+      const list = sick(tasks(4), 2);
+      assert.deepStrictEqual(stopBelowMinimumHealthy(service(4, 100, list), list[0]), { ...verdict(2, 4, 4), isBelowFloor: false });
+    });
+    it("UNKNOWN health (no health check) counts: desired 2 at 50 %, 2 UNKNOWN, stopping one leaves 1 = floor → allowed", () => {
+      const list = tasks(2).map((t) => ({ ...t, healthStatus: "UNKNOWN" }));
+      assert.deepStrictEqual(stopBelowMinimumHealthy(service(2, 50, list), list[0]), verdict(1, 1, 2));
+    });
   });
 
   describe("tasks already stopping, or not yet RUNNING, do not count as healthy", () => {
@@ -76,13 +108,15 @@ describe("minimum healthy: an UpdateService lowering the desired count, at worst
 
 describe("minimum healthy: the surge tag, read independently of the engine", () => {
   const cases: Array<[string, string | undefined, { from: number; to: number } | undefined]> = [
-    ["from=2 to=3 at=ISO → { from 2, to 3 }", `from=2 to=3 at=${AT}`, { from: 2, to: 3 }],
+    ["as the engine writes it, from=2 to=3 → { from 2, to 3 }", engineTag(2, 3), { from: 2, to: 3 }],
     ["no tag → none", undefined, undefined],
-    ["to not above from → none", `from=3 to=3 at=${AT}`, undefined],
-    ["no date → none", "from=2 to=3 at=", undefined],
-    ["a date that is not one → none", "from=2 to=3 at=2024-13-45T99:99:99Z", undefined],
+    ["to not above from → none", engineTag(3, 3), undefined],
+    ["the fields without a proof → none", `from=2 to=3 at=${AT}`, undefined],
+    ["a proof that does not match → none", `from=2 to=3 at=${AT} proof=0123456789abcdef`, undefined],
+    ["a field edited after writing → none", engineTag(2, 3).replace("from=2", "from=1"), undefined],
+    ["a date that is not one → none", "from=2 to=3 at=2024-13-45T99:99:99Z proof=0123456789abcdef", undefined],
   ];
   for (const [name, value, expected] of cases) {
-    it(name, () => assert.deepStrictEqual(readSurgeTag(value === undefined ? [] : [{ key: SURGE_TAG, value }]), expected));
+    it(name, () => assert.deepStrictEqual(readSurgeTag(value === undefined ? [] : [{ key: SURGE_TAG, value }], IDENTITY), expected));
   }
 });

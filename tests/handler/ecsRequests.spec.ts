@@ -9,7 +9,7 @@ import { Snapshot } from "../../handler/snapshot";
 import { formatSurge, IGNORE_TAG, readSurge, SURGE_TAG, surgeTag } from "../../handler/surgeTag";
 import { requestViolations, shapeViolations } from "../../simulator/contract/ecsContract";
 import { FakeEcs } from "./fakeEcs";
-import { buildSnapshot, InstanceSpec } from "./fixtures";
+import { buildSnapshot, InstanceSpec, WEB_IDENTITY } from "./fixtures";
 
 /**
  * Every string the engine writes to ECS, checked against the official model (the extract), not
@@ -41,7 +41,7 @@ async function waveOn(snapshot: Snapshot) {
 }
 
 const surged = (instances: InstanceSpec[], desiredCount: number, from: number, startedAt = NOW) =>
-  buildSnapshot(instances, [{ name: "web", desiredCount, tags: { [SURGE_TAG]: formatSurge({ from, to: desiredCount, startedAt }) } }]);
+  buildSnapshot(instances, [{ name: "web", desiredCount, tags: { [SURGE_TAG]: formatSurge({ from, to: desiredCount, startedAt }, WEB_IDENTITY) } }]);
 
 describe("what the engine sends to ECS, against the official model", () => {
   const waves: Array<[string, () => Snapshot, string[]]> = [
@@ -79,9 +79,9 @@ describe("what the engine sends to ECS, against the official model", () => {
     const surge = fc.record({ from: fc.integer({ min: 0, max: 2 ** 31 - 2 }), span: fc.integer({ min: 1, max: 10000 }), at: fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2999-12-31T23:59:59Z"), noInvalidDate: true }) });
     fc.assert(
       fc.property(surge, ({ from, span, at }) => {
-        const tag = surgeTag({ from, to: from + span, startedAt: at });
+        const tag = surgeTag({ from, to: from + span, startedAt: at }, WEB_IDENTITY);
         assert.deepStrictEqual(shapeViolations("TagValue", tag.value), []);
-        assert.deepStrictEqual(readSurge({ tags: [tag] }), { from, to: from + span, startedAt: at });
+        assert.deepStrictEqual(readSurge({ ...WEB_IDENTITY, tags: [tag] }), { from, to: from + span, startedAt: at });
       }),
     );
   });

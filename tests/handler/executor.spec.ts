@@ -6,7 +6,7 @@ import { rebalance, RebalanceReport } from "../../handler/rebalance";
 import { Snapshot } from "../../handler/snapshot";
 import { formatSurge, readSurge, SURGE_TAG } from "../../handler/surgeTag";
 import { FakeEcs } from "./fakeEcs";
-import { buildSnapshot, CLUSTER_ARN, InstanceSpec, instanceArn, ServiceSpec, serviceArn } from "./fixtures";
+import { buildSnapshot, CLUSTER_ARN, InstanceSpec, instanceArn, ServiceSpec, serviceArn, WEB_IDENTITY } from "./fixtures";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 const TIMEOUT = 900;
@@ -123,7 +123,7 @@ describe("executor: dry run", () => {
       "a surge completion",
       buildSnapshot(
         [{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }],
-        [web({ desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }) } })],
+        [web({ desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }, WEB_IDENTITY) } })],
       ),
     ],
   ];
@@ -139,7 +139,7 @@ describe("executor: dry run", () => {
 
 describe("executor: finishing a surge", () => {
   const surged = (instances: InstanceSpec[], desiredCount: number, from: number, startedAt = NOW) =>
-    buildSnapshot(instances, [web({ desiredCount, tags: { [SURGE_TAG]: formatSurge({ from, to: desiredCount, startedAt }) } })]);
+    buildSnapshot(instances, [web({ desiredCount, tags: { [SURGE_TAG]: formatSurge({ from, to: desiredCount, startedAt }, WEB_IDENTITY) } })]);
 
   const protections = (fake: FakeEcs) =>
     fake.calls.filter((c) => c.op === "updateTaskProtection").map((c) => [c.args[2], (c.args[1] as string[]).length]);
@@ -187,7 +187,7 @@ describe("executor: finishing a surge", () => {
 
   it("forget (desired count changed by someone else): untags only, leaves the count alone", async () => {
     const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 2 } }], [
-      web({ tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }) } }),
+      web({ tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }, WEB_IDENTITY) } }),
     ]);
     const { fake } = await wave(snapshot);
     assert.deepStrictEqual(ops(fake), ["untagResource"]);
@@ -268,7 +268,7 @@ describe("executor: a surge interrupted midway never leaves desiredCount raised"
     new FakeEcs(
       buildSnapshot(
         [{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }],
-        [web({ desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }) } })],
+        [web({ desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }, WEB_IDENTITY) } })],
       ),
     );
 

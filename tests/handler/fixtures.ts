@@ -45,6 +45,9 @@ export function serviceArn(name: string): string {
   return `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${CLUSTER}/${name}`;
 }
 
+/** The identity a surge tag's proof binds to, for the fixture's service "web" (fixtures set no createdAt). */
+export const WEB_IDENTITY = { serviceArn: serviceArn("web") };
+
 export function buildSnapshot(instances: InstanceSpec[], services: ServiceSpec[]): Snapshot {
   const tasks: Task[] = [];
   const used = new Map<number, { cpu: number; memory: number; ports: string[] }>();

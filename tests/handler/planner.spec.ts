@@ -4,7 +4,7 @@ import { SkipCode } from "../../handler/eligibility";
 import { Plan, planMoves } from "../../handler/planner";
 import { Snapshot } from "../../handler/snapshot";
 import { formatSurge, IGNORE_TAG, SURGE_TAG } from "../../handler/surgeTag";
-import { buildSnapshot, InstanceSpec, instanceArn, ServiceSpec, serviceArn, ZONE_THEN_INSTANCE } from "./fixtures";
+import { buildSnapshot, InstanceSpec, instanceArn, ServiceSpec, serviceArn, WEB_IDENTITY, ZONE_THEN_INSTANCE } from "./fixtures";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 const TIMEOUT = 900;
@@ -214,7 +214,7 @@ describe("planner: skip reasons", () => {
     ],
     [
       "a surge not yet steady, within its timeout → surge-in-flight",
-      base({ desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: ago(60) }) } }),
+      base({ desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: ago(60) }, WEB_IDENTITY) } }),
       "surge-in-flight",
     ],
     ["one eligible instance → fewer-than-2-eligible-instances", base({}, [2]), "fewer-than-2-eligible-instances"],
@@ -368,7 +368,7 @@ describe("planner: surges recorded on a service", () => {
   const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
   const surged = (instances: InstanceSpec[], desiredCount: number, tag: string) =>
     buildSnapshot(instances, [{ name: "web", desiredCount, tags: { [SURGE_TAG]: tag } }]);
-  const tag = (from: number, to: number, seconds = 60) => formatSurge({ from, to, startedAt: ago(seconds) });
+  const tag = (from: number, to: number, seconds = 60) => formatSurge({ from, to, startedAt: ago(seconds) }, WEB_IDENTITY);
 
   it("steady at the surged count → complete: stop the surplus for the original count, from the loaded instance", () => {
     // the surge from 2 to 3 placed its extra task in zone b: stop one of the two in zone a
@@ -434,15 +434,29 @@ describe("planner: surges recorded on a service", () => {
     assert.deepStrictEqual(result.surges.map((s) => s.kind), ["forget"]);
   });
 
-  const malformed: Array<[string, string]> = [
-    ["garbage", "not-a-surge"],
-    ["to ≤ from", "from=3 to=3 at=2026-03-01T11:59:00.000Z"],
-    ["an invalid date", "from=2 to=3 at=2026-13-45T99:00:00Z"],
+  // the issue's cases: a 4-task web at a 100 % floor carrying a tag the rebalancer never wrote
+  const at = ago(60).toISOString();
+  const api = { serviceArn: serviceArn("api") };
+  const forged: Array<[string, string, number, RegExp]> = [
+    ["the old `from=0;to=4;at=…` form, hand-written", `from=0;to=4;at=${at}`, 4, /not in the form/],
+    ["`from=0 to=4 at=…` with no proof", `from=0 to=4 at=${at}`, 4, /not in the form/],
+    ["a proof that does not match the fields", `from=2 to=4 at=${at} proof=0123456789abcdef`, 4, /proof does not match/],
+    ["copied from service api (its proof binds api's ARN)", formatSurge({ from: 2, to: 4, startedAt: ago(60) }, api), 4, /proof does not match/],
+    ["from=0 with a valid proof: never below 2", tag(0, 4), 4, /fewer than 2 tasks/],
+    ["from=1 with a valid proof: never below 2", tag(1, 4), 4, /fewer than 2 tasks/],
+    ["from=2 to=5: beyond maximumPercent 200 (at most 4)", tag(2, 5), 5, /beyond maximumPercent/],
+    ["to = from", tag(3, 3), 3, /a surge raises the count/],
+    ["a start an hour in the future", tag(2, 3, -3600), 3, /in the future/],
+    ["an invalid date", "from=2 to=3 at=2026-13-45T99:00:00Z proof=0123456789abcdef", 3, /proof does not match|not a date/],
+    ["desired count ≠ the surge's to (restored, or changed by an autoscaler)", tag(2, 3), 2, /desired count is 2/],
   ];
-  for (const [name, value] of malformed) {
-    it(`malformed tag (${name}) → forget`, () => {
-      const result = plan(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, value));
-      assert.deepStrictEqual(result.surges.map((s) => [s.kind, s.kind === "forget" && /cannot be read/.test(s.detail)]), [["forget", true]]);
+  for (const [name, value, desiredCount, reason] of forged) {
+    it(`a tag that is not ours or does not fit (${name}) → forget, with the reason, never complete`, () => {
+      const layout = [{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: desiredCount - 2 } }];
+      const result = plan(surged(layout, desiredCount, value));
+      assert.deepStrictEqual(result.surges.map((s) => s.kind), ["forget"]);
+      const [action] = result.surges;
+      assert.match(action.kind === "forget" ? action.detail : "", reason);
     });
   }
 });

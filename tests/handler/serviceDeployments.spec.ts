@@ -5,7 +5,7 @@ import { rebalance } from "../../handler/rebalance";
 import { ACTIVE_SERVICE_DEPLOYMENT_STATUSES } from "../../handler/serviceDeployments";
 import { formatSurge, SURGE_TAG } from "../../handler/surgeTag";
 import { FakeEcs } from "./fakeEcs";
-import { buildSnapshot, CLUSTER_ARN, serviceArn } from "./fixtures";
+import { buildSnapshot, CLUSTER_ARN, serviceArn, WEB_IDENTITY } from "./fixtures";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 const OPTIONS = { dryRun: false, now: NOW, log: silentLogger, surgeTimeoutSeconds: 900, maxMovesPerRun: 10, maxMovesPerService: 5, maxMovesPerInstance: 3 };
@@ -43,7 +43,7 @@ describe("service deployments: a service being deployed is skipped, however stea
   it("a surge to complete on a service being deployed waits (skipped), its count still raised for a later run", async () => {
     const fake = new FakeEcs(
       buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], [
-        { name: "web", desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }) } },
+        { name: "web", desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }, WEB_IDENTITY) } },
       ]),
     );
     fake.serviceDeployments.push(deployment("web", "IN_PROGRESS"));

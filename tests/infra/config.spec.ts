@@ -278,7 +278,7 @@ describe("infra/config: parseStackConfig", () => {
             ["schedule", "rate(1 minutes)", "singular unit exactly when N = 1"],
             ["schedule", "rate(0 minutes)", "singular unit exactly when N = 1"],
             ["schedule", "rate(15 seconds)", 'must be "none", rate('],
-            ["schedule", "cron(0 12 * * ?)", 'config "schedule" = "cron(0 12 * * ?)": must be "none"'],
+            ["schedule", "cron(0 12 * * ?)", 'config "schedule" = "cron(0 12 * * ?)": EventBridge would reject this cron expression: has 5 fields'],
             ["schedule", "*/15 * * * *", 'must be "none"'],
             ["schedule", "None", 'must be "none"'],
             ["surgeTimeoutMinutes", "0", 'config "surgeTimeoutMinutes" = 0: must be between 1 and 180'],

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { Plan, planMoves } from "../../../handler/planner";
 import { formatSurge, IGNORE_TAG, SURGE_TAG } from "../../../handler/surgeTag";
-import { buildSnapshot, InstanceSpec, ServiceSpec } from "../fixtures";
+import { buildSnapshot, InstanceSpec, ServiceSpec, serviceArn, WEB_IDENTITY } from "../fixtures";
 
 /**
  * The cluster load pass through the planner, as tables of (instances, services, band) → load
@@ -138,7 +138,7 @@ describe("cluster load pass (table)", () => {
 
   it("the pass waits while a surge is in flight: loads are still changing, so it is held with the reason", () => {
     const instances: InstanceSpec[] = [{ zone: "a", tasks: { fixed: 2, web: 1, api: 2 } }, { zone: "a", tasks: { fixed: 1, api: 1 } }];
-    const surging: ServiceSpec = { name: "api", desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: new Date(0) }) } };
+    const surging: ServiceSpec = { name: "api", desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: new Date(0) }, { serviceArn: serviceArn("api") }) } };
     const snapshot = buildSnapshot(instances, [FIXED, { name: "web" }, surging]);
     snapshot.tasks.find((t) => t.group === "service:api")!.lastStatus = "PENDING";
     const result = planMoves(snapshot, { now: new Date(60_000), surgeTimeoutSeconds: 900 });
@@ -158,7 +158,7 @@ describe("cluster load pass (table)", () => {
         { zone: "a", tasks: { fixed: 2 - fixedOnSource + (fixedOnSource === 0 ? 1 : 0), web: 1 } },
         B({ web: 1 }),
       ];
-      const surging: ServiceSpec = { name: "web", desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: new Date(0) }) } };
+      const surging: ServiceSpec = { name: "web", desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: new Date(0) }, WEB_IDENTITY) } };
       const result = planMoves(buildSnapshot(instances, [FIXED, surging]), { now: new Date(60_000), surgeTimeoutSeconds: 900 });
       const [completion] = result.surges;
       assert.strictEqual(completion.kind, "complete");
