@@ -9,7 +9,7 @@ import { room, ZONE_FIELD } from "./placement";
 import { ClusterState, layoutService, readClusterState, ServiceLayout, ServiceTasks } from "./serviceLayout";
 import { Snapshot } from "./snapshot";
 import { dedupeSnapshot } from "./snapshotDedupe";
-import { unhealthyFirst, unhealthySkipReason } from "./stopOrder";
+import { unhealthySkipReason } from "./stopOrder";
 import { readSurge, Surge, surgeMisfit, UnreadableSurge } from "./surgeTag";
 
 /** One task to move: stop it on `from` so that ECS starts its replacement on `to`. */
@@ -288,7 +288,7 @@ function eligibleLayout(service: Service, tasks: ServiceTasks, cluster: ClusterS
  */
 function movesFor(service: Service, layout: ServiceLayout, distribution: Distribution): Move[] {
   const givers = [...distribution.removals].map(([id, count]) => {
-    const tasks = unhealthyFirst(layout.tasksOn(id));
+    const tasks = layout.tasksOn(id);
     return { id, tasks, remaining: tasks.length, toGive: count };
   });
   const targets = distribution.additions.flatMap((a) => Array.from({ length: a.count }, () => a));

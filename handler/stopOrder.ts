@@ -1,17 +1,8 @@
+// Which task leaves an instance first (UNHEALTHY before healthy) is decided in leavingTask.ts, for
+// every pass; this module keeps the rule on when a service with unhealthy tasks may be moved at all.
 import type { Task } from "@aws-sdk/client-ecs";
 import { isHealthy } from "./deploymentBounds";
 import { SkipReason } from "./eligibility";
-
-/**
- * Which of an instance's tasks leaves first: an UNHEALTHY task before any healthy one. Stopping it
- * costs the service nothing toward minimum healthy (ECS does not count it), and ECS's replacement
- * may well come up healthy. Otherwise the order given (youngest first) is kept. Stable, and a copy
- * only when there is something to reorder, since most services have no unhealthy task.
- */
-export function unhealthyFirst(tasks: Task[]): Task[] {
-  if (tasks.every(isHealthy)) return tasks;
-  return [...tasks.filter((t) => !isHealthy(t)), ...tasks.filter(isHealthy)];
-}
 
 /**
  * A service with UNHEALTHY tasks is moved only when every move stops one of them: stopping a healthy

@@ -11,6 +11,11 @@ const task = (arn: string, lastStatus: string, startedSecond?: number): Task => 
 describe("leavingTask: which task leaves an instance (every pass)", () => {
   const cases: Array<[string, Task[], string[]]> = [
     ["a task not RUNNING yet leaves before RUNNING ones (it serves no traffic)", [task("old", "RUNNING", 1), task("pending", "PENDING")], ["pending", "old"]],
+    [
+      "an UNHEALTHY task leaves before healthy ones, even older (ECS does not count it toward minimum healthy)",
+      [task("young", "RUNNING", 9), { ...task("sick", "RUNNING", 1), healthStatus: "UNHEALTHY" }],
+      ["sick", "young"],
+    ],
     ["of RUNNING tasks, the youngest leaves first", [task("a", "RUNNING", 1), task("b", "RUNNING", 9), task("c", "RUNNING", 5)], ["b", "c", "a"]],
     ["equal start times: by task ARN, so every run plans the same", [task("y", "RUNNING", 3), task("x", "RUNNING", 3)], ["x", "y"]],
   ];
