@@ -51,6 +51,8 @@ function snapshotSchema(): Schema {
           version: "integer",
           attributes: { list: { required: ["name"], fields: { name: "shortString", value: "shortString" } } },
           remainingResources: { list: { required: ["name"], fields: { name: "string", integerValue: "integer", stringSetValue: { list: "string" } } } },
+          // the load pass reads CPU and MEMORY registered, for shares of what each instance offers
+          registeredResources: { list: { required: ["name"], fields: { name: "string", integerValue: "integer", stringSetValue: { list: "string" } } } },
         },
       },
     },
