@@ -166,6 +166,6 @@ function baseScenarios(): Scenario[] {
   // replacement in the zone the stop left short, so no surge task can land in the other tied zone
   list.push(scaleOut(3, 6, 50, 1000 + 3 * 100 + 50, 50));
   list.push(mixed(7), tight(11));
-  list.push(manySmallServicesDemo(), smallServices(40, 2, 4, 2, 41), smallServices(120, 3, 6, 3, 43), smallServices(300, 2, 6, 3, 47));
+  list.push(manySmallServicesDemo(), smallServices(40, 2, 4, 2, 41), smallServices(120, 3, 6, 3, 43), smallServices(200, 2, 6, 3, 47));
   return list;
 }
