@@ -26,7 +26,10 @@ export async function measureArchive(runs = 5): Promise<ArchiveMeasures> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rebalancer-cold-"));
   fs.writeFileSync(path.join(dir, "__index.js"), archive.indexJs);
   fs.mkdirSync(path.join(dir, "node_modules", "@aws-sdk"), { recursive: true });
-  fs.symlinkSync(path.resolve(__dirname, "..", "node_modules", "@aws-sdk", "client-ecs"), path.join(dir, "node_modules", "@aws-sdk", "client-ecs"));
+  fs.symlinkSync(
+    path.resolve(__dirname, "..", "node_modules", "@aws-sdk", "client-ecs"),
+    path.join(dir, "node_modules", "@aws-sdk", "client-ecs"),
+  );
   const time = (script: string) => {
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -40,5 +43,12 @@ export async function measureArchive(runs = 5): Promise<ArchiveMeasures> {
   const coldStartMs = time(`require(${JSON.stringify(path.join(dir, "__index.js"))})`);
   const emptyNodeMs = time("0");
   fs.rmSync(dir, { recursive: true, force: true });
-  return { lambdaArchiveBytes: archive.bytes, lambdaZipBytes: archive.zipBytes, naiveArchiveBytes: naive.bytes, coldStartMs, emptyNodeMs, coldStartRatio: coldStartMs / emptyNodeMs };
+  return {
+    lambdaArchiveBytes: archive.bytes,
+    lambdaZipBytes: archive.zipBytes,
+    naiveArchiveBytes: naive.bytes,
+    coldStartMs,
+    emptyNodeMs,
+    coldStartRatio: coldStartMs / emptyNodeMs,
+  };
 }

@@ -1,7 +1,15 @@
 import {
-  DescribeContainerInstancesCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand,
-  ECSClient, ListContainerInstancesCommand, ListServicesCommand, ListTasksCommand, RegisterTaskDefinitionCommand,
-  Service, UpdateServiceCommand,
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  ListServicesCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  Service,
+  UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
 import { RebalancerFactory } from "../cli/simulation";
 
@@ -31,7 +39,9 @@ export const referenceRebalancer: RebalancerFactory = ({ endpoint, clusterArn })
     const event = raw as InstanceEvent;
     if (event["detail-type"] !== "ECS Container Instance State Change" || !event.detail?.containerInstanceArn) return;
     try {
-      const { containerInstances } = await ecs.send(new DescribeContainerInstancesCommand({ cluster: clusterArn, containerInstances: [event.detail.containerInstanceArn] }));
+      const { containerInstances } = await ecs.send(
+        new DescribeContainerInstancesCommand({ cluster: clusterArn, containerInstances: [event.detail.containerInstanceArn] }),
+      );
       const instance = containerInstances?.[0];
       if (!instance || instance.runningTasksCount !== 0 || instance.pendingTasksCount !== 0 || !instance.agentConnected) return;
       const { serviceArns } = await ecs.send(new ListServicesCommand({ cluster: clusterArn }));
@@ -39,12 +49,20 @@ export const referenceRebalancer: RebalancerFactory = ({ endpoint, clusterArn })
       const { services } = await ecs.send(new DescribeServicesCommand({ cluster: clusterArn, services: serviceArns }));
       for (const service of services ?? []) {
         const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition }));
-        const registered = await ecs.send(new RegisterTaskDefinitionCommand({
-          family: taskDefinition!.family,
-          containerDefinitions: taskDefinition!.containerDefinitions,
-          volumes: taskDefinition!.volumes,
-        }));
-        await ecs.send(new UpdateServiceCommand({ cluster: clusterArn, service: service.serviceName, taskDefinition: registered.taskDefinition!.taskDefinitionArn }));
+        const registered = await ecs.send(
+          new RegisterTaskDefinitionCommand({
+            family: taskDefinition!.family,
+            containerDefinitions: taskDefinition!.containerDefinitions,
+            volumes: taskDefinition!.volumes,
+          }),
+        );
+        await ecs.send(
+          new UpdateServiceCommand({
+            cluster: clusterArn,
+            service: service.serviceName,
+            taskDefinition: registered.taskDefinition!.taskDefinitionArn,
+          }),
+        );
       }
     } catch {
       // a failed invocation: the writes already made stay
@@ -63,13 +81,23 @@ export const forceDeployRebalancer: RebalancerFactory = ({ endpoint, clusterArn 
     const event = raw as InstanceEvent;
     if (event["detail-type"] !== "ECS Container Instance State Change") return;
     try {
-      const instanceArns = await listAll((nextToken) => ecs.send(new ListContainerInstancesCommand({ cluster: clusterArn, nextToken, maxResults: 100 })).then((o) => ({ arns: o.containerInstanceArns, nextToken: o.nextToken })));
+      const instanceArns = await listAll((nextToken) =>
+        ecs
+          .send(new ListContainerInstancesCommand({ cluster: clusterArn, nextToken, maxResults: 100 }))
+          .then((o) => ({ arns: o.containerInstanceArns, nextToken: o.nextToken })),
+      );
       const active = new Set<string>();
       for (let i = 0; i < instanceArns.length; i += 100) {
-        const { containerInstances } = await ecs.send(new DescribeContainerInstancesCommand({ cluster: clusterArn, containerInstances: instanceArns.slice(i, i + 100) }));
+        const { containerInstances } = await ecs.send(
+          new DescribeContainerInstancesCommand({ cluster: clusterArn, containerInstances: instanceArns.slice(i, i + 100) }),
+        );
         for (const ci of containerInstances ?? []) if (ci.status === "ACTIVE") active.add(ci.containerInstanceArn!);
       }
-      const taskArns = await listAll((nextToken) => ecs.send(new ListTasksCommand({ cluster: clusterArn, nextToken, maxResults: 100 })).then((o) => ({ arns: o.taskArns, nextToken: o.nextToken })));
+      const taskArns = await listAll((nextToken) =>
+        ecs
+          .send(new ListTasksCommand({ cluster: clusterArn, nextToken, maxResults: 100 }))
+          .then((o) => ({ arns: o.taskArns, nextToken: o.nextToken })),
+      );
       const counts = new Map<string, Map<string, number>>();
       for (let i = 0; i < taskArns.length; i += 100) {
         const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster: clusterArn, tasks: taskArns.slice(i, i + 100) }));
@@ -80,7 +108,11 @@ export const forceDeployRebalancer: RebalancerFactory = ({ endpoint, clusterArn 
           counts.set(t.group.slice(8), perInstance);
         }
       }
-      const serviceArns = await listAll((nextToken) => ecs.send(new ListServicesCommand({ cluster: clusterArn, nextToken, maxResults: 100 })).then((o) => ({ arns: o.serviceArns, nextToken: o.nextToken })));
+      const serviceArns = await listAll((nextToken) =>
+        ecs
+          .send(new ListServicesCommand({ cluster: clusterArn, nextToken, maxResults: 100 }))
+          .then((o) => ({ arns: o.serviceArns, nextToken: o.nextToken })),
+      );
       for (let i = 0; i < serviceArns.length; i += 10) {
         const { services } = await ecs.send(new DescribeServicesCommand({ cluster: clusterArn, services: serviceArns.slice(i, i + 10) }));
         for (const service of services ?? []) {

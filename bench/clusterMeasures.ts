@@ -47,8 +47,10 @@ export function measureCluster(sim: EcsSimulator, clusterName: string): ClusterM
     const fields = spreadFields(service.placementStrategy);
     const moves = minimumMoves(eligible, { spreadFields: fields, tasksPerInstance: perInstance });
     optimalMoves += moves;
-    if (moves > 0) deploymentChecks += canStopFirst(service.desiredCount, service.deploymentConfiguration.minimumHealthyPercent ?? 100) ? 1 : 2;
-    if (fields.includes("instanceId")) maxSkew = Math.max(maxSkew, skewWithinGroups(eligible, fields.slice(0, fields.indexOf("instanceId")), perInstance));
+    if (moves > 0)
+      deploymentChecks += canStopFirst(service.desiredCount, service.deploymentConfiguration.minimumHealthyPercent ?? 100) ? 1 : 2;
+    if (fields.includes("instanceId"))
+      maxSkew = Math.max(maxSkew, skewWithinGroups(eligible, fields.slice(0, fields.indexOf("instanceId")), perInstance));
   }
   const totals = eligibleRecords.map((i) => [...i.tasks].filter((t) => t.lastStatus === "RUNNING").length);
   const loadZones = zonesForLoad(eligibleRecords, services);

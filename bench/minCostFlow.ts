@@ -16,9 +16,9 @@ export class FlowNetwork {
   addEdge(from: number, to: number, capacity: number, cost: number): void {
     if (capacity <= 0) return;
     this.out[from].push(this.to.length);
-    this.to.push(to), this.capacity.push(capacity), this.cost.push(cost);
+    (this.to.push(to), this.capacity.push(capacity), this.cost.push(cost));
     this.out[to].push(this.to.length);
-    this.to.push(from), this.capacity.push(0), this.cost.push(-cost);
+    (this.to.push(from), this.capacity.push(0), this.cost.push(-cost));
   }
 
   /** Sends up to `limit` units from source to sink at the least cost: the units sent and their cost. */

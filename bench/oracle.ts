@@ -28,7 +28,14 @@ export function minimumMoves(eligible: OracleInstance[], service: OracleService)
 }
 
 /** The fewest surplus tasks when `instances` must hold exactly `n` tasks, balanced from `level` on. */
-function cost(instances: OracleInstance[], fields: string[], level: number, n: number, current: Record<string, number>, memo: Map<string, number>): number {
+function cost(
+  instances: OracleInstance[],
+  fields: string[],
+  level: number,
+  n: number,
+  current: Record<string, number>,
+  memo: Map<string, number>,
+): number {
   const here = instances.reduce((sum, i) => sum + (current[i.arn] ?? 0), 0);
   if (level === fields.length) return Math.max(0, here - n); // no finer level: anywhere inside is fine
   const key = `${level}|${n}|${instances.map((i) => i.arn).join(",")}`;
@@ -36,7 +43,10 @@ function cost(instances: OracleInstance[], fields: string[], level: number, n: n
   if (known !== undefined) return known;
   const groups = new Map<string, OracleInstance[]>();
   for (const instance of instances) {
-    const value = fields[level] === "instanceId" || fields[level] === "host" ? instance.arn : instance.attributes[fields[level].replace(/^attribute:/, "")] ?? "";
+    const value =
+      fields[level] === "instanceId" || fields[level] === "host"
+        ? instance.arn
+        : (instance.attributes[fields[level].replace(/^attribute:/, "")] ?? "");
     groups.set(value, [...(groups.get(value) ?? []), instance]);
   }
   const members = [...groups.values()];

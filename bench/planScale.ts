@@ -27,7 +27,15 @@ export function measurePlanScale(repetitions = 3): PlanScale {
   const services: ServiceSpec[] = [];
   for (let s = 0; s < 2000; s++) {
     const name = `svc-${s}`;
-    services.push({ name, cpu: 16, memory: 16, strategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }, { type: "spread", field: "instanceId" }] });
+    services.push({
+      name,
+      cpu: 16,
+      memory: 16,
+      strategy: [
+        { type: "spread", field: "attribute:ecs.availability-zone" },
+        { type: "spread", field: "instanceId" },
+      ],
+    });
     for (let t = 0; t < 50; t++) {
       const spec = instances[Math.floor(random() * instances.length)];
       spec.tasks![name] = (spec.tasks![name] ?? 0) + 1;
@@ -51,7 +59,15 @@ export function measurePlanScale(repetitions = 3): PlanScale {
     validateTimes.push(Number(validated - t) / 1e6);
     planTimes.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
-  return { tasks: snapshot.tasks.length, instances: instances.length, services: services.length, planMs: median(planTimes), validateMs: median(validateTimes), parseMs: median(parseTimes), plannedMoves };
+  return {
+    tasks: snapshot.tasks.length,
+    instances: instances.length,
+    services: services.length,
+    planMs: median(planTimes),
+    validateMs: median(validateTimes),
+    parseMs: median(parseTimes),
+    plannedMoves,
+  };
 }
 
 export function median(values: number[]): number {

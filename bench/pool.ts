@@ -65,10 +65,12 @@ function ask<J>(child: ChildProcess, job: J, timeoutMs?: number): Promise<Outcom
     };
     const onMessage = (message: { result?: unknown; error?: string }) =>
       finish(message.error !== undefined ? { error: message.error } : { result: message.result });
-    const onExit = (code: number | null, signal: string | null) => finish({ error: `worker exited (code ${code}, signal ${signal}) without an answer`, fatal: true });
+    const onExit = (code: number | null, signal: string | null) =>
+      finish({ error: `worker exited (code ${code}, signal ${signal}) without an answer`, fatal: true });
     child.on("message", onMessage);
     child.on("exit", onExit);
-    if (timeoutMs) timer = setTimeout(() => finish({ error: `job timed out after ${timeoutMs} ms (worker killed)`, fatal: true }), timeoutMs);
+    if (timeoutMs)
+      timer = setTimeout(() => finish({ error: `job timed out after ${timeoutMs} ms (worker killed)`, fatal: true }), timeoutMs);
     child.send(job as unknown as Serializable);
   });
 }

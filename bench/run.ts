@@ -4,7 +4,16 @@ import { archivedRebalancer } from "../cli/archivedRebalancer";
 import { measureArchive } from "./archiveSize";
 import { measurePlanScale } from "./planScale";
 import { runPool, serveJobs } from "./pool";
-import { BASELINE_MAX_INVOCATIONS, BASELINE_STEP_SECONDS, BenchJob, JobResult, mergeScenario, RebalancerKind, runJob, ScenarioResult } from "./scenarioBench";
+import {
+  BASELINE_MAX_INVOCATIONS,
+  BASELINE_STEP_SECONDS,
+  BenchJob,
+  JobResult,
+  mergeScenario,
+  RebalancerKind,
+  runJob,
+  ScenarioResult,
+} from "./scenarioBench";
 import { benchScenarios } from "./scenarios";
 import { SETTINGS_ENV, WRITE_RATE_LIMITS } from "../handler/settings";
 
@@ -30,7 +39,10 @@ const OUT_DIR = path.join(__dirname, "out");
  * allow (ECS's refill rates). The soak runs at the defaults.
  */
 const BENCH_WRITE_RATES = Object.fromEntries(
-  (Object.keys(WRITE_RATE_LIMITS) as Array<keyof typeof WRITE_RATE_LIMITS>).map((kind) => [RATE_ENV[kind], String(WRITE_RATE_LIMITS[kind])]),
+  (Object.keys(WRITE_RATE_LIMITS) as Array<keyof typeof WRITE_RATE_LIMITS>).map((kind) => [
+    RATE_ENV[kind],
+    String(WRITE_RATE_LIMITS[kind]),
+  ]),
 );
 const RESULTS = path.join(OUT_DIR, "results.jsonl");
 
@@ -49,9 +61,13 @@ async function main(): Promise<void> {
   const json = process.argv.includes("--json");
   const workers = Number(flag("--workers") ?? 2);
   const only = flag("--only")?.split(",");
-  const names = benchScenarios().map((s) => s.name).filter((n) => !only || only.includes(n));
+  const names = benchScenarios()
+    .map((s) => s.name)
+    .filter((n) => !only || only.includes(n));
   // the longest jobs first (ours on the 200-service scale-outs), so that the two workers finish together
-  const cost = (job: BenchJob) => (/200svc/.test(job.scenario) ? 100 : /(50|120)svc/.test(job.scenario) ? 10 : 1) * (job.kind.startsWith("ours") ? 3 : job.kind === "forceNewDeployment" ? 2 : 1);
+  const cost = (job: BenchJob) =>
+    (/200svc/.test(job.scenario) ? 100 : /(50|120)svc/.test(job.scenario) ? 10 : 1) *
+    (job.kind.startsWith("ours") ? 3 : job.kind === "forceNewDeployment" ? 2 : 1);
   const jobs: BenchJob[] = names.flatMap((scenario) => KINDS.map((kind) => ({ scenario, kind }))).sort((a, b) => cost(b) - cost(a));
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const runId = new Date().toISOString();
@@ -66,7 +82,9 @@ async function main(): Promise<void> {
     jobs,
     onResult: (job, result) => {
       fs.appendFileSync(RESULTS, JSON.stringify({ runId, type: "job", ...result }) + "\n");
-      process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${job.scenario} / ${job.kind}: ${result.wallMs} ms, moves ${result.report.moves}, invocations ${result.report.invocations}, restarts ${result.tasksStarted - result.tasksStartedAlone}${result.capped ? " (capped: " + result.cappedBy.join("; ") + ")" : ""}\n`);
+      process.stderr.write(
+        `[${((Date.now() - started) / 1000).toFixed(0)} s] ${job.scenario} / ${job.kind}: ${result.wallMs} ms, moves ${result.report.moves}, invocations ${result.report.invocations}, restarts ${result.tasksStarted - result.tasksStartedAlone}${result.capped ? " (capped: " + result.cappedBy.join("; ") + ")" : ""}\n`,
+      );
       const entry = done.get(job.scenario) ?? {};
       entry[job.kind] = result;
       done.set(job.scenario, entry);
@@ -96,32 +114,136 @@ async function main(): Promise<void> {
   else printTables(output);
 }
 
-type Output = { scenarios: ScenarioResult[]; planScale: ReturnType<typeof measurePlanScale>[]; errors: string[]; scenarioWallSeconds: number; totalWallSeconds: number } & Awaited<ReturnType<typeof measureArchive>>;
+type Output = {
+  scenarios: ScenarioResult[];
+  planScale: ReturnType<typeof measurePlanScale>[];
+  errors: string[];
+  scenarioWallSeconds: number;
+  totalWallSeconds: number;
+} & Awaited<ReturnType<typeof measureArchive>>;
 
 function printTables(output: Output): void {
-  const header = ["scenario", "svc", "tasks", "inst", "moves", "optimal", "seedRestarts", "forceRestarts", "maxSkew", "totalSkew", "minHealthy", "balanced", "reads/run", "bound", "1.1×bound+2", "writes", "runs", "secToBalance", "bandBefore", "bandAfter", "minMoves(band)", "minMoves(band 1)", "landed"];
-  const bands = (b: Record<string, number>) => Object.entries(b).map(([zone, n]) => `${zone.slice(-1)}:${n}`).join(" ");
+  const header = [
+    "scenario",
+    "svc",
+    "tasks",
+    "inst",
+    "moves",
+    "optimal",
+    "seedRestarts",
+    "forceRestarts",
+    "maxSkew",
+    "totalSkew",
+    "minHealthy",
+    "balanced",
+    "reads/run",
+    "bound",
+    "1.1×bound+2",
+    "writes",
+    "runs",
+    "secToBalance",
+    "bandBefore",
+    "bandAfter",
+    "minMoves(band)",
+    "minMoves(band 1)",
+    "landed",
+  ];
+  const bands = (b: Record<string, number>) =>
+    Object.entries(b)
+      .map(([zone, n]) => `${zone.slice(-1)}:${n}`)
+      .join(" ");
   const floor = (n: number, isFloor: boolean) => (isFloor ? `≥ ${n}` : String(n));
-  const rows = output.scenarios.map((r) => [
-    r.name, r.services, r.tasks, r.instances, r.moves, r.optimalMoves,
-    floor(r.baselineSeedRestarts, r.baselineSeedRestartsIsFloor), floor(r.baselineForceDeployRestarts, r.baselineForceDeployRestartsIsFloor),
-    r.finalMaxSkew, r.finalTotalSkew,
-    r.minHealthyHeld ? "held" : `NO (${r.belowFloor.join(", ")}; ECS alone: ${r.belowFloorEcsAlone.join(", ") || "held"})`, r.balanced ? "yes" : "NO",
-    r.apiReadsPerRun.toFixed(1), r.apiReadsLowerBound.toFixed(1), (1.1 * r.apiReadsLowerBound + 2).toFixed(1), r.apiWrites, r.invocations, r.simulatedSecondsToBalance ?? "not steady",
-    bands(r.zoneBandsBefore), bands(r.zoneBandsAfter), r.bandMinMoves ?? "none", r.bandOneMinMoves ?? "unreachable", r.loadMovesPlanned ? `${r.loadMovesLanded}/${r.loadMovesPlanned}` : "-",
-  ].map(String));
+  const rows = output.scenarios.map((r) =>
+    [
+      r.name,
+      r.services,
+      r.tasks,
+      r.instances,
+      r.moves,
+      r.optimalMoves,
+      floor(r.baselineSeedRestarts, r.baselineSeedRestartsIsFloor),
+      floor(r.baselineForceDeployRestarts, r.baselineForceDeployRestartsIsFloor),
+      r.finalMaxSkew,
+      r.finalTotalSkew,
+      r.minHealthyHeld ? "held" : `NO (${r.belowFloor.join(", ")}; ECS alone: ${r.belowFloorEcsAlone.join(", ") || "held"})`,
+      r.balanced ? "yes" : "NO",
+      r.apiReadsPerRun.toFixed(1),
+      r.apiReadsLowerBound.toFixed(1),
+      (1.1 * r.apiReadsLowerBound + 2).toFixed(1),
+      r.apiWrites,
+      r.invocations,
+      r.simulatedSecondsToBalance ?? "not steady",
+      bands(r.zoneBandsBefore),
+      bands(r.zoneBandsAfter),
+      r.bandMinMoves ?? "none",
+      r.bandOneMinMoves ?? "unreachable",
+      r.loadMovesPlanned ? `${r.loadMovesLanded}/${r.loadMovesPlanned}` : "-",
+    ].map(String),
+  );
   console.log(markdownTable(header, rows));
-  console.log(`\n(≥: the baseline was cut off before it settled, at ${BASELINE_STEP_SECONDS} simulated seconds per step or after ${BASELINE_MAX_INVOCATIONS} invocations; its count is a floor)\n`);
-  console.log("With every service's availabilityZoneRebalancing ENABLED: ECS alone (what a 2026 service gets for free) beside ours (moves: ours + ECS's).\n");
-  const az = (c: ScenarioResult["ecsAz"]) => [`${c.ourMoves} + ${c.ecsMoves}`, c.maxSkew, c.totalSkew, c.balanced ? "yes" : "NO", c.secondsToBalance ?? "not steady", c.writes];
-  console.log(markdownTable(
-    ["scenario", "ours DISABLED: moves", "maxSkew", "secToBalance", "ECS alone ENABLED: moves (ours + ECS)", "maxSkew", "totalSkew", "balanced", "secToBalance", "writes", "ours ENABLED: moves (ours + ECS)", "maxSkew", "totalSkew", "balanced", "secToBalance", "writes"],
-    output.scenarios.map((r) => [r.name, r.moves, r.finalMaxSkew, r.simulatedSecondsToBalance ?? "not steady", ...az(r.ecsAz), ...az(r.oursAz)].map(String)),
-  ));
+  console.log(
+    `\n(≥: the baseline was cut off before it settled, at ${BASELINE_STEP_SECONDS} simulated seconds per step or after ${BASELINE_MAX_INVOCATIONS} invocations; its count is a floor)\n`,
+  );
+  console.log(
+    "With every service's availabilityZoneRebalancing ENABLED: ECS alone (what a 2026 service gets for free) beside ours (moves: ours + ECS's).\n",
+  );
+  const az = (c: ScenarioResult["ecsAz"]) => [
+    `${c.ourMoves} + ${c.ecsMoves}`,
+    c.maxSkew,
+    c.totalSkew,
+    c.balanced ? "yes" : "NO",
+    c.secondsToBalance ?? "not steady",
+    c.writes,
+  ];
+  console.log(
+    markdownTable(
+      [
+        "scenario",
+        "ours DISABLED: moves",
+        "maxSkew",
+        "secToBalance",
+        "ECS alone ENABLED: moves (ours + ECS)",
+        "maxSkew",
+        "totalSkew",
+        "balanced",
+        "secToBalance",
+        "writes",
+        "ours ENABLED: moves (ours + ECS)",
+        "maxSkew",
+        "totalSkew",
+        "balanced",
+        "secToBalance",
+        "writes",
+      ],
+      output.scenarios.map((r) =>
+        [r.name, r.moves, r.finalMaxSkew, r.simulatedSecondsToBalance ?? "not steady", ...az(r.ecsAz), ...az(r.oursAz)].map(String),
+      ),
+    ),
+  );
   console.log("");
-  console.log(markdownTable(["tasks", "instances", "services", "planMs (validation included)", "validateMs", "parseMs", "plan/parse", "plannedMoves"], output.planScale.map((p) => [p.tasks, p.instances, p.services, p.planMs.toFixed(0), p.validateMs.toFixed(0), p.parseMs.toFixed(0), (p.planMs / p.parseMs).toFixed(1), p.plannedMoves].map(String))));
-  console.log(`\nLambda archive: ${output.lambdaZipBytes} bytes zipped, ${output.lambdaArchiveBytes} bytes of code; naive (SDK bundled): ${output.naiveArchiveBytes} bytes`);
-  console.log(`Cold start (fresh node requiring __index.js): ${output.coldStartMs.toFixed(0)} ms; fresh node requiring nothing: ${output.emptyNodeMs.toFixed(0)} ms; ratio ${output.coldStartRatio.toFixed(2)}`);
+  console.log(
+    markdownTable(
+      ["tasks", "instances", "services", "planMs (validation included)", "validateMs", "parseMs", "plan/parse", "plannedMoves"],
+      output.planScale.map((p) =>
+        [
+          p.tasks,
+          p.instances,
+          p.services,
+          p.planMs.toFixed(0),
+          p.validateMs.toFixed(0),
+          p.parseMs.toFixed(0),
+          (p.planMs / p.parseMs).toFixed(1),
+          p.plannedMoves,
+        ].map(String),
+      ),
+    ),
+  );
+  console.log(
+    `\nLambda archive: ${output.lambdaZipBytes} bytes zipped, ${output.lambdaArchiveBytes} bytes of code; naive (SDK bundled): ${output.naiveArchiveBytes} bytes`,
+  );
+  console.log(
+    `Cold start (fresh node requiring __index.js): ${output.coldStartMs.toFixed(0)} ms; fresh node requiring nothing: ${output.emptyNodeMs.toFixed(0)} ms; ratio ${output.coldStartRatio.toFixed(2)}`,
+  );
   console.log(`Wall time: scenarios ${output.scenarioWallSeconds.toFixed(0)} s, total ${output.totalWallSeconds.toFixed(0)} s`);
   for (const error of output.errors) console.log(`ERROR ${error}`);
 }

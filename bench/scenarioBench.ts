@@ -61,7 +61,12 @@ export async function runJob(scenario: Scenario, kind: RebalancerKind, ours: () 
     factory = capInvocations(kind === "reference" ? referenceRebalancer : forceDeployRebalancer, BASELINE_MAX_INVOCATIONS, counter);
     maxStepSeconds = BASELINE_STEP_SECONDS;
   }
-  const withIt = await run(AZ_ENABLED_KINDS.includes(kind) ? withAzRebalancing(scenario, "ENABLED") : scenario, factory, maxStepSeconds, kind.startsWith("ours"));
+  const withIt = await run(
+    AZ_ENABLED_KINDS.includes(kind) ? withAzRebalancing(scenario, "ENABLED") : scenario,
+    factory,
+    maxStepSeconds,
+    kind.startsWith("ours"),
+  );
   const after = measureCluster(withIt.sim, clusterName);
   const { instanceNames: _names, ...report } = withIt.report;
   const cappedBy: string[] = [];
@@ -86,7 +91,11 @@ export async function runJob(scenario: Scenario, kind: RebalancerKind, ours: () 
 }
 
 /** After `max` invocations the rebalancer ignores every event (the event still counts as delivered). */
-export function capInvocations(factory: RebalancerFactory, max: number, counter: { invocations: number; dropped: number }): RebalancerFactory {
+export function capInvocations(
+  factory: RebalancerFactory,
+  max: number,
+  counter: { invocations: number; dropped: number },
+): RebalancerFactory {
   return async (context) => {
     const handler: Rebalancer = await factory(context);
     return async (event) => {
@@ -177,7 +186,9 @@ export function mergeScenario(jobs: Record<RebalancerKind, JobResult>): Scenario
   const { before, after, report } = ours;
   const lastStep = report.steps[report.steps.length - 1];
   const floorMiss = (lowest: Record<string, FloorSample>) =>
-    Object.entries(lowest).filter(([, worst]) => worst.margin < 0).map(([n, worst]) => `${n}: ${worst.running}/${worst.floor}`);
+    Object.entries(lowest)
+      .filter(([, worst]) => worst.margin < 0)
+      .map(([n, worst]) => `${n}: ${worst.running}/${worst.floor}`);
   return {
     name: ours.scenario,
     services: before.services,

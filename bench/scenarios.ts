@@ -72,7 +72,14 @@ export function mixed(seed: number): Scenario {
       { name: "batch", desiredCount: 6, cpu: 256, memory: 512, placementStrategy: [{ type: "binpack", field: "memory" }] },
       { name: "api", desiredCount: 7, cpu: 128, memory: 256 },
       { name: "web", desiredCount: 9, cpu: 128, memory: 256, placementStrategy: ZONE_THEN_INSTANCE },
-      { name: "worker", desiredCount: 5, cpu: 128, memory: 256, placementStrategy: ZONE_THEN_INSTANCE, deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200 } },
+      {
+        name: "worker",
+        desiredCount: 5,
+        cpu: 128,
+        memory: 256,
+        placementStrategy: ZONE_THEN_INSTANCE,
+        deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200 },
+      },
     ],
     steps: [{ name: "scale out to 6 instances", scaleInstances: 6 }],
   };
@@ -113,7 +120,12 @@ export function smallServices(services: number, zones: number, from: number, low
     { name: "log-agent", schedulingStrategy: "DAEMON", cpu: 64, memory: 64 },
     { name: "batch", desiredCount: 6, cpu: 512, memory: 1024, placementStrategy: [{ type: "binpack", field: "memory" }] },
   ];
-  const sizes = [[64, 128], [128, 256], [256, 512], [512, 1024]];
+  const sizes = [
+    [64, 128],
+    [128, 256],
+    [256, 512],
+    [512, 1024],
+  ];
   for (let i = 0; i < services; i++) {
     const [cpu, memory] = sizes[between(random, 0, sizes.length - 1)];
     list.push({
@@ -161,7 +173,11 @@ export function benchScenarios(): Scenario[] {
 
 function baseScenarios(): Scenario[] {
   const list = [walkthrough()];
-  for (const [from, to] of [[2, 4], [3, 6]]) for (const n of [10, 50, 200]) list.push(scaleOut(from, to, n, 1000 + from * 100 + n));
+  for (const [from, to] of [
+    [2, 4],
+    [3, 6],
+  ])
+    for (const n of [10, 50, 200]) list.push(scaleOut(from, to, n, 1000 + from * 100 + n));
   // the same cluster as scale-out-3to6-50svc, with moves that stop first: ECS then places each
   // replacement in the zone the stop left short, so no surge task can land in the other tied zone
   list.push(scaleOut(3, 6, 50, 1000 + 3 * 100 + 50, 50));

@@ -79,7 +79,11 @@ const STRATEGIES = {
   instanceOnly: [{ type: "spread" as const, field: "instanceId" }],
   binpack: [{ type: "binpack" as const, field: "memory" }],
 };
-const BOUNDS = [[100, 200], [50, 200], [100, 150]];
+const BOUNDS = [
+  [100, 200],
+  [50, 200],
+  [100, 150],
+];
 /** ECS's AZ rebalancing per service: set either way, or left to CreateService's default (ENABLED when compatible). */
 const AZ_REBALANCING = ["ENABLED", "DISABLED", undefined] as const;
 
@@ -91,7 +95,10 @@ export function randomScenario(seed: number): Scenario {
     const kinds = Object.keys(STRATEGIES) as (keyof typeof STRATEGIES)[];
     const [min, max] = BOUNDS[between(random, 0, BOUNDS.length - 1)];
     services.push({
-      name: `s${i}`, desiredCount: between(random, 1, 8), cpu: 64, memory: 128,
+      name: `s${i}`,
+      desiredCount: between(random, 1, 8),
+      cpu: 64,
+      memory: 128,
       placementStrategy: STRATEGIES[kinds[between(random, 0, kinds.length - 1)]],
       deploymentConfiguration: { minimumHealthyPercent: min, maximumPercent: max },
     });
@@ -100,22 +107,35 @@ export function randomScenario(seed: number): Scenario {
   for (const service of services) service.availabilityZoneRebalancing = AZ_REBALANCING[between(random, 0, 2)];
   const steps: ScenarioStep[] = [];
   for (let i = 0; i < between(random, 1, 3); i++) {
-    steps.push(random() < 0.7
-      ? { name: `scale ${i}`, scaleInstances: between(random, 1, 6) }
-      : { name: `desired ${i}`, setDesiredCount: { service: services[between(random, 0, services.length - 1)].name, count: between(random, 1, 8) } });
+    steps.push(
+      random() < 0.7
+        ? { name: `scale ${i}`, scaleInstances: between(random, 1, 6) }
+        : {
+            name: `desired ${i}`,
+            setDesiredCount: { service: services[between(random, 0, services.length - 1)].name, count: between(random, 1, 8) },
+          },
+    );
   }
   steps.push({ name: "scale out at the end", scaleInstances: between(random, 2, 6) });
   const instanceCount = between(random, 2, 6);
   // the service scheduler reacts after a delay, sometimes shorter than the time between two calls
   const timing = {
-    taskStartSeconds: 10, taskStopSeconds: 30, instanceBootSeconds: 60,
+    taskStartSeconds: 10,
+    taskStopSeconds: 30,
+    instanceBootSeconds: 60,
     schedulerDelaySeconds: [0, 0.5, 2][between(random, 0, 2)],
     apiCallSeconds: [0, 0.1, 1][between(random, 0, 2)],
     azRebalancingDelaySeconds: [30, 60, 120][between(random, 0, 2)],
   };
   return {
-    name: `soak-${seed}`, seed, zones, instance: { cpu: 2048, memory: 4096, instanceType: "t3.medium" },
-    instanceCount, timing, services, steps,
+    name: `soak-${seed}`,
+    seed,
+    zones,
+    instance: { cpu: 2048, memory: 4096, instanceType: "t3.medium" },
+    instanceCount,
+    timing,
+    services,
+    steps,
   };
 }
 
@@ -218,9 +238,12 @@ export function stopFromUnderTarget(sim: EcsSimulator, input: Record<string, unk
   const fields = service.placementStrategy.length ? service.placementStrategy.map((p) => p.field!) : ["attribute:ecs.availability-zone"];
   const eligible = [...cluster.instances.values()].filter((i) => i.status === "ACTIVE" && i.agentConnected);
   if (!eligible.includes(task.containerInstance)) return undefined; // stranded tasks must move
-  let n = minimumHealthyBase(service.desiredCount, sim.state.tags.get(service.arn) ?? [], { arn: service.arn, createdAtMs: service.createdAtMs });
+  let n = minimumHealthyBase(service.desiredCount, sim.state.tags.get(service.arn) ?? [], {
+    arn: service.arn,
+    createdAtMs: service.createdAtMs,
+  });
   const valueOf = (i: (typeof eligible)[number], field: string) =>
-    field === "instanceId" || field === "host" ? i.arn : i.attributes[field.replace(/^attribute:/, "")] ?? "";
+    field === "instanceId" || field === "host" ? i.arn : (i.attributes[field.replace(/^attribute:/, "")] ?? "");
   let group = eligible;
   for (const field of fields) {
     const values = new Set(group.map((i) => valueOf(i, field)));
@@ -228,7 +251,9 @@ export function stopFromUnderTarget(sim: EcsSimulator, input: Record<string, unk
     const mine = valueOf(task.containerInstance, field);
     group = group.filter((i) => valueOf(i, field) === mine);
   }
-  const running = [...service.tasks].filter((t) => t.lastStatus === "RUNNING" && t.desiredStatus === "RUNNING" && group.includes(t.containerInstance)).length;
+  const running = [...service.tasks].filter(
+    (t) => t.lastStatus === "RUNNING" && t.desiredStatus === "RUNNING" && group.includes(t.containerInstance),
+  ).length;
   if (running > n) return undefined;
   return `${service.name}: stopped a task from ${task.containerInstance.ec2InstanceId} (${fields.join(" > ")}) whose group held ${running} running, least target ${n}, at ${sim.now.toISOString()}`;
 }
@@ -297,12 +322,18 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
   const loseAt = { step: between(random, 0, scenario.steps.length - 1), seconds: 5 * between(random, 2, 12), index: between(random, 0, 5) };
   const clusterName = scenario.cluster ?? scenario.name;
   const desiredAtEnd = (sim: EcsSimulator) =>
-    Object.fromEntries([...sim.state.cluster(clusterName).services.values()].filter((s) => s.status === "ACTIVE").map((s) => [s.name, s.desiredCount]));
+    Object.fromEntries(
+      [...sim.state.cluster(clusterName).services.values()].filter((s) => s.status === "ACTIVE").map((s) => [s.name, s.desiredCount]),
+    );
   const isLossTick = (c: TickContext) => !noLose && c.stepIndex === loseAt.step && c.elapsedSeconds === loseAt.seconds;
   // both runs stay in the loss's step, tick by tick, until the loss: every run loses the instance
   const holdStep = (step: number, elapsed: number) => !noLose && step === loseAt.step && elapsed < loseAt.seconds;
   const instanceLost = { ours: false, ecsAlone: false };
-  const healthAt = { seconds: 5 * between(random, 1, loseAt.seconds / 5), service: between(random, 0, scenario.services.length - 1), share: random() };
+  const healthAt = {
+    seconds: 5 * between(random, 1, loseAt.seconds / 5),
+    service: between(random, 0, scenario.services.length - 1),
+    share: random(),
+  };
   const isHealthTick = (c: TickContext) => c.stepIndex === loseAt.step && c.elapsedSeconds === healthAt.seconds;
   const unhealthyTasks = { ours: 0, ecsAlone: 0 };
   const forgery = between(random, 0, FORGED_TAGS.length - 1);
@@ -321,7 +352,8 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
         c.loseInstance(loseAt.index);
         instanceLost.ecsAlone = true;
       }
-      if (isHealthTick(c)) unhealthyTasks.ecsAlone = failHealthChecks(c.sim, clusterName, scenario.services[healthAt.service].name, healthAt.share);
+      if (isHealthTick(c))
+        unhealthyTasks.ecsAlone = failHealthChecks(c.sim, clusterName, scenario.services[healthAt.service].name, healthAt.share);
       sampleFloors(c, clusterName, aloneDips, isLossTick(c));
     },
   });
@@ -334,7 +366,12 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
   const report = await simulate({
     scenario,
     rebalancer: withTimeouts(ours, random, noCut ? 0 : 0.1, cut),
-    faults: { throttleRate: 0.1, duplicateEventRate: 0.2, reorderEvents: true, ...(pressure ? { tokenBuckets: true, foreignUpdateServicePerSecond: 4.5 } : {}) },
+    faults: {
+      throttleRate: 0.1,
+      duplicateEventRate: 0.2,
+      reorderEvents: true,
+      ...(pressure ? { tokenBuckets: true, foreignUpdateServicePerSecond: 4.5 } : {}),
+    },
     scheduleSeconds: 300,
     maxStepSeconds: 1800,
     holdStep,
@@ -343,14 +380,20 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
       cut.step = c.stepIndex;
       cut.stepStartMs = c.sim.nowMs - c.elapsedSeconds * 1000;
       if (c.stepIndex === 0 && c.elapsedSeconds === 5) forgedSurgeTag = forgeSurgeTag(c.sim, clusterName, forgedService.name, forgery);
-      if (isHealthTick(c)) unhealthyTasks.ours = failHealthChecks(c.sim, clusterName, scenario.services[healthAt.service].name, healthAt.share);
+      if (isHealthTick(c))
+        unhealthyTasks.ours = failHealthChecks(c.sim, clusterName, scenario.services[healthAt.service].name, healthAt.share);
       if (isLossTick(c)) {
         // the layout the loss hits: per service, RUNNING tasks on each ACTIVE instance, the lost one marked
         const group = c.sim.autoScalingGroups(clusterName)[0].instances();
         const lost = group.length ? group[loseAt.index % group.length] : undefined;
         for (const service of c.sim.state.cluster(clusterName).services.values()) {
-          layoutAtLoss[service.name] = [...c.sim.state.cluster(clusterName).instances.values()].filter((i) => i.status === "ACTIVE")
-            .map((i) => `${[...i.tasks].filter((t) => t.serviceName === service.name && t.lastStatus === "RUNNING").length}${i.arn === lost ? "*" : ""}`).join(" ");
+          layoutAtLoss[service.name] = [...c.sim.state.cluster(clusterName).instances.values()]
+            .filter((i) => i.status === "ACTIVE")
+            .map(
+              (i) =>
+                `${[...i.tasks].filter((t) => t.serviceName === service.name && t.lastStatus === "RUNNING").length}${i.arn === lost ? "*" : ""}`,
+            )
+            .join(" ");
         }
         c.loseInstance(loseAt.index);
         instanceLost.ours = true;
@@ -359,7 +402,8 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
       for (const [name, sample] of sampleFloors(c, clusterName, oursDips, isLossTick(c))) {
         // when each service first went below both its current floor and ECS alone's lowest margin
         if (firstDip[name] || sample.margin >= 0 || sample.margin >= (aloneDips.lowest[name]?.margin ?? Infinity)) continue;
-        firstDip[name] = `step ${sample.step} at ${sample.seconds} s: ${sample.running} running, floor ${sample.floor} (n ${sample.n}), desired ${sample.desiredCount}`;
+        firstDip[name] =
+          `step ${sample.step} at ${sample.seconds} s: ${sample.running} running, floor ${sample.floor} (n ${sample.n}), desired ${sample.desiredCount}`;
       }
     },
   });
@@ -406,7 +450,10 @@ const FORGED_TAGS = [
   (desired: number, at: string) => `from=0 to=${desired} at=${at}`,
   (desired: number, at: string) => `from=1 to=${desired} at=${at} proof=0123456789abcdef`,
   (desired: number, at: string, arn: string) =>
-    formatSurge({ from: Math.max(0, desired - 2), to: desired, startedAt: new Date(at) }, { serviceArn: `${arn}-copied-from`, createdAt: new Date(0) }),
+    formatSurge(
+      { from: Math.max(0, desired - 2), to: desired, startedAt: new Date(at) },
+      { serviceArn: `${arn}-copied-from`, createdAt: new Date(0) },
+    ),
 ];
 
 function forgeSurgeTag(sim: EcsSimulator, clusterName: string, serviceName: string, forgery: number): SoakResult["forgedSurgeTag"] {
@@ -421,7 +468,9 @@ function forgeSurgeTag(sim: EcsSimulator, clusterName: string, serviceName: stri
 function failHealthChecks(sim: EcsSimulator, clusterName: string, serviceName: string, share: number): number {
   const service = sim.state.cluster(clusterName).services.get(serviceName);
   if (!service) return 0;
-  const running = [...service.tasks].filter((t) => t.lastStatus === "RUNNING" && t.desiredStatus === "RUNNING").sort((a, b) => a.createdAtMs - b.createdAtMs);
+  const running = [...service.tasks]
+    .filter((t) => t.lastStatus === "RUNNING" && t.desiredStatus === "RUNNING")
+    .sort((a, b) => a.createdAtMs - b.createdAtMs);
   const count = Math.max(1, Math.floor((running.length / 2) * share));
   const chosen = running.slice(0, Math.min(count, running.length));
   for (const task of chosen) sim.failHealthCheck(clusterName, task.arn);
@@ -438,8 +487,9 @@ function layoutOf(sim: EcsSimulator, clusterName: string, service: string): Reco
   const out: Record<string, number> = {};
   for (const instance of sim.state.cluster(clusterName).instances.values()) {
     if (instance.status !== "ACTIVE") continue;
-    out[`${instance.ec2InstanceId} (${instance.attributes["ecs.availability-zone"]}${instance.agentConnected ? "" : ", disconnected"})`] =
-      [...instance.tasks].filter((t) => t.serviceName === service && t.lastStatus === "RUNNING").length;
+    out[`${instance.ec2InstanceId} (${instance.attributes["ecs.availability-zone"]}${instance.agentConnected ? "" : ", disconnected"})`] = [
+      ...instance.tasks,
+    ].filter((t) => t.serviceName === service && t.lastStatus === "RUNNING").length;
   }
   return out;
 }
@@ -453,8 +503,11 @@ async function main(): Promise<void> {
   const runs = Number(flag("--runs") ?? 200);
   const workers = Number(flag("--workers") ?? 14);
   const budgetMs = Number(flag("--minutes") ?? 15) * 60_000;
-  const seeds: SoakJob[] = (flag("--seeds")?.split(",").map(Number) ?? Array.from({ length: runs }, (_, i) => i + 1))
-    .map((seed) => ({ seed, noLose: process.argv.includes("--no-lose"), noCut: process.argv.includes("--no-cut") }));
+  const seeds: SoakJob[] = (flag("--seeds")?.split(",").map(Number) ?? Array.from({ length: runs }, (_, i) => i + 1)).map((seed) => ({
+    seed,
+    noLose: process.argv.includes("--no-lose"),
+    noCut: process.argv.includes("--no-cut"),
+  }));
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   const runId = new Date().toISOString();
   fs.appendFileSync(OUT, JSON.stringify({ runId, seeds: seeds.length, workers }) + "\n");
@@ -473,7 +526,9 @@ async function main(): Promise<void> {
       fs.appendFileSync(OUT, JSON.stringify({ runId, ...result }) + "\n");
       const bad = violations(result);
       const dipped = dips(result);
-      process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] soak-${seed}: ${result.converged ? "converged" : "NOT converged"}, ${result.wallMs} ms, cuts ${result.cutInvocations}${bad.length ? " VIOLATION " + bad.join("; ") : ""}${dipped.length ? " dip " + dipped.join("; ") : ""}\n`);
+      process.stderr.write(
+        `[${((Date.now() - started) / 1000).toFixed(0)} s] soak-${seed}: ${result.converged ? "converged" : "NOT converged"}, ${result.wallMs} ms, cuts ${result.cutInvocations}${bad.length ? " VIOLATION " + bad.join("; ") : ""}${dipped.length ? " dip " + dipped.join("; ") : ""}\n`,
+      );
     },
     onError: ({ seed }, message) => {
       errors.push(`soak-${seed}: ${message.split("\n")[0]}`);
@@ -484,7 +539,8 @@ async function main(): Promise<void> {
   results.sort((a, b) => a.seed - b.seed);
   const count = (pick: (r: SoakResult) => boolean) => results.filter(pick).length;
   const sum = (pick: (r: SoakResult) => number) => results.reduce((total, r) => total + pick(r), 0);
-  const writesBelow = (r: SoakResult, operation: FloorViolation["operation"]) => r.writesBelowMinimumHealthy.filter((w) => w.operation === operation).length;
+  const writesBelow = (r: SoakResult, operation: FloorViolation["operation"]) =>
+    r.writesBelowMinimumHealthy.filter((w) => w.operation === operation).length;
   const summary = {
     runs: results.length,
     seedsPlanned: seeds.length,
@@ -507,7 +563,10 @@ async function main(): Promise<void> {
       ecsAlone: sum((r) => r.azRebalancingStops.ecsAlone),
       runsWithMoreThanEcsAlone: count((r) => r.azRebalancingStops.ours > r.azRebalancingStops.ecsAlone),
     },
-    updateServicePressureRuns: { runs: count((r) => r.updateServicePressure), converged: count((r) => r.updateServicePressure && r.converged) },
+    updateServicePressureRuns: {
+      runs: count((r) => r.updateServicePressure),
+      converged: count((r) => r.updateServicePressure && r.converged),
+    },
     surgeNotRestored: count((r) => r.surgesLeft.length > 0 || r.desiredMismatch.length > 0),
     taskDefinitionRegistered: count((r) => r.taskDefinitionsRegistered > 0),
     runsWithUnderTargetStop: count((r) => r.underTargetStops.length > 0),
@@ -519,44 +578,53 @@ async function main(): Promise<void> {
     workers,
     faultsOff: results[0]?.faultsOff ?? [],
   };
-  const problems = results.filter((r) => !r.converged || violations(r).length > 0 || dips(r).length > 0).map((r) => ({
-    seed: r.seed,
-    converged: r.converged,
-    unbalanced: r.unbalanced,
-    violations: violations(r),
-    dips: dips(r),
-    minRunning: r.minRunning,
-    minRunningEcsAlone: r.minRunningEcsAlone,
-    lowestMargin: r.lowestMargin,
-    lowestMarginEcsAlone: r.lowestMarginEcsAlone,
-    lostInstance: r.lostInstance,
-    instanceLost: r.instanceLost,
-    cutInvocations: r.cutInvocations,
-    desiredMismatch: r.desiredMismatch,
-    surgesLeft: r.surgesLeft,
-    firstDip: r.firstDip,
-    layoutAtLoss: r.layoutAtLoss,
-    faultsOff: r.faultsOff,
-    azRebalancingStops: r.azRebalancingStops,
-    updateServicePressure: r.updateServicePressure,
-  }));
+  const problems = results
+    .filter((r) => !r.converged || violations(r).length > 0 || dips(r).length > 0)
+    .map((r) => ({
+      seed: r.seed,
+      converged: r.converged,
+      unbalanced: r.unbalanced,
+      violations: violations(r),
+      dips: dips(r),
+      minRunning: r.minRunning,
+      minRunningEcsAlone: r.minRunningEcsAlone,
+      lowestMargin: r.lowestMargin,
+      lowestMarginEcsAlone: r.lowestMarginEcsAlone,
+      lostInstance: r.lostInstance,
+      instanceLost: r.instanceLost,
+      cutInvocations: r.cutInvocations,
+      desiredMismatch: r.desiredMismatch,
+      surgesLeft: r.surgesLeft,
+      firstDip: r.firstDip,
+      layoutAtLoss: r.layoutAtLoss,
+      faultsOff: r.faultsOff,
+      azRebalancingStops: r.azRebalancingStops,
+      updateServicePressure: r.updateServicePressure,
+    }));
   fs.appendFileSync(OUT, JSON.stringify({ runId, type: "summary", summary, problems, errors }) + "\n");
   console.log(JSON.stringify({ summary, problems, errors }, null, 2));
 }
 
 /** Dips below the current floor and below ECS alone: reported, not violations (see the header). */
 function dips(r: SoakResult): string[] {
-  return r.dipsBelowFloorAndEcsAlone.map(({ service, worst, atInstanceLoss }) =>
-    `${service} ${worst.running} running < floor ${worst.floor} (n ${worst.n}, desired ${worst.desiredCount}) at step ${worst.step} ${worst.seconds} s, ` +
-    `ECS alone's lowest margin ${r.lowestMarginEcsAlone[service]?.margin ?? "-"}${r.instanceLost.ecsAlone ? "" : " (ECS alone never reached the loss tick)"}, ` +
-    (atInstanceLoss ? "at the instance loss" : "not at the instance loss"));
+  return r.dipsBelowFloorAndEcsAlone.map(
+    ({ service, worst, atInstanceLoss }) =>
+      `${service} ${worst.running} running < floor ${worst.floor} (n ${worst.n}, desired ${worst.desiredCount}) at step ${worst.step} ${worst.seconds} s, ` +
+      `ECS alone's lowest margin ${r.lowestMarginEcsAlone[service]?.margin ?? "-"}${r.instanceLost.ecsAlone ? "" : " (ECS alone never reached the loss tick)"}, ` +
+      (atInstanceLoss ? "at the instance loss" : "not at the instance loss"),
+  );
 }
 
 function violations(r: SoakResult): string[] {
   const out: string[] = [];
   for (const w of r.writesBelowMinimumHealthy) {
-    const what = w.operation === "StopTask" ? `stop below minimum healthy (task on ${w.instance}${w.stoppedTaskWasHealthy ? "" : ", not healthy"})` : "desired count lowered below minimum healthy (worst case)";
-    out.push(`${w.service} ${what}: ${w.runningAfter} running after < floor ${w.floor} (n ${w.n}, desired ${w.desiredCount}) at step ${w.step} ${w.seconds} s`);
+    const what =
+      w.operation === "StopTask"
+        ? `stop below minimum healthy (task on ${w.instance}${w.stoppedTaskWasHealthy ? "" : ", not healthy"})`
+        : "desired count lowered below minimum healthy (worst case)";
+    out.push(
+      `${w.service} ${what}: ${w.runningAfter} running after < floor ${w.floor} (n ${w.n}, desired ${w.desiredCount}) at step ${w.step} ${w.seconds} s`,
+    );
   }
   if (r.surgesLeft.length) out.push(`surge tag left on ${r.surgesLeft.join(",")}`);
   if (r.desiredMismatch.length) out.push(`desired count differs from ECS alone on ${r.desiredMismatch.join(",")}`);

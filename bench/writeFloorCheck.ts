@@ -47,11 +47,20 @@ export function writeBelowMinimumHealthy(
     const verdict = stopBelowMinimumHealthy(serviceState(sim, service), task);
     if (!verdict.isBelowFloor) return undefined;
     const instance = `${task.containerInstance.ec2InstanceId} (${task.containerInstance.attributes["ecs.availability-zone"] ?? "?"})`;
-    return { operation, service: service.name, desiredCount: service.desiredCount, ...verdict, ...context, instance, stoppedTaskWasHealthy: isHealthy(task) };
+    return {
+      operation,
+      service: service.name,
+      desiredCount: service.desiredCount,
+      ...verdict,
+      ...context,
+      instance,
+      stoppedTaskWasHealthy: isHealthy(task),
+    };
   }
   const service = sim.state.service(cluster, String(input.service ?? ""));
   const lowered = input.desiredCount;
-  if (!service || service.schedulingStrategy !== "REPLICA" || typeof lowered !== "number" || lowered >= service.desiredCount) return undefined;
+  if (!service || service.schedulingStrategy !== "REPLICA" || typeof lowered !== "number" || lowered >= service.desiredCount)
+    return undefined;
   const verdict = desiredCountLoweredBelowMinimumHealthy(serviceState(sim, service), lowered);
   if (!verdict.isBelowFloor) return undefined;
   return { operation, service: service.name, desiredCount: service.desiredCount, ...verdict, ...context };

@@ -22,6 +22,8 @@ require("ts-node").register({
   transpileOnly: true,
   project: path.join(__dirname, "..", "tsconfig.json"),
 });
-require("../cli/main").main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+require("../cli/main")
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -13,13 +13,17 @@ export async function archivedRebalancer(
 ): Promise<RebalancerFactory> {
   const built = archive ?? (await buildLambdaArchive());
   return ({ endpoint, clusterArn }) =>
-    loadArchivedHandler(built.indexJs, {
-      AWS_ENDPOINT_URL_ECS: endpoint,
-      AWS_REGION: clusterArn.split(":")[3],
-      AWS_ACCESS_KEY_ID: "simulator",
-      AWS_SECRET_ACCESS_KEY: "simulator",
-      REBALANCER_WATCHED_CLUSTERS: clusterArn,
-      REBALANCER_LOG_LEVEL: "error",
-      ...extraEnv,
-    }, output);
+    loadArchivedHandler(
+      built.indexJs,
+      {
+        AWS_ENDPOINT_URL_ECS: endpoint,
+        AWS_REGION: clusterArn.split(":")[3],
+        AWS_ACCESS_KEY_ID: "simulator",
+        AWS_SECRET_ACCESS_KEY: "simulator",
+        REBALANCER_WATCHED_CLUSTERS: clusterArn,
+        REBALANCER_LOG_LEVEL: "error",
+        ...extraEnv,
+      },
+      output,
+    );
 }

@@ -31,7 +31,13 @@ function isSpreadEvenly(service: Service, snapshot: Snapshot, instances: Contain
   return checkLevel(levels, 0, instances, tasks, fits);
 }
 
-function checkLevel(levels: string[], level: number, instances: ContainerInstance[], tasks: Task[], fits: (i: ContainerInstance) => boolean): boolean {
+function checkLevel(
+  levels: string[],
+  level: number,
+  instances: ContainerInstance[],
+  tasks: Task[],
+  fits: (i: ContainerInstance) => boolean,
+): boolean {
   if (level === levels.length || instances.length <= 1) return true;
   const groups = new Map<string, ContainerInstance[]>();
   for (const instance of instances) {

@@ -5,7 +5,8 @@
  */
 export async function withConsoleOnStderr<T>(work: () => Promise<T>): Promise<T> {
   const saved = { log: console.log, info: console.info, debug: console.debug, warn: console.warn };
-  const toStderr = (...args: unknown[]) => process.stderr.write(`${args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")}\n`);
+  const toStderr = (...args: unknown[]) =>
+    process.stderr.write(`${args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")}\n`);
   Object.assign(console, { log: toStderr, info: toStderr, debug: toStderr, warn: toStderr });
   try {
     return await work();

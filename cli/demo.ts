@@ -45,19 +45,37 @@ export async function demoCommand(argv: string[]): Promise<void> {
 function loadScene(title: string, left: SimulationReport, right: SimulationReport): string {
   const lines = columns(title, left, right, stepTotals);
   const spread = (report: SimulationReport) => zoneSpreads(report.steps[report.steps.length - 1], report.instanceNames);
-  const describe = (spreads: Record<string, number>) => Object.entries(spreads).map(([zone, n]) => `${zone} ${n}`).join(", ");
+  const describe = (spreads: Record<string, number>) =>
+    Object.entries(spreads)
+      .map(([zone, n]) => `${zone} ${n}`)
+      .join(", ");
   const [leftSpread, rightSpread] = [spread(left), spread(right)];
-  lines.push("", "Without the rebalancer:", `  Tasks apart within a zone (fullest − emptiest instance): ${describe(leftSpread)}`, `  ${summaryLines(left)[4]}`);
-  lines.push("With the rebalancer:", `  Tasks apart within a zone (fullest − emptiest instance): ${describe(rightSpread)}`, ...summaryLines(right).map((l) => `  ${l}`));
+  lines.push(
+    "",
+    "Without the rebalancer:",
+    `  Tasks apart within a zone (fullest − emptiest instance): ${describe(leftSpread)}`,
+    `  ${summaryLines(left)[4]}`,
+  );
+  lines.push(
+    "With the rebalancer:",
+    `  Tasks apart within a zone (fullest − emptiest instance): ${describe(rightSpread)}`,
+    ...summaryLines(right).map((l) => `  ${l}`),
+  );
   const evened = Object.values(rightSpread).every((n) => n <= 1) && Object.values(leftSpread).some((n) => n > 1);
-  const verdict = evened && right.balanced && right.minHealthyHeld
-    ? `Every service counts as balanced either way; ECS alone left the new instances empty, and the rebalancer's load pass filled them (${right.moves} task(s) moved, every service kept its spread and its minimum healthy count).`
-    : "Unexpected outcome: see the numbers above.";
+  const verdict =
+    evened && right.balanced && right.minHealthyHeld
+      ? `Every service counts as balanced either way; ECS alone left the new instances empty, and the rebalancer's load pass filled them (${right.moves} task(s) moved, every service kept its spread and its minimum healthy count).`
+      : "Unexpected outcome: see the numbers above.";
   lines.push("", verdict);
   return lines.join("\n");
 }
 
-function columns(title: string, left: SimulationReport, right: SimulationReport, bars: (step: StepReport, names: Record<string, string>) => string[]): string[] {
+function columns(
+  title: string,
+  left: SimulationReport,
+  right: SimulationReport,
+  bars: (step: StepReport, names: Record<string, string>) => string[],
+): string[] {
   const width = 56;
   const lines = [title, "", `${"ECS alone".padEnd(width)}With the rebalancer`, `${"-".repeat(width - 2)}  ${"-".repeat(width - 2)}`];
   left.steps.forEach((step, i) => {
@@ -84,9 +102,10 @@ function sideBySide(title: string, left: SimulationReport, right: SimulationRepo
   lines.push("", "Without the rebalancer:", `  ${leftLowest}`, `  ${leftBalanced}`);
   lines.push("With the rebalancer:", ...summaryLines(right).map((l) => `  ${l}`));
   lines.push("", ...formatMetricSummary(metrics));
-  const verdict = right.balanced && right.minHealthyHeld && !left.balanced
-    ? `ECS left the new instance empty; the rebalancer moved ${right.moves} task(s) and never let a service fall below its minimum healthy count.`
-    : "Unexpected outcome: see the numbers above.";
+  const verdict =
+    right.balanced && right.minHealthyHeld && !left.balanced
+      ? `ECS left the new instance empty; the rebalancer moved ${right.moves} task(s) and never let a service fall below its minimum healthy count.`
+      : "Unexpected outcome: see the numbers above.";
   lines.push("", verdict);
   return lines.join("\n");
 }

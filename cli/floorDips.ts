@@ -49,7 +49,12 @@ export class FloorDips {
     if (sample.margin >= 0) {
       this.open.delete(name);
     } else if (!dip) {
-      const started = { service: name, start: { step: at.step, seconds: at.seconds }, worst: sample, atInstanceLoss: at.isInstanceLossTick };
+      const started = {
+        service: name,
+        start: { step: at.step, seconds: at.seconds },
+        worst: sample,
+        atInstanceLoss: at.isInstanceLossTick,
+      };
       this.open.set(name, started);
       this.dips.push(started);
     } else if (sample.margin < dip.worst.margin) {

@@ -126,7 +126,7 @@ function passThroughLogs(line: string): void {
 
 /** An embedded-metric-format document: a JSON object with the `_aws` metadata key. */
 export function isMetricLine(line: string): boolean {
-  return line.startsWith("{\"_aws\":");
+  return line.startsWith('{"_aws":');
 }
 
 /**

@@ -42,7 +42,10 @@ export class LandingTracker {
     const moves = plan.moves.filter((m: Move) => m.service === arn && m.pass === "load").slice(0, extra);
     if (moves.length === 0) return;
     const name = plan.moves.find((m) => m.service === arn)!.serviceName;
-    this.pending.set(arn, moves.map((m) => ({ to: m.to!, countThen: tasksOn(snapshot, name, m.to!) })));
+    this.pending.set(
+      arn,
+      moves.map((m) => ({ to: m.to!, countThen: tasksOn(snapshot, name, m.to!) })),
+    );
     this.counts.planned += moves.length;
   }
 
@@ -54,5 +57,7 @@ export class LandingTracker {
 }
 
 function tasksOn(snapshot: Snapshot, serviceName: string, instanceArn: string): number {
-  return snapshot.tasks.filter((t) => t.group === `service:${serviceName}` && t.containerInstanceArn === instanceArn && t.lastStatus === "RUNNING").length;
+  return snapshot.tasks.filter(
+    (t) => t.group === `service:${serviceName}` && t.containerInstanceArn === instanceArn && t.lastStatus === "RUNNING",
+  ).length;
 }

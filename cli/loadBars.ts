@@ -31,7 +31,9 @@ export function loadBarLines(load: LoadReport, instances: ContainerInstance[]): 
 }
 
 function zoneLines(zone: ZoneLoad, names: Map<string, string>, perMark: number, banded: boolean): string[] {
-  const header = banded ? `  ${zone.zone}: average ${zone.average.toFixed(1)}, band ${zone.low}–${zone.high}` : `  ${zone.zone}: average ${zone.average.toFixed(1)}`;
+  const header = banded
+    ? `  ${zone.zone}: average ${zone.average.toFixed(1)}, band ${zone.low}–${zone.high}`
+    : `  ${zone.zone}: average ${zone.average.toFixed(1)}`;
   const width = Math.max(...[...names.values()].map((n) => n.length));
   const lines = [header];
   for (const instance of zone.instances) {

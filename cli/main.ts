@@ -78,7 +78,11 @@ async function planCommand(argv: string[]): Promise<void> {
   const flags = parseFlags("plan", argv, { snapshot: { type: "string" }, json: { type: "boolean" }, "load-band": { type: "string" } });
   const bandTasks = loadBandFlag("plan", flags["load-band"]);
   const snapshot = readSnapshotFile(required("plan", "snapshot", flags.snapshot));
-  const plan = planMoves(snapshot, { now: new Date(), surgeTimeoutSeconds: DEFAULT_SETTINGS.surgeTimeoutSeconds, clusterLoad: { bandTasks } });
+  const plan = planMoves(snapshot, {
+    now: new Date(),
+    surgeTimeoutSeconds: DEFAULT_SETTINGS.surgeTimeoutSeconds,
+    clusterLoad: { bandTasks },
+  });
   process.stdout.write(`${flags.json ? JSON.stringify(planJson(plan), null, 2) : planText(plan, snapshot)}\n`);
 }
 
@@ -100,8 +104,22 @@ async function runCommand(argv: string[]): Promise<void> {
   const report = await rebalance(ecsPort("run", flags.region), cluster, {
     dryRun: flags["dry-run"] === true,
     maxMovesPerRun: integerFlag("run", "max-moves-per-run", flags["max-moves-per-run"], 1, 1000, DEFAULT_SETTINGS.maxMovesPerRun),
-    maxMovesPerService: integerFlag("run", "max-moves-per-service", flags["max-moves-per-service"], 1, 1000, DEFAULT_SETTINGS.maxMovesPerService),
-    maxMovesPerInstance: integerFlag("run", "max-moves-per-instance", flags["max-moves-per-instance"], 1, 1000, DEFAULT_SETTINGS.maxMovesPerInstance),
+    maxMovesPerService: integerFlag(
+      "run",
+      "max-moves-per-service",
+      flags["max-moves-per-service"],
+      1,
+      1000,
+      DEFAULT_SETTINGS.maxMovesPerService,
+    ),
+    maxMovesPerInstance: integerFlag(
+      "run",
+      "max-moves-per-instance",
+      flags["max-moves-per-instance"],
+      1,
+      1000,
+      DEFAULT_SETTINGS.maxMovesPerInstance,
+    ),
     surgeTimeoutSeconds: DEFAULT_SETTINGS.surgeTimeoutSeconds,
     clusterLoadBand,
     now: new Date(),
@@ -110,7 +128,9 @@ async function runCommand(argv: string[]): Promise<void> {
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ plan: planJson(report.plan), wave: report.wave }, null, 2)}\n`);
   } else {
-    process.stdout.write(`Planned ${report.plan.moves.length} move(s), ${report.plan.skipped.length} service(s) skipped\n${waveText(report.wave)}\n`);
+    process.stdout.write(
+      `Planned ${report.plan.moves.length} move(s), ${report.plan.skipped.length} service(s) skipped\n${waveText(report.wave)}\n`,
+    );
   }
   if (report.wave.errors.length > 0) throw new Error(`${report.wave.errors.length} write(s) failed`);
 }

@@ -31,15 +31,35 @@ export function planText(plan: Plan, snapshot: Snapshot): string {
   lines.push(
     ...table(
       ["SERVICE", "TASK", "FROM", "TO", "PASS"],
-      plan.moves.map((m) => [m.serviceName, shortId(m.taskArn), name(m.from), m.to ? name(m.to) : `ECS chooses in ${m.toGroup.join("/") || "cluster"}`, m.pass]),
+      plan.moves.map((m) => [
+        m.serviceName,
+        shortId(m.taskArn),
+        name(m.from),
+        m.to ? name(m.to) : `ECS chooses in ${m.toGroup.join("/") || "cluster"}`,
+        m.pass,
+      ]),
     ),
   );
   if (plan.surges.length > 0) {
     lines.push("", `Surges in flight: ${plan.surges.length}`);
-    lines.push(...table(["SERVICE", "ACTION", "DETAIL"], plan.surges.map((s) => [s.serviceName, s.kind, s.kind === "complete" ? `stop ${s.stop.length}, restore ${s.surge.from}` : s.detail])));
+    lines.push(
+      ...table(
+        ["SERVICE", "ACTION", "DETAIL"],
+        plan.surges.map((s) => [
+          s.serviceName,
+          s.kind,
+          s.kind === "complete" ? `stop ${s.stop.length}, restore ${s.surge.from}` : s.detail,
+        ]),
+      ),
+    );
   }
   lines.push("", `Skipped: ${plan.skipped.length}`);
-  lines.push(...table(["SERVICE", "REASON", "DETAIL"], plan.skipped.map((s) => [s.serviceName, s.reason, s.detail])));
+  lines.push(
+    ...table(
+      ["SERVICE", "REASON", "DETAIL"],
+      plan.skipped.map((s) => [s.serviceName, s.reason, s.detail]),
+    ),
+  );
   const balanced = snapshot.services.filter((s) => plan.balanced.includes(s.serviceArn!)).map((s) => s.serviceName);
   lines.push("", `Already balanced: ${balanced.length}${balanced.length ? ` (${balanced.join(", ")})` : ""}`);
   lines.push("", ...loadBarLines(plan.load, snapshot.containerInstances));
@@ -51,7 +71,12 @@ export function waveText(wave: WaveReport): string {
   lines.push(
     ...table(
       ["SERVICE", "ACTION", "TASKS", "DESIRED"],
-      wave.actions.map((a) => [a.serviceName, a.kind, a.tasks.map(shortId).join(" ") || "-", a.desiredCount === undefined ? "-" : String(a.desiredCount)]),
+      wave.actions.map((a) => [
+        a.serviceName,
+        a.kind,
+        a.tasks.map(shortId).join(" ") || "-",
+        a.desiredCount === undefined ? "-" : String(a.desiredCount),
+      ]),
     ),
   );
   for (const error of wave.errors) lines.push(`error: ${error.service}: ${error.message}`);
@@ -75,6 +100,11 @@ export function shortId(arn: string): string {
 function table(header: string[], rows: string[][]): string[] {
   if (rows.length === 0) return [];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => "  " + cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    "  " +
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }

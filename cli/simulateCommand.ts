@@ -34,7 +34,6 @@ export async function simulateCommand(argv: string[]): Promise<void> {
   process.stdout.write(`${flags.json ? JSON.stringify(report, null, 2) : simulationText(report)}\n`);
 }
 
-
 function rate(flag: string, value: unknown): number {
   if (value === undefined) return 0;
   const number = Number(value);

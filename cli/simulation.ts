@@ -164,7 +164,12 @@ class EventLoop {
     while (elapsed < max) {
       this.sim.advance(tick);
       elapsed += tick;
-      this.options.onTick?.({ sim: this.sim, stepIndex, elapsedSeconds: elapsed, loseInstance: (i) => loseInstance(this.sim, clusterName, i) });
+      this.options.onTick?.({
+        sim: this.sim,
+        stepIndex,
+        elapsedSeconds: elapsed,
+        loseInstance: (i) => loseInstance(this.sim, clusterName, i),
+      });
       const delivered = await this.deliver();
       if (delivered > 0 || !this.sim.isSteady(clusterName) || (await observer.hasSurge())) continue;
       if (this.options.holdStep?.(stepIndex, elapsed)) continue;
@@ -264,7 +269,9 @@ function observe(sim: EcsSimulator, clusterName: string): Observer {
       }
       const isRead = (op: string) => /^(List|Describe)/.test(op);
       const sum = (pick: (op: string) => boolean) =>
-        Object.entries(byOperation).filter(([op]) => pick(op)).reduce((acc, [, n]) => acc + n, 0);
+        Object.entries(byOperation)
+          .filter(([op]) => pick(op))
+          .reduce((acc, [, n]) => acc + n, 0);
       return { read: sum(isRead), write: sum((op) => !isRead(op)), byOperation };
     },
   };
@@ -299,11 +306,14 @@ function inProcessPort(sim: EcsSimulator, own: Record<string, number>): EcsPort 
     listContainerInstances: async (cluster) => list("ListContainerInstances", "containerInstanceArns", { cluster }),
     listServices: async (cluster) => list("ListServices", "serviceArns", { cluster }),
     listTasks: async (cluster) => list("ListTasks", "taskArns", { cluster }),
-    describeContainerInstances: async (cluster, arns) => described(call("DescribeContainerInstances", { cluster, containerInstances: arns }), "containerInstances"),
-    describeServices: async (cluster, arns) => described(call("DescribeServices", { cluster, services: arns, include: ["TAGS"] }), "services"),
+    describeContainerInstances: async (cluster, arns) =>
+      described(call("DescribeContainerInstances", { cluster, containerInstances: arns }), "containerInstances"),
+    describeServices: async (cluster, arns) =>
+      described(call("DescribeServices", { cluster, services: arns, include: ["TAGS"] }), "services"),
     describeTasks: async (cluster, arns) => described(call("DescribeTasks", { cluster, tasks: arns }), "tasks"),
     describeTaskDefinition: async (taskDefinition) => call("DescribeTaskDefinition", { taskDefinition }).taskDefinition,
-    listServiceDeployments: async (cluster, service, status) => call("ListServiceDeployments", { cluster, service, status }).serviceDeployments ?? [],
+    listServiceDeployments: async (cluster, service, status) =>
+      call("ListServiceDeployments", { cluster, service, status }).serviceDeployments ?? [],
     updateServiceDesiredCount: unsupported,
     stopTask: unsupported,
     tagResource: unsupported,

@@ -47,7 +47,10 @@ export function distributeWithinZones(slots: Slot[], total: number): Distributio
   // one distribution per zone, so that each removal is paired with an addition in its own zone
   return zones.map((members, z) => {
     const zone = members[0].path[0];
-    const inner = distribute(members.map((s) => ({ ...s, path: s.path.slice(1) })), counts[z]);
+    const inner = distribute(
+      members.map((s) => ({ ...s, path: s.path.slice(1) })),
+      counts[z],
+    );
     return { removals: inner.removals, additions: inner.additions.map((a) => ({ ...a, group: [zone, ...a.group] })) };
   });
 }

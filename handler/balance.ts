@@ -158,9 +158,7 @@ function settleLeaf(slots: Slot[], total: number, group: string[], out: Distribu
   const remaining = new Map(slots.map((s) => [s.id, s.count]));
   const load = new Map(slots.map((s) => [s.id, s.load]));
   for (let surplus = held - total; surplus > 0; surplus--) {
-    const from = slots
-      .filter((s) => remaining.get(s.id)! > 0)
-      .sort((a, b) => load.get(b.id)! - load.get(a.id)! || compare(a.id, b.id))[0];
+    const from = slots.filter((s) => remaining.get(s.id)! > 0).sort((a, b) => load.get(b.id)! - load.get(a.id)! || compare(a.id, b.id))[0];
     remaining.set(from.id, remaining.get(from.id)! - 1);
     load.set(from.id, load.get(from.id)! - 1);
     out.removals.set(from.id, (out.removals.get(from.id) ?? 0) + 1);

@@ -1,12 +1,4 @@
-import type {
-  ContainerInstance,
-  Failure,
-  Service,
-  ServiceDeploymentBrief,
-  Tag,
-  Task,
-  TaskDefinition,
-} from "@aws-sdk/client-ecs";
+import type { ContainerInstance, Failure, Service, ServiceDeploymentBrief, Tag, Task, TaskDefinition } from "@aws-sdk/client-ecs";
 
 /**
  * The ECS operations the engine uses, and nothing else. The SDK adapter (sdkEcsPort.ts) implements

@@ -52,7 +52,11 @@ export function serviceSkipReason(service: Service, tasks: Task[]): SkipReason |
       "not-ecs-deployment-controller",
       `deployment controller ${service.deploymentController?.type}`,
     ],
-    [service.resourceManagementType === "ECS", "managed-by-ecs", "resourceManagementType ECS (an Express service): ECS places and scales it"],
+    [
+      service.resourceManagementType === "ECS",
+      "managed-by-ecs",
+      "resourceManagementType ECS (an Express service): ECS places and scales it",
+    ],
   ];
   for (const [failed, code, detail] of checks) if (failed) return { code, detail };
   return capacitySkipReason(service, tasks) ?? countsSkipReason(service, tasks);

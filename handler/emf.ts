@@ -64,7 +64,15 @@ export function emfLines(measures: RunMeasures, context: RunContext): string[] {
     const names = Object.keys(metrics) as Array<keyof typeof DIMENSIONED_METRICS>;
     const dimension = DIMENSIONED_METRICS[names[0]].dimension;
     const units = Object.fromEntries(names.map((n) => [n, DIMENSIONED_METRICS[n].unit]));
-    lines.push(document(context, ["ClusterName", dimension], { ClusterName: measures.clusterName, [dimension]: key }, units, metrics as Record<string, number>));
+    lines.push(
+      document(
+        context,
+        ["ClusterName", dimension],
+        { ClusterName: measures.clusterName, [dimension]: key },
+        units,
+        metrics as Record<string, number>,
+      ),
+    );
   };
   for (const [reason, count] of Object.entries(measures.skippedByReason)) add(reason, { ServicesSkipped: count });
   for (const [zone, band] of Object.entries(measures.loadBandByZone)) add(zone, { ZoneLoadBand: band });
@@ -82,11 +90,13 @@ function document(
   return JSON.stringify({
     _aws: {
       Timestamp: context.timestamp,
-      CloudWatchMetrics: [{
-        Namespace: METRICS_NAMESPACE,
-        Dimensions: [dimensions],
-        Metrics: Object.entries(units).map(([Name, Unit]) => ({ Name, Unit })),
-      }],
+      CloudWatchMetrics: [
+        {
+          Namespace: METRICS_NAMESPACE,
+          Dimensions: [dimensions],
+          Metrics: Object.entries(units).map(([Name, Unit]) => ({ Name, Unit })),
+        },
+      ],
     },
     ...context.properties,
     ...dimensionValues,

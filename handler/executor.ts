@@ -114,10 +114,17 @@ interface ClusterView {
  * is put off while the healthy tasks it would give up do not fit above the floor of `from`, and a
  * rollback always restores the count (it only ever lowers it to `from`).
  */
-async function finishSurge(surge: SurgeAction, ecs: EcsPort, cluster: ClusterView, options: ExecutionOptions, report: WaveReport): Promise<void> {
+async function finishSurge(
+  surge: SurgeAction,
+  ecs: EcsPort,
+  cluster: ClusterView,
+  options: ExecutionOptions,
+  report: WaveReport,
+): Promise<void> {
   const ids = { service: surge.service, serviceName: surge.serviceName };
   const service = cluster.services.get(surge.service);
-  const overBudget = surge.kind !== "forget" && surge.surge.to - surge.surge.from > Math.min(options.maxMovesPerService, options.maxMovesPerRun);
+  const overBudget =
+    surge.kind !== "forget" && surge.surge.to - surge.surge.from > Math.min(options.maxMovesPerService, options.maxMovesPerRun);
   if (surge.kind === "forget" || overBudget || !service) {
     const detail = surge.kind === "forget" ? surge.detail : `the surge of ${surge.surge.to - surge.surge.from} exceeds the move budgets`;
     report.actions.push({ kind: "forget-surge", ...ids, tasks: [], detail });
@@ -132,7 +139,11 @@ async function finishSurge(surge: SurgeAction, ecs: EcsPort, cluster: ClusterVie
     const givenUp = surge.stop.map((m) => cluster.tasks.get(m.taskArn)).filter((t): t is Task => t !== undefined);
     const { stoppable } = deploymentBounds(service, serviceTasks, surge.surge.from);
     if (stopsWithinFloor(givenUp, stoppable).length < givenUp.length) {
-      report.skipped.push({ ...ids, reason: "surge-in-flight", detail: "ending the surge now would take the service below its minimum healthy count" });
+      report.skipped.push({
+        ...ids,
+        reason: "surge-in-flight",
+        detail: "ending the surge now would take the service below its minimum healthy count",
+      });
       return;
     }
     report.actions.push({ kind: "complete-surge", ...ids, tasks: surge.stop.map((m) => m.taskArn), desiredCount: surge.surge.from });
@@ -140,7 +151,14 @@ async function finishSurge(surge: SurgeAction, ecs: EcsPort, cluster: ClusterVie
   if (!options.dryRun) await endSurge(ecs, cluster.arn, surge);
 }
 
-async function startMoves(service: Service, moves: Move[], ecs: EcsPort, cluster: ClusterView, options: ExecutionOptions, report: WaveReport): Promise<void> {
+async function startMoves(
+  service: Service,
+  moves: Move[],
+  ecs: EcsPort,
+  cluster: ClusterView,
+  options: ExecutionOptions,
+  report: WaveReport,
+): Promise<void> {
   const ids = { service: service.serviceArn!, serviceName: service.serviceName! };
   const bounds = deploymentBounds(service, cluster.tasksByGroup.get(`service:${service.serviceName}`) ?? []);
   // a load move stopped first could land back where it started: the stop leaves the source as

@@ -91,7 +91,14 @@ export function createEventHandler(deps: HandlerDependencies): (event: unknown, 
       const run = startRun(deps, now);
       try {
         const remainingMs = context?.getRemainingTimeInMillis ? () => context.getRemainingTimeInMillis!() : undefined;
-        const report = await rebalance(deps.ecs, cluster, { ...settings, now: now(), log, taskDefinitionCache, remainingMs, clock: deps.clock });
+        const report = await rebalance(deps.ecs, cluster, {
+          ...settings,
+          now: now(),
+          log,
+          taskDefinitionCache,
+          remainingMs,
+          clock: deps.clock,
+        });
         run.finish(report.measures, { correlationId: trigger.id, trigger: trigger.kind, dryRun: settings.dryRun });
         results.push({
           clusterArn: report.clusterArn,
@@ -138,7 +145,12 @@ function startRun(deps: HandlerDependencies, now: () => Date) {
   return {
     finish(measures: RunMeasures, properties: Record<string, unknown>): void {
       const ended = now().getTime();
-      const context = { durationMs: ended - started, throttledCalls: (deps.throttles?.throttled ?? 0) - throttledBefore, timestamp: ended, properties };
+      const context = {
+        durationMs: ended - started,
+        throttledCalls: (deps.throttles?.throttled ?? 0) - throttledBefore,
+        timestamp: ended,
+        properties,
+      };
       for (const line of emfLines(measures, context)) write(line);
     },
   };

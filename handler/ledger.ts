@@ -32,7 +32,10 @@ export interface InstanceLoad {
 }
 
 export function readLedger(available: ContainerInstance[], free: FreeResources[], tasks: number[]): Ledger {
-  const registered = available.map((i) => ({ cpu: resource(i, "registeredResources", "CPU"), memory: resource(i, "registeredResources", "MEMORY") }));
+  const registered = available.map((i) => ({
+    cpu: resource(i, "registeredResources", "CPU"),
+    memory: resource(i, "registeredResources", "MEMORY"),
+  }));
   return {
     arns: available.map((i) => i.containerInstanceArn!),
     zones: available.map((i) => attributeValue(i, ZONE_ATTRIBUTE) ?? ""),

@@ -39,7 +39,8 @@ export function measureLoadBand(instances: ContainerInstance[], tasks: Task[]): 
 export function activeInstanceZones(instances: ContainerInstance[]): Record<string, string> {
   const zoneOf: Record<string, string> = {};
   for (const i of instances) {
-    if (i.status === "ACTIVE" && i.containerInstanceArn) zoneOf[i.containerInstanceArn] = i.attributes?.find((a) => a.name === ZONE_ATTRIBUTE)?.value ?? "unknown";
+    if (i.status === "ACTIVE" && i.containerInstanceArn)
+      zoneOf[i.containerInstanceArn] = i.attributes?.find((a) => a.name === ZONE_ATTRIBUTE)?.value ?? "unknown";
   }
   return zoneOf;
 }

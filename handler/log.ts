@@ -13,16 +13,15 @@ export interface Logger {
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function createLogger(
-  context: Record<string, unknown>,
-  options: { level?: LogLevel; write?: (line: string) => void } = {},
-): Logger {
+export function createLogger(context: Record<string, unknown>, options: { level?: LogLevel; write?: (line: string) => void } = {}): Logger {
   const threshold = RANK[options.level ?? "info"];
   const write = options.write ?? ((line: string) => console.log(line));
-  const emit = (level: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (RANK[level] < threshold) return;
-    write(JSON.stringify({ level, message, ...context, ...fields }));
-  };
+  const emit =
+    (level: LogLevel) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (RANK[level] < threshold) return;
+      write(JSON.stringify({ level, message, ...context, ...fields }));
+    };
   return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };
 }
 

@@ -19,15 +19,13 @@ export interface TaskNeeds {
 export function taskNeeds(definition: TaskDefinition): TaskNeeds {
   const containers = definition.containerDefinitions ?? [];
   const cpu = definition.cpu ? Number(definition.cpu) : sum(containers.map((c) => c.cpu ?? 0));
-  const memory = definition.memory
-    ? Number(definition.memory)
-    : sum(containers.map((c) => c.memory ?? c.memoryReservation ?? 0));
+  const memory = definition.memory ? Number(definition.memory) : sum(containers.map((c) => c.memory ?? c.memoryReservation ?? 0));
   const hostPorts: string[] = [];
   const mode = definition.networkMode ?? "bridge";
   if (mode === "bridge" || mode === "host") {
     for (const container of containers) {
       for (const mapping of container.portMappings ?? []) {
-        const port = mode === "host" ? mapping.hostPort ?? mapping.containerPort : mapping.hostPort;
+        const port = mode === "host" ? (mapping.hostPort ?? mapping.containerPort) : mapping.hostPort;
         if (port) hostPorts.push(`${mapping.protocol ?? "tcp"}:${port}`);
       }
     }
@@ -77,7 +75,7 @@ export function spreadFields(strategies: PlacementStrategy[] | undefined): strin
   const fields: string[] = [];
   for (const strategy of list) {
     if (strategy.type !== "spread") return { notSpread: `${strategy.type}${strategy.field ? `(${strategy.field})` : ""}` };
-    const field = strategy.field === "host" || strategy.field === "instanceId" ? "instanceId" : strategy.field ?? ZONE_FIELD;
+    const field = strategy.field === "host" || strategy.field === "instanceId" ? "instanceId" : (strategy.field ?? ZONE_FIELD);
     if (fields.includes(field)) continue;
     fields.push(field);
     // every group under instanceId holds one instance: later fields cannot change anything

@@ -54,7 +54,12 @@ function compileClause(clause: string): InstancePredicate | undefined {
     case "not in": {
       const list = /^\[(.*)\]$/.exec(operand);
       if (!list) return undefined;
-      const values = new Set(list[1].split(",").map((v) => v.trim()).filter((v) => v !== ""));
+      const values = new Set(
+        list[1]
+          .split(",")
+          .map((v) => v.trim())
+          .filter((v) => v !== ""),
+      );
       return operator === "in" ? (i) => values.has(valueOf(i) ?? "") : (i) => !values.has(valueOf(i) ?? "");
     }
     default:

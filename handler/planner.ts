@@ -97,7 +97,14 @@ export interface PlanOptions {
  */
 export function planMoves(listed: Snapshot, options: PlanOptions): Plan {
   const { snapshot, duplicateServiceNames } = dedupeSnapshot(listed);
-  const plan: Plan = { clusterArn: snapshot.clusterArn, moves: [], surges: [], skipped: [], balanced: [], load: { bandTasks: 0, zones: [] } };
+  const plan: Plan = {
+    clusterArn: snapshot.clusterArn,
+    moves: [],
+    surges: [],
+    skipped: [],
+    balanced: [],
+    load: { bandTasks: 0, zones: [] },
+  };
   const cluster = readClusterState(snapshot.containerInstances, snapshot.tasks, snapshot.taskDefinitions);
   const ledger = readLedger(cluster.available, cluster.availableFree, cluster.availableLoad);
   const before = ledger.arns.map((_, at) => loadOf(ledger, at));
@@ -105,7 +112,9 @@ export function planMoves(listed: Snapshot, options: PlanOptions): Plan {
   const services = [...snapshot.services].sort((a, b) => compare(a.serviceArn, b.serviceArn));
   for (const service of services) {
     if (duplicateServiceNames.has(service.serviceName ?? "")) {
-      plan.skipped.push(skip(service, { code: "duplicate-service-name", detail: `another service ARN is also named ${service.serviceName}` }));
+      plan.skipped.push(
+        skip(service, { code: "duplicate-service-name", detail: `another service ARN is also named ${service.serviceName}` }),
+      );
       continue;
     }
     const tasks = cluster.tasksByGroup.get(serviceGroup(service)) ?? { tasks: [], positions: [] };
@@ -126,7 +135,12 @@ export function planMoves(listed: Snapshot, options: PlanOptions): Plan {
   return plan;
 }
 
-function planService(service: Service, tasks: ServiceTasks, cluster: ClusterState, ledger: Ledger): { moves: Move[]; candidate?: LoadCandidate } | SkipReason {
+function planService(
+  service: Service,
+  tasks: ServiceTasks,
+  cluster: ClusterState,
+  ledger: Ledger,
+): { moves: Move[]; candidate?: LoadCandidate } | SkipReason {
   const layout = eligibleLayout(service, tasks, cluster);
   if ("code" in layout) return layout;
   const distributions = isZoneLevelEcs(service)
@@ -171,9 +185,10 @@ const UNSETTLED: SkipCode[] = ["surge-in-flight", "not-steady", "tasks-in-transi
 /** The load pass, and the per-zone load report of the whole plan. */
 function planLoad(ledger: Ledger, candidates: LoadCandidate[], args: ClusterLoadArgs, before: InstanceLoad[], plan: Plan): void {
   const unsettled = plan.skipped.find((s) => UNSETTLED.includes(s.reason));
-  const held = plan.surges.length > 0
-    ? `a surge of ${plan.surges[0].serviceName} is being finished`
-    : unsettled && `${unsettled.serviceName} is ${unsettled.reason}: loads are still changing`;
+  const held =
+    plan.surges.length > 0
+      ? `a surge of ${plan.surges[0].serviceName} is being finished`
+      : unsettled && `${unsettled.serviceName} is ${unsettled.reason}: loads are still changing`;
   const { moves, zones, unlandable } = planLoadMoves(ledger, held ? [] : candidates, args);
   const moved = new Set(moves.map((m) => m.candidate.serviceArn));
   plan.balanced = plan.balanced.filter((arn) => !moved.has(arn));

@@ -72,8 +72,20 @@ export function measureFailedRun(cluster: string): RunMeasures {
 }
 
 const COUNT_NAMES: Array<keyof RunMeasures["counts"]> = [
-  "TasksMoved", "MovesPlanned", "MovesDeferred", "SurgesStarted", "SurgesCompleted", "SurgesRolledBack", "SurgesForgotten",
-  "SurgesInFlight", "WriteErrors", "RunFailures", "OutOfBalance", "LoadBand", "MaxSkewBefore", "MaxSkewAfter",
+  "TasksMoved",
+  "MovesPlanned",
+  "MovesDeferred",
+  "SurgesStarted",
+  "SurgesCompleted",
+  "SurgesRolledBack",
+  "SurgesForgotten",
+  "SurgesInFlight",
+  "WriteErrors",
+  "RunFailures",
+  "OutOfBalance",
+  "LoadBand",
+  "MaxSkewBefore",
+  "MaxSkewAfter",
 ];
 
 export function clusterNameOf(cluster: string): string {

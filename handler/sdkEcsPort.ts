@@ -17,8 +17,7 @@ export function createSdkEcsPort(sdk: typeof EcsSdk, client: ECSClient): EcsPort
   return {
     listContainerInstances: (cluster) =>
       collect(sdk.paginateListContainerInstances({ client, pageSize: 100 }, { cluster }), (p) => p.containerInstanceArns),
-    listServices: (cluster) =>
-      collect(sdk.paginateListServices({ client, pageSize: 100 }, { cluster }), (p) => p.serviceArns),
+    listServices: (cluster) => collect(sdk.paginateListServices({ client, pageSize: 100 }, { cluster }), (p) => p.serviceArns),
     listTasks: (cluster) =>
       collect(sdk.paginateListTasks({ client, pageSize: 100 }, { cluster, desiredStatus: "RUNNING" }), (p) => p.taskArns),
     describeContainerInstances: async (cluster, arns) => {
@@ -66,7 +65,8 @@ export function createSdkEcsPort(sdk: typeof EcsSdk, client: ECSClient): EcsPort
       const out = await client.send(new sdk.UpdateTaskProtectionCommand({ cluster, tasks, protectionEnabled, expiresInMinutes }));
       // a task that cannot be protected (stopped meanwhile, say) comes back as a failure, not an error
       const failed = (out.failures ?? []).filter((f) => f.reason !== "MISSING");
-      if (failed.length > 0) throw Object.assign(new Error(`UpdateTaskProtection failures: ${JSON.stringify(failed)}`), { name: "TaskProtectionFailure" });
+      if (failed.length > 0)
+        throw Object.assign(new Error(`UpdateTaskProtection failures: ${JSON.stringify(failed)}`), { name: "TaskProtectionFailure" });
     },
   };
 }

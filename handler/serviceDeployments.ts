@@ -8,7 +8,13 @@ import { Plan } from "./planner";
  * `deployments` cannot be trusted to show them. ListServiceDeployments can: a service with any
  * service deployment in one of these statuses is being deployed (ServiceDeploymentStatus).
  */
-export const ACTIVE_SERVICE_DEPLOYMENT_STATUSES = ["PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS"];
+export const ACTIVE_SERVICE_DEPLOYMENT_STATUSES = [
+  "PENDING",
+  "IN_PROGRESS",
+  "STOP_REQUESTED",
+  "ROLLBACK_REQUESTED",
+  "ROLLBACK_IN_PROGRESS",
+];
 
 /** Services checked at once; each check is one ListServiceDeployments call (more only past 100 deployments). */
 const PARALLEL_CHECKS = 4;
@@ -19,7 +25,9 @@ const PARALLEL_CHECKS = 4;
  * asking all of them would multiply the reads of a run by the number of services.
  */
 export async function findDeployingServices(ecs: EcsPort, cluster: string, plan: Plan): Promise<Map<string, string>> {
-  const services = [...new Set([...plan.moves.map((m) => m.service), ...plan.surges.filter((s) => s.kind === "complete").map((s) => s.service)])];
+  const services = [
+    ...new Set([...plan.moves.map((m) => m.service), ...plan.surges.filter((s) => s.kind === "complete").map((s) => s.service)]),
+  ];
   const deploying = new Map<string, string>();
   await mapWithLimit(services, PARALLEL_CHECKS, async (service) => {
     try {

@@ -52,7 +52,11 @@ export interface ClusterState {
  * receive tasks) and satisfies the service's and task definition's placement constraints, which are
  * binding. Its capacity is what it holds plus what still fits; distinctInstance caps it at one.
  */
-export function layoutService(service: Service, { tasks, positions: taskPositions }: ServiceTasks, cluster: ClusterState): ServiceLayout | SkipReason {
+export function layoutService(
+  service: Service,
+  { tasks, positions: taskPositions }: ServiceTasks,
+  cluster: ClusterState,
+): ServiceLayout | SkipReason {
   const definition = cluster.taskDefinitions.get(service.taskDefinition ?? "");
   if (!definition) {
     return { code: "task-definition-unavailable", detail: `task definition ${service.taskDefinition} was not read` };
@@ -188,7 +192,10 @@ function groupCapacity(group: LeafGroup, occupied: number[], view: ServiceView):
  */
 function mostPerGroup(capacities: number[], fields: number, tasks: number): number[] {
   if (fields !== 2) return capacities.map(() => tasks);
-  const level = fillLevel(capacities.map((capacity) => ({ capacity })), tasks);
+  const level = fillLevel(
+    capacities.map((capacity) => ({ capacity })),
+    tasks,
+  );
   return capacities.map((capacity) => Math.min(capacity, level + 1, tasks));
 }
 

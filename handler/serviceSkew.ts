@@ -21,7 +21,11 @@ export interface ServiceSkew {
 export function measureServiceSkew(snapshot: Snapshot, plan: Plan, actions: Action[]): ServiceSkew[] {
   const zoneOf = activeInstanceZones(snapshot.containerInstances);
   const zones = [...new Set(Object.values(zoneOf))];
-  const measured = new Set([...plan.moves.map((m) => m.service), ...plan.balanced, ...plan.surges.filter((s) => s.kind === "complete").map((s) => s.service)]);
+  const measured = new Set([
+    ...plan.moves.map((m) => m.service),
+    ...plan.balanced,
+    ...plan.surges.filter((s) => s.kind === "complete").map((s) => s.service),
+  ]);
   const names = new Map(snapshot.services.map((s) => [s.serviceArn!, s.serviceName!]));
   const result: ServiceSkew[] = [];
   for (const serviceArn of [...measured].sort()) {
@@ -44,12 +48,25 @@ function zoneCounts(tasks: Task[], serviceName: string, zoneOf: Record<string, s
 }
 
 /** This run's writes on one service, as zone counts: a stop leaves its zone, a move lands in its target's. */
-function applyActions(counts: Record<string, number>, serviceArn: string, plan: Plan, actions: Action[], snapshot: Snapshot, zoneOf: Record<string, string>): void {
+function applyActions(
+  counts: Record<string, number>,
+  serviceArn: string,
+  plan: Plan,
+  actions: Action[],
+  snapshot: Snapshot,
+  zoneOf: Record<string, string>,
+): void {
   const moves = plan.moves.filter((m) => m.service === serviceArn);
   const taskZone = new Map(snapshot.tasks.map((t) => [t.taskArn!, zoneOf[t.containerInstanceArn ?? ""]]));
   for (const action of actions.filter((a) => a.service === serviceArn)) {
     if (action.kind === "stop") {
-      for (const task of action.tasks) move(counts, moves.find((m) => m.taskArn === task), taskZone, zoneOf);
+      for (const task of action.tasks)
+        move(
+          counts,
+          moves.find((m) => m.taskArn === task),
+          taskZone,
+          zoneOf,
+        );
     } else if (action.kind === "surge") {
       const from = snapshot.services.find((s) => s.serviceArn === serviceArn)?.desiredCount ?? 0;
       for (const m of moves.slice(0, (action.desiredCount ?? from) - from)) move(counts, m, taskZone, zoneOf);
@@ -60,7 +77,12 @@ function applyActions(counts: Record<string, number>, serviceArn: string, plan: 
   }
 }
 
-function move(counts: Record<string, number>, m: Move | undefined, taskZone: Map<string, string | undefined>, zoneOf: Record<string, string>): void {
+function move(
+  counts: Record<string, number>,
+  m: Move | undefined,
+  taskZone: Map<string, string | undefined>,
+  zoneOf: Record<string, string>,
+): void {
   if (!m) return;
   const target = m.to !== null ? zoneOf[m.to] : m.toGroup.find((g) => g in counts);
   // a move whose landing zone is unknown is left out rather than counted as a loss

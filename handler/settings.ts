@@ -55,7 +55,10 @@ const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-
 
 /** Parses settings; a bad value is a one-line error naming the variable, the value and what is allowed. */
 export function readSettings(env: Record<string, string | undefined>): Settings {
-  const watched = (env[SETTINGS_ENV.watchedClusters] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const watched = (env[SETTINGS_ENV.watchedClusters] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (watched.length === 0) throw new Error(`${SETTINGS_ENV.watchedClusters} is empty: expected cluster ARNs, comma-separated`);
   const wrong = watched.find((arn) => !CLUSTER_ARN.test(arn));
   if (wrong) throw new Error(`${SETTINGS_ENV.watchedClusters} has "${wrong}": expected an ECS cluster ARN`);

@@ -72,11 +72,7 @@ async function describeAll<T>(
   return items;
 }
 
-async function readTaskDefinitions(
-  ecs: EcsPort,
-  services: Service[],
-  cache: Map<string, TaskDefinition>,
-): Promise<TaskDefinition[]> {
+async function readTaskDefinitions(ecs: EcsPort, services: Service[], cache: Map<string, TaskDefinition>): Promise<TaskDefinition[]> {
   const arns = new Set<string>();
   for (const service of services) {
     if (service.schedulingStrategy !== "DAEMON" && service.taskDefinition) arns.add(service.taskDefinition);

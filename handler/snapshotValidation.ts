@@ -37,93 +37,98 @@ function snapshotSchema(): Schema {
   const placementConstraint: Schema = { fields: { type: "string", expression: "string" } };
   const counts = { desiredCount: "count", runningCount: "count", pendingCount: "count" } as const;
   return {
-  required: ["clusterArn", "containerInstances", "services", "tasks", "taskDefinitions"],
-  fields: {
-    clusterArn: "string",
-    containerInstances: {
-      list: {
-        required: ["containerInstanceArn", "status"],
-        fields: {
-          containerInstanceArn: "string",
-          ec2InstanceId: "string",
-          status: "string",
-          agentConnected: "boolean",
-          version: "integer",
-          attributes: { list: { required: ["name"], fields: { name: "shortString", value: "shortString" } } },
-          remainingResources: { list: { required: ["name"], fields: { name: "string", integerValue: "integer", stringSetValue: { list: "string" } } } },
-          // the load pass reads CPU and MEMORY registered, for shares of what each instance offers
-          registeredResources: { list: { required: ["name"], fields: { name: "string", integerValue: "integer", stringSetValue: { list: "string" } } } },
+    required: ["clusterArn", "containerInstances", "services", "tasks", "taskDefinitions"],
+    fields: {
+      clusterArn: "string",
+      containerInstances: {
+        list: {
+          required: ["containerInstanceArn", "status"],
+          fields: {
+            containerInstanceArn: "string",
+            ec2InstanceId: "string",
+            status: "string",
+            agentConnected: "boolean",
+            version: "integer",
+            attributes: { list: { required: ["name"], fields: { name: "shortString", value: "shortString" } } },
+            remainingResources: {
+              list: { required: ["name"], fields: { name: "string", integerValue: "integer", stringSetValue: { list: "string" } } },
+            },
+            // the load pass reads CPU and MEMORY registered, for shares of what each instance offers
+            registeredResources: {
+              list: { required: ["name"], fields: { name: "string", integerValue: "integer", stringSetValue: { list: "string" } } },
+            },
+          },
         },
       },
-    },
-    services: {
-      list: {
-        required: ["serviceArn", "serviceName"],
-        fields: {
-          serviceArn: "string",
-          serviceName: "string",
-          clusterArn: "string",
-          status: "string",
-          ...counts,
-          launchType: "string",
-          schedulingStrategy: "string",
-          taskDefinition: "string",
-          createdAt: "time",
-          capacityProviderStrategy: { list: { fields: { capacityProvider: "string" } } },
-          deploymentController: { fields: { type: "string" } },
-          deploymentConfiguration: { fields: { minimumHealthyPercent: "count", maximumPercent: "count" } },
-          deployments: { list: { fields: { status: "string", rolloutState: "string", ...counts } } },
-          placementStrategy: { list: { fields: { type: "string", field: "string" } } },
-          placementConstraints: { list: placementConstraint },
-          tags: { list: tag },
+      services: {
+        list: {
+          required: ["serviceArn", "serviceName"],
+          fields: {
+            serviceArn: "string",
+            serviceName: "string",
+            clusterArn: "string",
+            status: "string",
+            ...counts,
+            launchType: "string",
+            schedulingStrategy: "string",
+            taskDefinition: "string",
+            createdAt: "time",
+            capacityProviderStrategy: { list: { fields: { capacityProvider: "string" } } },
+            deploymentController: { fields: { type: "string" } },
+            deploymentConfiguration: { fields: { minimumHealthyPercent: "count", maximumPercent: "count" } },
+            deployments: { list: { fields: { status: "string", rolloutState: "string", ...counts } } },
+            placementStrategy: { list: { fields: { type: "string", field: "string" } } },
+            placementConstraints: { list: placementConstraint },
+            tags: { list: tag },
+          },
         },
       },
-    },
-    tasks: {
-      list: {
-        required: ["taskArn"],
-        fields: {
-          taskArn: "string",
-          clusterArn: "string",
-          containerInstanceArn: "string",
-          group: "string",
-          lastStatus: "string",
-          desiredStatus: "string",
-          healthStatus: "string",
-          launchType: "string",
-          startedAt: "time",
-          version: "integer",
+      tasks: {
+        list: {
+          required: ["taskArn"],
+          fields: {
+            taskArn: "string",
+            clusterArn: "string",
+            containerInstanceArn: "string",
+            group: "string",
+            lastStatus: "string",
+            desiredStatus: "string",
+            healthStatus: "string",
+            launchType: "string",
+            startedAt: "time",
+            version: "integer",
+          },
         },
       },
-    },
-    taskDefinitions: {
-      list: {
-        required: ["taskDefinitionArn"],
-        fields: {
-          taskDefinitionArn: "string",
-          cpu: "numericString",
-          memory: "numericString",
-          networkMode: "string",
-          placementConstraints: { list: placementConstraint },
-          containerDefinitions: {
-            list: {
-              fields: {
-                cpu: "count",
-                memory: "count",
-                memoryReservation: "count",
-                portMappings: { list: { fields: { containerPort: "count", hostPort: "count", protocol: "string" } } },
+      taskDefinitions: {
+        list: {
+          required: ["taskDefinitionArn"],
+          fields: {
+            taskDefinitionArn: "string",
+            cpu: "numericString",
+            memory: "numericString",
+            networkMode: "string",
+            placementConstraints: { list: placementConstraint },
+            containerDefinitions: {
+              list: {
+                fields: {
+                  cpu: "count",
+                  memory: "count",
+                  memoryReservation: "count",
+                  portMappings: { list: { fields: { containerPort: "count", hostPort: "count", protocol: "string" } } },
+                },
               },
             },
           },
         },
       },
     },
-  },
   };
 }
 
 function problemOf(schema: Schema, value: unknown, path: string): string | undefined {
-  if (typeof schema === "string") return isScalar(schema, value) ? undefined : `${path}: expected ${EXPECTED[schema]}, got ${boundedText(value, 60)}`;
+  if (typeof schema === "string")
+    return isScalar(schema, value) ? undefined : `${path}: expected ${EXPECTED[schema]}, got ${boundedText(value, 60)}`;
   if ("list" in schema) {
     if (!Array.isArray(value)) return `${path}: expected a list, got ${boundedText(value, 60)}`;
     for (let i = 0; i < value.length; i++) {
@@ -132,7 +137,8 @@ function problemOf(schema: Schema, value: unknown, path: string): string | undef
     }
     return undefined;
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return `${path}: expected an object, got ${boundedText(value, 60)}`;
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return `${path}: expected an object, got ${boundedText(value, 60)}`;
   const record = value as Record<string, unknown>;
   for (const name of schema.required ?? []) if (record[name] === undefined) return `${path}.${name}: missing`;
   for (const name in schema.fields) {
@@ -162,7 +168,6 @@ function isScalar(kind: Scalar, v: unknown): boolean {
       return typeof v === "string" ? !Number.isNaN(Date.parse(v)) : typeof v === "number" && Number.isFinite(v);
   }
 }
-
 
 /** The first field of a snapshot the engine cannot use, as "path: expected X, got Y"; undefined when it is sound. */
 export function snapshotProblem(value: unknown): string | undefined {

@@ -29,7 +29,11 @@ export const KEEP_PROTECTION_MINUTES = 5;
  * protection: with every task RUNNING, a scale-in of to − from tasks leaves `from` running whichever
  * it picks; the protection decides only which ones go, so that the balance the planner chose holds.
  */
-export async function endSurge(ecs: EcsPort, cluster: string, surge: Extract<SurgeAction, { kind: "complete" | "rollback" }>): Promise<void> {
+export async function endSurge(
+  ecs: EcsPort,
+  cluster: string,
+  surge: Extract<SurgeAction, { kind: "complete" | "rollback" }>,
+): Promise<void> {
   const giveUp = surge.kind === "complete" ? surge.stop.map((m) => m.taskArn) : [];
   for (const batch of chunk(giveUp, TASK_PROTECTION_BATCH)) await ecs.updateTaskProtection(cluster, batch, false);
   for (const batch of chunk(surge.keep, TASK_PROTECTION_BATCH)) {

@@ -98,7 +98,13 @@ function surgeProof(fields: string, service: ServiceIdentity): string {
   // seconds: all three name the same instant, so a surge reads the same from the API and a file
   const createdAt: unknown = service.createdAt;
   const createdAtMs =
-    createdAt instanceof Date ? createdAt.getTime() : typeof createdAt === "number" ? Math.round(createdAt * 1000) : typeof createdAt === "string" ? Date.parse(createdAt) : "";
+    createdAt instanceof Date
+      ? createdAt.getTime()
+      : typeof createdAt === "number"
+        ? Math.round(createdAt * 1000)
+        : typeof createdAt === "string"
+          ? Date.parse(createdAt)
+          : "";
   const identity = `${service.serviceArn ?? ""}\n${createdAtMs}\n${fields}`;
   return createHash("sha256").update(identity).digest("hex").slice(0, PROOF_LENGTH);
 }

@@ -13,23 +13,18 @@ export interface ClusterIdentity {
 const CLUSTER_ARN = /^arn:(aws[a-z-]*):ecs:([a-z0-9-]+):(\d{12}):cluster\/(.+)$/;
 
 /** Resolves names to ARNs in this stack's account and region; ARNs are kept as given. Duplicates collapse. */
-export function clusterIdentity(
-  clusters: pulumi.Input<pulumi.Input<string>[]>,
-  parent: pulumi.Resource,
-): pulumi.Output<ClusterIdentity[]> {
+export function clusterIdentity(clusters: pulumi.Input<pulumi.Input<string>[]>, parent: pulumi.Resource): pulumi.Output<ClusterIdentity[]> {
   const partition = aws.getPartitionOutput({}, { parent });
   const region = aws.getRegionOutput({}, { parent });
   const caller = aws.getCallerIdentityOutput({}, { parent });
-  return pulumi
-    .all([pulumi.output(clusters), partition.partition, region.name, caller.accountId])
-    .apply(([list, p, r, account]) => {
-      const byArn = new Map<string, ClusterIdentity>();
-      for (const cluster of list) {
-        const identity = identify(cluster, p, r, account);
-        byArn.set(identity.arn, identity);
-      }
-      return [...byArn.values()];
-    });
+  return pulumi.all([pulumi.output(clusters), partition.partition, region.name, caller.accountId]).apply(([list, p, r, account]) => {
+    const byArn = new Map<string, ClusterIdentity>();
+    for (const cluster of list) {
+      const identity = identify(cluster, p, r, account);
+      byArn.set(identity.arn, identity);
+    }
+    return [...byArn.values()];
+  });
 }
 
 export function identify(cluster: string, partition: string, region: string, account: string): ClusterIdentity {

@@ -21,7 +21,15 @@ type Widget = Record<string, unknown>;
 
 export function dashboardBody(input: DashboardInput): { widgets: Widget[] } {
   const widgets: Widget[] = [
-    text(0, 0, 24, 2, "# ECS task rebalancer\nPer watched cluster: how uneven it is, what was moved, surges, skips by reason, throttling and errors. Metrics come from the function (embedded metric format, namespace `" + METRICS_NAMESPACE + "`)."),
+    text(
+      0,
+      0,
+      24,
+      2,
+      "# ECS task rebalancer\nPer watched cluster: how uneven it is, what was moved, surges, skips by reason, throttling and errors. Metrics come from the function (embedded metric format, namespace `" +
+        METRICS_NAMESPACE +
+        "`).",
+    ),
     { type: "alarm", x: 0, y: 2, width: 24, height: 3, properties: { title: "Alarms", alarms: [...input.alarmArns] } },
   ];
   let y = 5;
@@ -40,19 +48,32 @@ function clusterWidgets(cluster: string, y: number, input: DashboardInput): Widg
   return [
     text(0, y, 24, 1, `## Cluster ${cluster}`),
     graph(0, 0, "Balance: load band (worst zone), largest service skew", [
-      m("LoadBand", "Maximum"), m("MaxSkewBefore", "Maximum"), m("MaxSkewAfter", "Maximum"), m("OutOfBalance", "Minimum"),
+      m("LoadBand", "Maximum"),
+      m("MaxSkewBefore", "Maximum"),
+      m("MaxSkewAfter", "Maximum"),
+      m("OutOfBalance", "Minimum"),
     ]),
     graph(8, 0, "Tasks moved and surges", [
-      m("TasksMoved", "Sum"), m("SurgesStarted", "Sum"), m("SurgesCompleted", "Sum"), m("SurgesRolledBack", "Sum"),
-      m("SurgesForgotten", "Sum"), m("SurgesInFlight", "Maximum"), m("MovesDeferred", "Sum"), m("MovesPlanned", "Sum"),
+      m("TasksMoved", "Sum"),
+      m("SurgesStarted", "Sum"),
+      m("SurgesCompleted", "Sum"),
+      m("SurgesRolledBack", "Sum"),
+      m("SurgesForgotten", "Sum"),
+      m("SurgesInFlight", "Maximum"),
+      m("MovesDeferred", "Sum"),
+      m("MovesPlanned", "Sum"),
     ]),
     graph(16, 0, "Services skipped, by reason", [search(cluster, "ServicesSkipped", "Maximum", input.periodSeconds, "s")]),
     graph(0, 6, "Skew per service, before and after each run", [
-      search(cluster, "ServiceSkewBefore", "Maximum", input.periodSeconds, "b"), search(cluster, "ServiceSkewAfter", "Maximum", input.periodSeconds, "a"),
+      search(cluster, "ServiceSkewBefore", "Maximum", input.periodSeconds, "b"),
+      search(cluster, "ServiceSkewAfter", "Maximum", input.periodSeconds, "a"),
     ]),
     graph(8, 6, "Load band per zone", [search(cluster, "ZoneLoadBand", "Maximum", input.periodSeconds, "z")]),
     graph(16, 6, "Throttled calls, write errors, failed runs, run duration", [
-      m("ThrottledCalls", "Sum"), m("WriteErrors", "Sum"), m("RunFailures", "Sum"), [...m("RunDuration", "Maximum").slice(0, 4), { stat: "Maximum", label: "RunDuration (ms)", yAxis: "right" }],
+      m("ThrottledCalls", "Sum"),
+      m("WriteErrors", "Sum"),
+      m("RunFailures", "Sum"),
+      [...m("RunDuration", "Maximum").slice(0, 4), { stat: "Maximum", label: "RunDuration (ms)", yAxis: "right" }],
     ]),
   ];
 }
@@ -68,15 +89,38 @@ function functionWidgets(y: number, input: DashboardInput): Widget[] {
   const lambda = (name: string, stat: string): MetricRow => ["AWS/Lambda", name, "FunctionName", input.functionName, { stat }];
   return [
     text(0, y, 24, 1, "## The function"),
-    metricWidget(0, y + 1, "Invocations, errors, throttles", [lambda("Invocations", "Sum"), lambda("Errors", "Sum"), lambda("Throttles", "Sum")], input),
+    metricWidget(
+      0,
+      y + 1,
+      "Invocations, errors, throttles",
+      [lambda("Invocations", "Sum"), lambda("Errors", "Sum"), lambda("Throttles", "Sum")],
+      input,
+    ),
     metricWidget(8, y + 1, "Duration", [lambda("Duration", "Maximum"), lambda("Duration", "Average")], input),
-    metricWidget(16, y + 1, "Dead letters", [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", input.deadLetterQueueName, { stat: "Maximum" }]], input),
+    metricWidget(
+      16,
+      y + 1,
+      "Dead letters",
+      [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", input.deadLetterQueueName, { stat: "Maximum" }]],
+      input,
+    ),
   ];
 }
 
-function metricWidget(x: number, y: number, title: string, metrics: MetricRow[], input: DashboardInput, extra: Record<string, unknown> = {}): Widget {
+function metricWidget(
+  x: number,
+  y: number,
+  title: string,
+  metrics: MetricRow[],
+  input: DashboardInput,
+  extra: Record<string, unknown> = {},
+): Widget {
   return {
-    type: "metric", x, y, width: 8, height: 6,
+    type: "metric",
+    x,
+    y,
+    width: 8,
+    height: 6,
     properties: { title, region: input.region, view: "timeSeries", stacked: false, period: input.periodSeconds, metrics, ...extra },
   };
 }
@@ -89,7 +133,7 @@ function text(x: number, y: number, width: number, height: number, markdown: str
 export function graphedMetrics(body: { widgets: Widget[] }): string[] {
   const names = new Set<string>();
   for (const widget of body.widgets) {
-    const metrics = ((widget.properties as { metrics?: MetricRow[] }).metrics ?? []);
+    const metrics = (widget.properties as { metrics?: MetricRow[] }).metrics ?? [];
     for (const row of metrics) {
       if (row[0] === METRICS_NAMESPACE) names.add(row[1] as string);
       const expression = (row[0] as { expression?: string }).expression;

@@ -9,20 +9,49 @@ import { compilePattern } from "../simulator/contract/pattern";
 
 /** Every operation the simulator serves, and those being added beside it (issue 11). */
 export const SERVED_OPERATIONS = [
-  "CreateCluster", "DescribeClusters", "ListClusters",
-  "RegisterTaskDefinition", "DescribeTaskDefinition", "DeregisterTaskDefinition", "ListTaskDefinitions",
-  "CreateService", "UpdateService", "DeleteService", "DescribeServices", "ListServices",
-  "ListTasks", "DescribeTasks", "StopTask",
-  "ListContainerInstances", "DescribeContainerInstances", "UpdateContainerInstancesState", "DeregisterContainerInstance",
-  "TagResource", "UntagResource", "ListTagsForResource",
-  "ListServiceDeployments", "DescribeServiceDeployments", "UpdateTaskProtection", "GetTaskProtection",
+  "CreateCluster",
+  "DescribeClusters",
+  "ListClusters",
+  "RegisterTaskDefinition",
+  "DescribeTaskDefinition",
+  "DeregisterTaskDefinition",
+  "ListTaskDefinitions",
+  "CreateService",
+  "UpdateService",
+  "DeleteService",
+  "DescribeServices",
+  "ListServices",
+  "ListTasks",
+  "DescribeTasks",
+  "StopTask",
+  "ListContainerInstances",
+  "DescribeContainerInstances",
+  "UpdateContainerInstancesState",
+  "DeregisterContainerInstance",
+  "TagResource",
+  "UntagResource",
+  "ListTagsForResource",
+  "ListServiceDeployments",
+  "DescribeServiceDeployments",
+  "UpdateTaskProtection",
+  "GetTaskProtection",
   "DescribeCapacityProviders",
 ] as const;
 
 /** The traits of a shape the simulator checks; documentation and SDK-only hints are left out. */
 const SHAPE_TRAITS = ["type", "required", "enum", "pattern", "min", "max", "member", "key", "value", "document"] as const;
 /** Traits that constrain no value (documentation, SDK hints); any other trait stops the extract. */
-const IGNORED_TRAITS = ["members", "documentation", "exception", "fault", "box", "sensitive", "deprecated", "deprecatedMessage", "deprecatedSince"];
+const IGNORED_TRAITS = [
+  "members",
+  "documentation",
+  "exception",
+  "fault",
+  "box",
+  "sensitive",
+  "deprecated",
+  "deprecatedMessage",
+  "deprecatedSince",
+];
 
 type ModelShape = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 interface Model {
@@ -65,7 +94,11 @@ export function buildExtract(model: Model, provenance: Provenance) {
   for (const name of SERVED_OPERATIONS) {
     const operation = model.operations[name];
     if (!operation) throw new Error(`operation ${name} is not in the model`);
-    operations[name] = { input: operation.input?.shape, output: operation.output?.shape, errors: (operation.errors ?? []).map((e) => e.shape).sort() };
+    operations[name] = {
+      input: operation.input?.shape,
+      output: operation.output?.shape,
+      errors: (operation.errors ?? []).map((e) => e.shape).sort(),
+    };
     for (const root of [operation.input?.shape, operation.output?.shape]) if (root) reach(model, root, reached);
   }
   const shapes: Record<string, ModelShape> = {};
@@ -76,7 +109,8 @@ export function buildExtract(model: Model, provenance: Provenance) {
       apiVersion: model.metadata.apiVersion,
       targetPrefix: model.metadata.targetPrefix,
       generatedBy: "scripts/extractEcsModel.ts (npm run model:extract)",
-      patterns: "as in the model, which omits the anchors: AWS checks the whole value, so they are compiled as ^(?:pattern)$ with the u flag",
+      patterns:
+        "as in the model, which omits the anchors: AWS checks the whole value, so they are compiled as ^(?:pattern)$ with the u flag",
     },
     operations,
     shapes,
@@ -95,7 +129,8 @@ function reach(model: Model, name: string, seen: Set<string>): void {
 
 function pickTraits(name: string, shape: ModelShape): ModelShape {
   const unknown = Object.keys(shape).filter((t) => !(SHAPE_TRAITS as readonly string[]).includes(t) && !IGNORED_TRAITS.includes(t));
-  if (unknown.length > 0) throw new Error(`shape ${name} has trait(s) ${unknown.join(", ")} the extract does not know: teach the script and the shape check`);
+  if (unknown.length > 0)
+    throw new Error(`shape ${name} has trait(s) ${unknown.join(", ")} the extract does not know: teach the script and the shape check`);
   const out: ModelShape = {};
   for (const trait of SHAPE_TRAITS) {
     if (shape[trait] === undefined) continue;

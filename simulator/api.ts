@@ -142,7 +142,7 @@ const HANDLERS: Record<string, Handler> = {
   DescribeTaskDefinition: (state, input) => {
     const definition = state.taskDefinition(input.taskDefinition);
     // ECS returns the tags only when asked with include: ["TAGS"]
-    const tags = (input.include ?? []).includes("TAGS") ? state.tags.get(definition.arn) ?? [] : undefined;
+    const tags = (input.include ?? []).includes("TAGS") ? (state.tags.get(definition.arn) ?? []) : undefined;
     return { taskDefinition: taskDefinitionShape(definition), tags };
   },
   DeregisterTaskDefinition: (state, input) => {
@@ -165,13 +165,16 @@ const HANDLERS: Record<string, Handler> = {
     const nextToken = start + size < arns.length ? Buffer.from(String(start + size)).toString("base64") : undefined;
     return { taskDefinitionArns: items, nextToken };
   },
-  CreateService: (state, input) => ({ service: serviceShape(state, createService(state, state.cluster(input.cluster), input as never), false) }),
+  CreateService: (state, input) => ({
+    service: serviceShape(state, createService(state, state.cluster(input.cluster), input as never), false),
+  }),
   UpdateService: (state, input) => {
     const cluster = state.cluster(input.cluster);
     const before = state.service(cluster, input.service ?? "")?.desiredCount;
     const service = updateService(state, cluster, input as never);
     // remembered so that the stops this scale-in causes count as the caller's (a move), not ECS's own
-    if (before !== undefined && service.desiredCount < before) service.apiScaleIn = (service.apiScaleIn ?? 0) + before - service.desiredCount;
+    if (before !== undefined && service.desiredCount < before)
+      service.apiScaleIn = (service.apiScaleIn ?? 0) + before - service.desiredCount;
     return { service: serviceShape(state, service, false) };
   },
   DeleteService: (state, input) => ({
@@ -256,7 +259,8 @@ const HANDLERS: Record<string, Handler> = {
   },
   UpdateContainerInstancesState: (state, input) => {
     const cluster = state.cluster(input.cluster);
-    if (input.status !== "ACTIVE" && input.status !== "DRAINING") throw invalidParameter(`Invalid status "${input.status}": expected ACTIVE or DRAINING.`);
+    if (input.status !== "ACTIVE" && input.status !== "DRAINING")
+      throw invalidParameter(`Invalid status "${input.status}": expected ACTIVE or DRAINING.`);
     const containerInstances: Json[] = [];
     const failures: Json[] = [];
     for (const ref of requireList(input.containerInstances, "containerInstances", 10)) {
@@ -290,7 +294,10 @@ const HANDLERS: Record<string, Handler> = {
     const arn = requireTaggable(state, input.resourceArn);
     requireUserTagKeys(input.tagKeys);
     const drop = new Set(input.tagKeys as string[]);
-    state.tags.set(arn, (state.tags.get(arn) ?? []).filter((t) => !drop.has(t.key ?? "")));
+    state.tags.set(
+      arn,
+      (state.tags.get(arn) ?? []).filter((t) => !drop.has(t.key ?? "")),
+    );
     return {};
   },
   UpdateTaskProtection: (state, input) => updateTaskProtection(state, state.cluster(input.cluster), input),

@@ -75,7 +75,10 @@ export function tickAzRebalancing(state: EcsState, cluster: SimCluster, service:
   }
   // task scale-in protection stops ECS's rebalancing: no round while any task of the service has it
   const protectedTask = [...activeTasks(service)].some((t) => isProtected(state, t));
-  const moves = !protectedTask && isServiceSteady(service) && service.deployments[0].rolloutState === "COMPLETED" ? movesToEven(state, cluster, service) : 0;
+  const moves =
+    !protectedTask && isServiceSteady(service) && service.deployments[0].rolloutState === "COMPLETED"
+      ? movesToEven(state, cluster, service)
+      : 0;
   if (moves === 0) {
     service.azUnevenSinceMs = undefined;
     return;
@@ -111,7 +114,8 @@ function startRound(state: EcsState, cluster: SimCluster, service: SimService, c
 function continueRound(state: EcsState, service: SimService): void {
   const round = service.azRound!;
   const protectedTask = [...activeTasks(service)].some((t) => isProtected(state, t));
-  const changed = service.deployments.length > 1 || service.deployments[0].id !== round.deploymentId || service.desiredCount !== round.desiredCount;
+  const changed =
+    service.deployments.length > 1 || service.deployments[0].id !== round.deploymentId || service.desiredCount !== round.desiredCount;
   if (changed || protectedTask) {
     service.azRound = undefined;
     addServiceEvent(state, service, `(service ${service.name}) SERVICE_REBALANCING_STOPPED: Availability Zone rebalancing stopped.`);
@@ -125,7 +129,8 @@ function continueRound(state: EcsState, service: SimService): void {
     state.metrics.tasksStoppedByAzRebalancing++;
     requestStop(state, task, `Availability-zone rebalancing initiated by (deployment ${round.deploymentId})`, "ServiceSchedulerInitiated");
   }
-  if (stopped.length > 0) addServiceEvent(state, service, `(service ${service.name}) TASKS_STOPPED: has stopped ${stopped.length} running tasks.`);
+  if (stopped.length > 0)
+    addServiceEvent(state, service, `(service ${service.name}) TASKS_STOPPED: has stopped ${stopped.length} running tasks.`);
   addServiceEvent(state, service, `(service ${service.name}) SERVICE_REBALANCING_COMPLETED: Availability Zone rebalancing completed.`);
 }
 
@@ -172,7 +177,8 @@ function zoneCounts(cluster: SimCluster, service: SimService): Map<string, numbe
   const counts = new Map<string, number>();
   const allowed = filterByConstraints(service, [...cluster.instances.values()].filter(isPlaceable));
   for (const instance of allowed) counts.set(zoneOf(instance), counts.get(zoneOf(instance)) ?? 0);
-  for (const task of activeTasks(service)) counts.set(zoneOf(task.containerInstance), (counts.get(zoneOf(task.containerInstance)) ?? 0) + 1);
+  for (const task of activeTasks(service))
+    counts.set(zoneOf(task.containerInstance), (counts.get(zoneOf(task.containerInstance)) ?? 0) + 1);
   return counts;
 }
 

@@ -30,17 +30,27 @@ function parseClause(clause: string, expression: string): InstancePredicate {
   const values = op === "in" || op === "not_in" ? parseList(rest, expression) : [rest.trim()];
   const matchesAny = (value: string | undefined) => value !== undefined && values.some((v) => wildcard(v).test(value));
   switch (op) {
-    case "==": case "=~": case "in": return (i) => matchesAny(read(i));
-    case "!=": case "not_in": return (i) => !matchesAny(read(i));
-    case "exists": return (i) => read(i) !== undefined;
-    default: return (i) => read(i) === undefined;
+    case "==":
+    case "=~":
+    case "in":
+      return (i) => matchesAny(read(i));
+    case "!=":
+    case "not_in":
+      return (i) => !matchesAny(read(i));
+    case "exists":
+      return (i) => read(i) !== undefined;
+    default:
+      return (i) => read(i) === undefined;
   }
 }
 
 function parseList(text: string, expression: string): string[] {
   const match = /^\[(.*)\]$/.exec(text.trim());
   if (!match) throw invalidParameter(`Invalid placement constraint expression "${expression}": expected a list [a, b].`);
-  return match[1].split(",").map((v) => v.trim()).filter((v) => v.length > 0);
+  return match[1]
+    .split(",")
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
 }
 
 function wildcard(value: string): RegExp {

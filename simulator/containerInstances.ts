@@ -64,9 +64,7 @@ export function touchInstance(state: EcsState, instance: SimContainerInstance): 
 }
 
 function publishInstanceChange(state: EcsState, instance: SimContainerInstance): void {
-  state.events.publish(
-    envelope(state, "ECS Container Instance State Change", instance.arn, containerInstanceDetail(state, instance)),
-  );
+  state.events.publish(envelope(state, "ECS Container Instance State Change", instance.arn, containerInstanceDetail(state, instance)));
 }
 
 export function setInstanceStatus(state: EcsState, instance: SimContainerInstance, status: "ACTIVE" | "DRAINING"): void {

@@ -19,11 +19,15 @@ export function tickDaemonService(state: EcsState, cluster: SimCluster, service:
   service.desiredCount = eligible.length;
 
   for (const [instance, task] of byInstance) {
-    if (service.status !== "ACTIVE" || instance.status === "DRAINING" && !hasOtherServiceTasks(instance, service)) {
+    if (service.status !== "ACTIVE" || (instance.status === "DRAINING" && !hasOtherServiceTasks(instance, service))) {
       requestStop(state, task, "Container instance is draining", "ServiceSchedulerInitiated");
     }
   }
-  replaceOutdatedTasks(state, service, [...byInstance.values()].filter((t) => t.deploymentId !== primary.id));
+  replaceOutdatedTasks(
+    state,
+    service,
+    [...byInstance.values()].filter((t) => t.deploymentId !== primary.id),
+  );
 
   const definition = state.taskDefinitions.get(primary.taskDefinitionArn);
   if (!definition) throw new Error(`service ${service.name} points at a missing task definition`);

@@ -8,7 +8,19 @@ export { EcsError, type EcsErrorCode } from "./errors";
 export { VirtualClock } from "./clock";
 export { Random } from "./random";
 export {
-  loadScenario, applyStep, runScenario, validateScenario, parseScenario, readScenarioFile, createScenarioSimulator,
-  loadedScenario, STEP_ACTIONS,
-  type Scenario, type ScenarioService, type ScenarioStep, type StepResult, type StepOptions, type LoadedScenario,
+  loadScenario,
+  applyStep,
+  runScenario,
+  validateScenario,
+  parseScenario,
+  readScenarioFile,
+  createScenarioSimulator,
+  loadedScenario,
+  STEP_ACTIONS,
+  type Scenario,
+  type ScenarioService,
+  type ScenarioStep,
+  type StepResult,
+  type StepOptions,
+  type LoadedScenario,
 } from "./scenario";

@@ -10,14 +10,7 @@ import type {
   Tag,
 } from "@aws-sdk/client-ecs";
 
-export type TaskStatus =
-  | "PROVISIONING"
-  | "PENDING"
-  | "RUNNING"
-  | "DEACTIVATING"
-  | "STOPPING"
-  | "DEPROVISIONING"
-  | "STOPPED";
+export type TaskStatus = "PROVISIONING" | "PENDING" | "RUNNING" | "DEACTIVATING" | "STOPPING" | "DEPROVISIONING" | "STOPPED";
 
 export type DesiredStatus = "RUNNING" | "STOPPED";
 export type ContainerInstanceStatus = "ACTIVE" | "DRAINING" | "INACTIVE";

@@ -69,11 +69,7 @@ export function chooseInstance(
  */
 export function spreadsByZoneFirst(service: SimService): boolean {
   const strategies = effectiveStrategies(service);
-  return (
-    strategies[0].type === "spread" &&
-    strategies[0].field === ZONE_FIELD &&
-    strategies.every((s) => s.type === "spread")
-  );
+  return strategies[0].type === "spread" && strategies[0].field === ZONE_FIELD && strategies.every((s) => s.type === "spread");
 }
 
 function narrowForPlacement(

@@ -76,14 +76,19 @@ function createScenarioService(sim: EcsSimulator, clusterName: string, service: 
     family: service.name,
     networkMode: "bridge",
     requiresCompatibilities: ["EC2"],
-    containerDefinitions: [{
-      name: service.name,
-      image: "public.ecr.aws/docker/library/httpd:2.4",
-      cpu: service.cpu,
-      memory: service.memory,
-      essential: true,
-      portMappings: service.containerPort === undefined ? [] : [{ containerPort: service.containerPort, hostPort: service.hostPort ?? 0, protocol: "tcp" }],
-    }],
+    containerDefinitions: [
+      {
+        name: service.name,
+        image: "public.ecr.aws/docker/library/httpd:2.4",
+        cpu: service.cpu,
+        memory: service.memory,
+        essential: true,
+        portMappings:
+          service.containerPort === undefined
+            ? []
+            : [{ containerPort: service.containerPort, hostPort: service.hostPort ?? 0, protocol: "tcp" }],
+      },
+    ],
   });
   sim.createService(clusterName, {
     serviceName: service.name,

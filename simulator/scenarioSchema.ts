@@ -104,17 +104,24 @@ export const STEP_ACTIONS = ["scaleInstances", "setDesiredCount", "drainInstance
 type Check = (path: string, value: unknown) => string | undefined;
 const fail = (path: string, value: unknown, expected: string) => `scenario "${path}" = ${JSON.stringify(value)}: ${expected}`;
 
-const isInt = (min: number, max = Number.MAX_SAFE_INTEGER): Check => (path, v) =>
-  Number.isInteger(v) && (v as number) >= min && (v as number) <= max
-    ? undefined
-    : fail(path, v, max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`);
+const isInt =
+  (min: number, max = Number.MAX_SAFE_INTEGER): Check =>
+  (path, v) =>
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max
+      ? undefined
+      : fail(path, v, max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`);
 const isString: Check = (path, v) => (typeof v === "string" && v.length > 0 ? undefined : fail(path, v, "must be a non-empty string"));
-const isSeconds = (max: number): Check => (path, v) =>
-  typeof v === "number" && v >= 0 && v <= max ? undefined : fail(path, v, `must be a number of seconds from 0 to ${max}`);
+const isSeconds =
+  (max: number): Check =>
+  (path, v) =>
+    typeof v === "number" && v >= 0 && v <= max ? undefined : fail(path, v, `must be a number of seconds from 0 to ${max}`);
 const isArray: Check = (path, v) => (Array.isArray(v) ? undefined : fail(path, v, "must be a list"));
-const isObject: Check = (path, v) => (v !== null && typeof v === "object" && !Array.isArray(v) ? undefined : fail(path, v, "must be an object"));
-const oneOf = (...values: string[]): Check => (path, v) =>
-  values.includes(v as string) ? undefined : fail(path, v, `must be one of ${values.join(", ")}`);
+const isObject: Check = (path, v) =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? undefined : fail(path, v, "must be an object");
+const oneOf =
+  (...values: string[]): Check =>
+  (path, v) =>
+    values.includes(v as string) ? undefined : fail(path, v, `must be one of ${values.join(", ")}`);
 
 /** Returns every problem found, one line each; an empty list means the scenario is valid. */
 export function validateScenario(value: unknown): string[] {
@@ -135,7 +142,8 @@ export function validateScenario(value: unknown): string[] {
   }
   check("cluster", s.cluster, isString, true);
   if (check("zones", s.zones, isArray)) {
-    if (s.zones.length === 0 || s.zones.length > SCENARIO_LIMITS.zones) errors.push(fail("zones", s.zones, `must list 1 to ${SCENARIO_LIMITS.zones} zones`));
+    if (s.zones.length === 0 || s.zones.length > SCENARIO_LIMITS.zones)
+      errors.push(fail("zones", s.zones, `must list 1 to ${SCENARIO_LIMITS.zones} zones`));
     s.zones.forEach((z: unknown, i: number) => check(`zones[${i}]`, z, isString));
   }
   if (check("instance", s.instance, isObject)) {
@@ -151,13 +159,15 @@ export function validateScenario(value: unknown): string[] {
     for (const key of TIMING_KEYS) check(`timing.${key}`, s.timing[key], isSeconds(SCENARIO_LIMITS.timingSeconds), true);
   }
   if (check("services", s.services, isArray)) {
-    if (s.services.length > SCENARIO_LIMITS.services) errors.push(fail("services", `${s.services.length} services`, `must list at most ${SCENARIO_LIMITS.services}`));
+    if (s.services.length > SCENARIO_LIMITS.services)
+      errors.push(fail("services", `${s.services.length} services`, `must list at most ${SCENARIO_LIMITS.services}`));
     s.services.forEach((svc: unknown, i: number) => validateService(`services[${i}]`, svc, check, errors));
     validateServiceNames(s.services, errors);
   }
   const names = new Set(Array.isArray(s.services) ? s.services.map((svc: { name?: string }) => svc?.name) : []);
   if (check("steps", s.steps, isArray)) {
-    if (s.steps.length > SCENARIO_LIMITS.steps) errors.push(fail("steps", `${s.steps.length} steps`, `must list at most ${SCENARIO_LIMITS.steps}`));
+    if (s.steps.length > SCENARIO_LIMITS.steps)
+      errors.push(fail("steps", `${s.steps.length} steps`, `must list at most ${SCENARIO_LIMITS.steps}`));
     s.steps.forEach((step: unknown, i: number) => validateStep(`steps[${i}]`, step, check, errors, names));
     if (errors.length === 0) validateStepIndexes(s as Scenario, errors);
   }
@@ -165,7 +175,14 @@ export function validateScenario(value: unknown): string[] {
   return errors;
 }
 
-const TIMING_KEYS = ["taskStartSeconds", "taskStopSeconds", "instanceBootSeconds", "azRebalancingDelaySeconds", "schedulerDelaySeconds", "apiCallSeconds"];
+const TIMING_KEYS = [
+  "taskStartSeconds",
+  "taskStopSeconds",
+  "instanceBootSeconds",
+  "azRebalancingDelaySeconds",
+  "schedulerDelaySeconds",
+  "apiCallSeconds",
+];
 
 type CheckFn = (path: string, v: unknown, rule: Check, optional?: boolean) => boolean;
 
@@ -179,12 +196,15 @@ function validateService(path: string, value: unknown, check: CheckFn, errors: s
   check(`${path}.memory`, svc.memory, isInt(1, SCENARIO_LIMITS.memory));
   check(`${path}.containerPort`, svc.containerPort, isInt(1, 65535), true);
   check(`${path}.hostPort`, svc.hostPort, isInt(0, 65535), true);
-  if (svc.hostPort !== undefined && svc.containerPort === undefined) errors.push(fail(`${path}.hostPort`, svc.hostPort, "needs containerPort"));
+  if (svc.hostPort !== undefined && svc.containerPort === undefined)
+    errors.push(fail(`${path}.hostPort`, svc.hostPort, "needs containerPort"));
   if (check(`${path}.placementStrategy`, svc.placementStrategy, isArray, true) && svc.placementStrategy) {
     svc.placementStrategy.forEach((p: Record<string, unknown>, i: number) => validateStrategy(`${path}.placementStrategy[${i}]`, p, check));
   }
   if (check(`${path}.placementConstraints`, svc.placementConstraints, isArray, true) && svc.placementConstraints) {
-    svc.placementConstraints.forEach((p: Record<string, unknown>, i: number) => validateConstraint(`${path}.placementConstraints[${i}]`, p, check, errors));
+    svc.placementConstraints.forEach((p: Record<string, unknown>, i: number) =>
+      validateConstraint(`${path}.placementConstraints[${i}]`, p, check, errors),
+    );
   }
   if (check(`${path}.deploymentConfiguration`, svc.deploymentConfiguration, isObject, true) && svc.deploymentConfiguration) {
     // CreateService's own bounds (the simulator's services.ts enforces the same)
@@ -230,7 +250,10 @@ function validateStep(path: string, value: unknown, check: CheckFn, errors: stri
 /** ECS spreads by instanceId, host or attribute:<name>, binpacks by cpu or memory; random takes no field. */
 function validateStrategy(path: string, p: Record<string, unknown>, check: CheckFn): void {
   if (!check(`${path}.type`, p?.type, oneOf("spread", "binpack", "random"))) return;
-  if (p.type === "spread" && !(p.field === "instanceId" || p.field === "host" || (typeof p.field === "string" && /^attribute:\S+$/.test(p.field)))) {
+  if (
+    p.type === "spread" &&
+    !(p.field === "instanceId" || p.field === "host" || (typeof p.field === "string" && /^attribute:\S+$/.test(p.field)))
+  ) {
     check(`${path}.field`, p.field, () => fail(`${path}.field`, p.field, "must be instanceId, host or attribute:<name> for spread"));
   }
   if (p.type === "binpack") check(`${path}.field`, p.field, oneOf("cpu", "memory"));
@@ -266,14 +289,16 @@ function validateStepIndexes(scenario: Scenario, errors: string[]): void {
     if (step.scaleInstances !== undefined) size = step.scaleInstances;
     for (const action of ["drainInstance", "loseInstance"] as const) {
       const index = step[action];
-      if (index !== undefined && index >= size) errors.push(fail(`steps[${i}].${action}`, index, `must be below the group's ${size} instance(s) at this step`));
+      if (index !== undefined && index >= size)
+        errors.push(fail(`steps[${i}].${action}`, index, `must be below the group's ${size} instance(s) at this step`));
     }
   });
 }
 
 function validateTotalTasks(scenario: Scenario, errors: string[]): void {
   const total = scenario.services.reduce((sum, svc) => sum + (svc.desiredCount ?? scenario.instanceCount), 0);
-  if (total > SCENARIO_LIMITS.tasks) errors.push(fail("services", `${total} tasks in all`, `must add up to at most ${SCENARIO_LIMITS.tasks} tasks`));
+  if (total > SCENARIO_LIMITS.tasks)
+    errors.push(fail("services", `${total} tasks in all`, `must add up to at most ${SCENARIO_LIMITS.tasks} tasks`));
 }
 
 /** Validates and returns the scenario, or throws with every problem, one per line. */

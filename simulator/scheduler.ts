@@ -7,7 +7,16 @@
  */
 import type { EcsState } from "./state";
 import type { SimCluster, SimService, SimTask } from "./model";
-import { activeTasks, chooseInstance, effectiveStrategies, keepBest, countByValue, spreadKey, binpackMeasure, spreadsByZoneFirst } from "./placement";
+import {
+  activeTasks,
+  chooseInstance,
+  effectiveStrategies,
+  keepBest,
+  countByValue,
+  spreadKey,
+  binpackMeasure,
+  spreadsByZoneFirst,
+} from "./placement";
 import { launchTask, requestStop, requirementsOf } from "./tasks";
 import { addServiceEvent, isServiceSteady, recordPlacementOutcome, unplaceableMessage, updateRollout } from "./deployments";
 import { tickDaemonService } from "./daemonScheduler";
@@ -73,7 +82,12 @@ function tickReplicaService(state: EcsState, cluster: SimCluster, service: SimSe
   }
   const stoppedOld = stopOldTasks(state, service, old);
   const bounds = deploymentBounds(service);
-  const stoppedUnhealthy = stopUnhealthyTasks(state, service, unhealthy, kept + old.length - stoppedOld + unhealthy.length >= bounds.maxTotal);
+  const stoppedUnhealthy = stopUnhealthyTasks(
+    state,
+    service,
+    unhealthy,
+    kept + old.length - stoppedOld + unhealthy.length >= bounds.maxTotal,
+  );
   const total = kept + old.length - stoppedOld + unhealthy.length - stoppedUnhealthy;
   launchTasks(state, cluster, service, Math.min(desired - kept, bounds.maxTotal - total));
 }

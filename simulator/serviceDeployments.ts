@@ -12,7 +12,17 @@ import { paginate } from "./pagination";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const STATUSES = ["PENDING", "SUCCESSFUL", "STOPPED", "STOP_REQUESTED", "IN_PROGRESS", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"];
+const STATUSES = [
+  "PENDING",
+  "SUCCESSFUL",
+  "STOPPED",
+  "STOP_REQUESTED",
+  "IN_PROGRESS",
+  "ROLLBACK_REQUESTED",
+  "ROLLBACK_IN_PROGRESS",
+  "ROLLBACK_SUCCESSFUL",
+  "ROLLBACK_FAILED",
+];
 
 export function listServiceDeployments(state: EcsState, cluster: SimCluster, input: Json): Json {
   if (!input.service) throw invalidParameter("service is required.");
@@ -28,7 +38,13 @@ export function listServiceDeployments(state: EcsState, cluster: SimCluster, inp
 
 function brief(state: EcsState, cluster: SimCluster, service: SimService, deployment: SimDeployment): Json {
   const primary = deployment === service.deployments[0];
-  const status = !primary ? "STOPPED" : deployment.rolloutState === "COMPLETED" ? "SUCCESSFUL" : deployment.rolloutState === "FAILED" ? "STOPPED" : "IN_PROGRESS";
+  const status = !primary
+    ? "STOPPED"
+    : deployment.rolloutState === "COMPLETED"
+      ? "SUCCESSFUL"
+      : deployment.rolloutState === "FAILED"
+        ? "STOPPED"
+        : "IN_PROGRESS";
   const id = deployment.id.replace("ecs-svc/", "");
   return {
     serviceDeploymentArn: state.arn(`service-deployment/${cluster.name}/${service.name}/${id}`),

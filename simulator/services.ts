@@ -31,9 +31,9 @@ export function createService(state: EcsState, cluster: SimCluster, input: Creat
     clusterName: cluster.name,
     status: "ACTIVE",
     taskDefinitionArn: definition.arn,
-    desiredCount: scheduling === "DAEMON" ? 0 : input.desiredCount ?? 0,
+    desiredCount: scheduling === "DAEMON" ? 0 : (input.desiredCount ?? 0),
     schedulingStrategy: scheduling,
-    launchType: input.capacityProviderStrategy?.length ? undefined : input.launchType ?? "EC2",
+    launchType: input.capacityProviderStrategy?.length ? undefined : (input.launchType ?? "EC2"),
     capacityProviderStrategy: input.capacityProviderStrategy ?? [],
     placementStrategy: input.placementStrategy ?? [],
     placementConstraints: input.placementConstraints ?? [],
@@ -64,7 +64,8 @@ function validateCreate(input: CreateServiceRequest, scheduling: string): void {
   if (input.availabilityZoneRebalancing !== undefined && !["ENABLED", "DISABLED"].includes(input.availabilityZoneRebalancing)) {
     throw invalidParameter(`Invalid availabilityZoneRebalancing "${input.availabilityZoneRebalancing}".`);
   }
-  if (input.launchType && input.launchType !== "EC2") throw invalidParameter(`The simulator models EC2 only, not launchType ${input.launchType}.`);
+  if (input.launchType && input.launchType !== "EC2")
+    throw invalidParameter(`The simulator models EC2 only, not launchType ${input.launchType}.`);
   if (scheduling === "DAEMON" && input.placementStrategy?.length) {
     throw invalidParameter("Placement strategies are not supported with the DAEMON scheduling strategy.");
   }
@@ -100,7 +101,8 @@ export function updateService(state: EcsState, cluster: SimCluster, input: Updat
   if (service.status !== "ACTIVE") throw new EcsError("ServiceNotActiveException", "Service was not ACTIVE.");
   if (input.desiredCount !== undefined) {
     if (service.schedulingStrategy === "DAEMON") throw invalidParameter("The desiredCount of a DAEMON service cannot be updated.");
-    if (!Number.isInteger(input.desiredCount) || input.desiredCount < 0) throw invalidParameter(`desiredCount ${input.desiredCount} must be an integer >= 0.`);
+    if (!Number.isInteger(input.desiredCount) || input.desiredCount < 0)
+      throw invalidParameter(`desiredCount ${input.desiredCount} must be an integer >= 0.`);
   }
   if (input.placementStrategy) validateStrategies(input.placementStrategy);
   if (input.placementConstraints) validateConstraints(input.placementConstraints);
@@ -120,7 +122,10 @@ export function updateService(state: EcsState, cluster: SimCluster, input: Updat
   if (input.placementStrategy) service.placementStrategy = input.placementStrategy;
   if (input.placementConstraints) service.placementConstraints = input.placementConstraints;
   if (input.deploymentConfiguration) {
-    service.deploymentConfiguration = withDefaults({ ...service.deploymentConfiguration, ...input.deploymentConfiguration }, service.schedulingStrategy);
+    service.deploymentConfiguration = withDefaults(
+      { ...service.deploymentConfiguration, ...input.deploymentConfiguration },
+      service.schedulingStrategy,
+    );
   }
   const newDefinition = definition !== undefined && definition.arn !== service.taskDefinitionArn;
   if (newDefinition || input.forceNewDeployment) {

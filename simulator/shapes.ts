@@ -157,7 +157,7 @@ export function serviceShape(state: EcsState, service: SimService, includeTags: 
     propagateTags: service.propagateTags ?? "NONE",
     enableECSManagedTags: service.enableECSManagedTags,
     availabilityZoneRebalancing: service.availabilityZoneRebalancing,
-    tags: includeTags ? state.tags.get(service.arn) ?? [] : undefined,
+    tags: includeTags ? (state.tags.get(service.arn) ?? []) : undefined,
   };
 }
 

@@ -10,7 +10,10 @@ import { EcsState, emptyMetrics, type Faults, type Metrics, type Timing } from "
 import { EventQueue, type EcsEvent } from "./events";
 import { AutoScalingGroup, type AutoScalingGroupOptions, type InstanceHost } from "./autoScaling";
 import {
-  markDeregistered, registerContainerInstance as register, setAgentConnected as setAgent, setInstanceStatus,
+  markDeregistered,
+  registerContainerInstance as register,
+  setAgentConnected as setAgent,
+  setInstanceStatus,
   type InstanceShape,
 } from "./containerInstances";
 import { registerTaskDefinition as register_td } from "./taskDefinitions";
@@ -57,8 +60,14 @@ export const TICK_SECONDS = 1;
 export class EcsSimulator implements InstanceHost {
   readonly state: EcsState;
   readonly faults: Faults = {
-    throttleRate: 0, latencyMs: 0, describeFailureRate: 0, duplicateEventRate: 0, reorderEvents: false, deniedOperations: [],
-    tokenBuckets: false, foreignUpdateServicePerSecond: 0,
+    throttleRate: 0,
+    latencyMs: 0,
+    describeFailureRate: 0,
+    duplicateEventRate: 0,
+    reorderEvents: false,
+    deniedOperations: [],
+    tokenBuckets: false,
+    foreignUpdateServicePerSecond: 0,
   };
   readonly calls = new ApiCallCounter();
   private readonly groups: AutoScalingGroup[] = [];
@@ -288,7 +297,8 @@ export class EcsSimulator implements InstanceHost {
   isSteady(clusterName: string): boolean {
     const cluster = this.state.cluster(clusterName);
     for (const task of this.state.transitioning) if (task.clusterName === clusterName) return false;
-    for (const service of cluster.services.values()) if (!isServiceSteady(service) || isAzRebalancingPending(this.state, cluster, service)) return false;
+    for (const service of cluster.services.values())
+      if (!isServiceSteady(service) || isAzRebalancingPending(this.state, cluster, service)) return false;
     // Tasks on a DRAINING instance are about to be replaced: not steady yet.
     for (const instance of cluster.instances.values()) if (instance.status === "DRAINING" && instance.tasks.size > 0) return false;
     return this.autoScalingGroups(clusterName).every((g) => g.isSettled());

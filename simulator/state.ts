@@ -67,7 +67,15 @@ export interface Metrics {
 }
 
 export function emptyMetrics(): Metrics {
-  return { minRunning: {}, tasksStoppedByStopTask: 0, tasksStoppedByApiScaleIn: 0, tasksStoppedByAzRebalancing: 0, stopTaskCalls: 0, taskDefinitionsRegistered: 0, tasksStarted: 0 };
+  return {
+    minRunning: {},
+    tasksStoppedByStopTask: 0,
+    tasksStoppedByApiScaleIn: 0,
+    tasksStoppedByAzRebalancing: 0,
+    stopTaskCalls: 0,
+    taskDefinitionsRegistered: 0,
+    tasksStarted: 0,
+  };
 }
 
 export class EcsState {
@@ -148,9 +156,10 @@ export class EcsState {
     const short = reference.startsWith("arn:") ? reference.slice(reference.indexOf("task-definition/") + 16) : reference;
     const [family, revision] = short.split(":");
     const revisions = this.families.get(family) ?? [];
-    const found = revision === undefined
-      ? [...revisions].reverse().find((d) => d.status === "ACTIVE")
-      : revisions.find((d) => d.revision === Number(revision));
+    const found =
+      revision === undefined
+        ? [...revisions].reverse().find((d) => d.status === "ACTIVE")
+        : revisions.find((d) => d.revision === Number(revision));
     if (!found) throw clientError("Unable to describe task definition.");
     return found;
   }

@@ -54,7 +54,7 @@ function toContainer(c: ContainerDefinition, networkMode: string, taskMemory: st
     portMappings: (c.portMappings ?? []).map((p) => ({
       containerPort: p.containerPort ?? 0,
       // In bridge mode an unset host port is dynamic (0); in host and awsvpc modes it equals the container port.
-      hostPort: p.hostPort ?? (networkMode === "bridge" ? 0 : p.containerPort ?? 0),
+      hostPort: p.hostPort ?? (networkMode === "bridge" ? 0 : (p.containerPort ?? 0)),
       protocol: p.protocol === "udp" ? "udp" : "tcp",
     })),
   };

@@ -6,7 +6,16 @@
  */
 import type { EcsState } from "./state";
 import { STOPPED_RETENTION_MS } from "./state";
-import type { SimCluster, SimContainerInstance, SimNetworkBinding, SimService, SimTask, SimTaskDefinition, StopCode, TaskStatus } from "./model";
+import type {
+  SimCluster,
+  SimContainerInstance,
+  SimNetworkBinding,
+  SimService,
+  SimTask,
+  SimTaskDefinition,
+  StopCode,
+  TaskStatus,
+} from "./model";
 import { allocateEphemeralPort, releaseResources, reserveResources, touchInstance } from "./containerInstances";
 import { taskDetail } from "./eventDetails";
 import { envelope } from "./events";
@@ -23,9 +32,7 @@ export interface TaskRequirements {
 export function requirementsOf(definition: SimTaskDefinition): TaskRequirements {
   const sum = (pick: (c: SimTaskDefinition["containerDefinitions"][number]) => number) =>
     definition.containerDefinitions.reduce((total, c) => total + pick(c), 0);
-  const fixedPorts = definition.containerDefinitions.flatMap((c) =>
-    c.portMappings.filter((p) => p.hostPort > 0).map((p) => p.hostPort),
-  );
+  const fixedPorts = definition.containerDefinitions.flatMap((c) => c.portMappings.filter((p) => p.hostPort > 0).map((p) => p.hostPort));
   return {
     cpu: definition.cpu !== undefined ? Number(definition.cpu) : sum((c) => c.cpu),
     memory: definition.memory !== undefined ? Number(definition.memory) : sum((c) => c.memory),
@@ -156,7 +163,10 @@ function finishStop(state: EcsState, task: SimTask): void {
   setStatus(state, task, "STOPPED");
   task.stoppedAtMs = state.nowMs;
   releaseResources(task.containerInstance, task);
-  state.clusters.get(task.clusterName)?.services.get(task.serviceName ?? "")?.tasks.delete(task);
+  state.clusters
+    .get(task.clusterName)
+    ?.services.get(task.serviceName ?? "")
+    ?.tasks.delete(task);
   state.stoppedTasks.push(task);
   if (task.containerInstance.status !== "INACTIVE") touchInstance(state, task.containerInstance);
 }

@@ -19,15 +19,18 @@ export function validateStrategy(config: DeploymentConfiguration | undefined): v
   if (strategy === undefined) return;
   if (strategy !== "ROLLING" && !SHIFTING.includes(strategy)) throw invalidParameter(`Invalid deployment strategy "${strategy}".`);
   const minutes = (value: number | undefined, name: string) => {
-    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 1440)) throw invalidParameter(`${name} must be an integer from 0 to 1440.`);
+    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 1440))
+      throw invalidParameter(`${name} must be an integer from 0 to 1440.`);
   };
   minutes(config?.bakeTimeInMinutes, "bakeTimeInMinutes");
   minutes(config?.linearConfiguration?.stepBakeTimeInMinutes, "stepBakeTimeInMinutes");
   minutes(config?.canaryConfiguration?.canaryBakeTimeInMinutes, "canaryBakeTimeInMinutes");
   const step = config?.linearConfiguration?.stepPercent;
-  if (strategy === "LINEAR" && (step === undefined || step < 3 || step > 100)) throw invalidParameter("linearConfiguration.stepPercent must be from 3.0 to 100.0.");
+  if (strategy === "LINEAR" && (step === undefined || step < 3 || step > 100))
+    throw invalidParameter("linearConfiguration.stepPercent must be from 3.0 to 100.0.");
   const canary = config?.canaryConfiguration?.canaryPercent;
-  if (strategy === "CANARY" && (canary === undefined || canary < 0.1 || canary > 100)) throw invalidParameter("canaryConfiguration.canaryPercent must be from 0.1 to 100.0.");
+  if (strategy === "CANARY" && (canary === undefined || canary < 0.1 || canary > 100))
+    throw invalidParameter("canaryConfiguration.canaryPercent must be from 0.1 to 100.0.");
 }
 
 /** Whether the PRIMARY deployment replaces an older revision by shifting traffic (blue and green side by side). */

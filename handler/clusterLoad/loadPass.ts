@@ -88,14 +88,29 @@ export function planLoadMoves(ledger: Ledger, candidates: LoadCandidate[], args:
   const candidatesAt = byPosition(candidates);
   const byZone = new Map<string, ZoneBand>();
   for (const [zone, positions] of positionsByZone(ledger)) {
-    const band = bandOf(positions.map((at) => ledger.tasks[at]), args.bandTasks);
+    const band = bandOf(
+      positions.map((at) => ledger.tasks[at]),
+      args.bandTasks,
+    );
     byZone.set(zone, { zone, positions, band });
     zones.push({ zone, positions, band });
   }
-  const state: PassState = { ledger, zones: byZone, version: 0, pending: new Map(), zoneTotals: new Map(), fewest: new Map(), refused: new Map() };
+  const state: PassState = {
+    ledger,
+    zones: byZone,
+    version: 0,
+    pending: new Map(),
+    zoneTotals: new Map(),
+    fewest: new Map(),
+    refused: new Map(),
+  };
   for (const { zone, positions, band } of zones) {
     if (!isLoadPassOn(args) || positions.length < 2) continue;
-    for (let move = nextMove(state, { zone, positions, band }, candidatesAt); move; move = nextMove(state, { zone, positions, band }, candidatesAt)) {
+    for (
+      let move = nextMove(state, { zone, positions, band }, candidatesAt);
+      move;
+      move = nextMove(state, { zone, positions, band }, candidatesAt)
+    ) {
       apply(state, zone, move);
       moves.push(move);
     }
@@ -135,7 +150,14 @@ function nextMove(state: PassState, { zone, positions, band }: ZoneBand, candida
  * useful move, keeps the service balanced and is predictable; undefined otherwise (a useful move
  * that would not land is remembered with its reason).
  */
-function landingTarget(state: PassState, zone: string, positions: number[], from: number, candidate: LoadCandidate, band: Band): number | undefined {
+function landingTarget(
+  state: PassState,
+  zone: string,
+  positions: number[],
+  from: number,
+  candidate: LoadCandidate,
+  band: Band,
+): number | undefined {
   const to = usefulTarget(state, { zone, positions, band }, from, candidate);
   if (to === undefined) return undefined;
   const key = `${candidate.serviceArn}\n${zone}`;
@@ -252,7 +274,12 @@ function shareEvening(ledger: Ledger, from: number, to: number, needs: TaskNeeds
     Math.abs(ratio(cpuFrom, ledger.registered[from].cpu) - ratio(cpuTo, ledger.registered[to].cpu)) +
     Math.abs(ratio(memFrom, ledger.registered[from].memory) - ratio(memTo, ledger.registered[to].memory));
   const now = gap(ledger.cpu[from], ledger.cpu[to], ledger.memory[from], ledger.memory[to]);
-  const after = gap(ledger.cpu[from] - needs.cpu, ledger.cpu[to] + needs.cpu, ledger.memory[from] - needs.memory, ledger.memory[to] + needs.memory);
+  const after = gap(
+    ledger.cpu[from] - needs.cpu,
+    ledger.cpu[to] + needs.cpu,
+    ledger.memory[from] - needs.memory,
+    ledger.memory[to] + needs.memory,
+  );
   return now - after;
 }
 

@@ -19,7 +19,9 @@ export function answerWithinContract(origin: object, operation: string, request:
   try {
     steps.admit();
     if (!isCovered(operation)) {
-      throw new Error(`simulator bug: ${operation} is served but not in the model extract (add it to SERVED_OPERATIONS in scripts/ecsModelExtract.ts, then npm run model:extract)`);
+      throw new Error(
+        `simulator bug: ${operation} is served but not in the model extract (add it to SERVED_OPERATIONS in scripts/ecsModelExtract.ts, then npm run model:extract)`,
+      );
     }
     exchange.requestViolations = requestViolations(operation, request);
     if (exchange.requestViolations.length > 0) throw invalidParameter(describeViolations(exchange.requestViolations));
@@ -27,7 +29,9 @@ export function answerWithinContract(origin: object, operation: string, request:
     exchange.response = response;
     exchange.responseViolations = responseViolations(operation, response);
     if (exchange.responseViolations.length > 0) {
-      throw new Error(`simulator bug: the ${operation} response violates the ECS model: ${exchange.responseViolations.map((v) => v.message).join("; ")}`);
+      throw new Error(
+        `simulator bug: the ${operation} response violates the ECS model: ${exchange.responseViolations.map((v) => v.message).join("; ")}`,
+      );
     }
     return response;
   } catch (error) {

@@ -8,9 +8,19 @@
 
 /** Java's POSIX-style classes (java.util.regex.Pattern, US-ASCII) as exact JavaScript classes. */
 const JAVA_CLASSES: Record<string, string> = {
-  Lower: "a-z", Upper: "A-Z", ASCII: "\\x00-\\x7F", Alpha: "a-zA-Z", Digit: "0-9", Alnum: "a-zA-Z0-9",
-  Punct: "!-\\/:-@\\[-`{-~", Graph: "!-~", Print: " -~", Blank: " \\t", Cntrl: "\\x00-\\x1F\\x7F",
-  XDigit: "0-9a-fA-F", Space: " \\t\\n\\x0B\\f\\r",
+  Lower: "a-z",
+  Upper: "A-Z",
+  ASCII: "\\x00-\\x7F",
+  Alpha: "a-zA-Z",
+  Digit: "0-9",
+  Alnum: "a-zA-Z0-9",
+  Punct: "!-\\/:-@\\[-`{-~",
+  Graph: "!-~",
+  Print: " -~",
+  Blank: " \\t",
+  Cntrl: "\\x00-\\x1F\\x7F",
+  XDigit: "0-9a-fA-F",
+  Space: " \\t\\n\\x0B\\f\\r",
 };
 
 /** Characters JavaScript's `u` mode lets a backslash escape; Java lets any punctuation be escaped. */
@@ -54,7 +64,9 @@ export function compilePattern(pattern: string, shapeName: string): RegExp {
   try {
     regex = new RegExp(`^(?:${translateJavaPattern(pattern)})$`, "u");
   } catch (error) {
-    throw new Error(`shape ${shapeName}: pattern ${JSON.stringify(pattern)} cannot be compiled in JavaScript (${(error as Error).message})`);
+    throw new Error(
+      `shape ${shapeName}: pattern ${JSON.stringify(pattern)} cannot be compiled in JavaScript (${(error as Error).message})`,
+    );
   }
   compiled.set(pattern, regex);
   return regex;

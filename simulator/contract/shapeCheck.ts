@@ -36,7 +36,8 @@ export function checkShape(shapes: ShapeTable, shapeName: string, value: unknown
   if (!shape) return [{ at, message: `shape ${shapeName} is not in the model extract` }];
   if (shape.document) return [];
   const out: Violation[] = [];
-  const fail = (constraint: string) => out.push({ at, message: `Value ${quote(value)} at '${at}' failed to satisfy constraint: ${constraint}` });
+  const fail = (constraint: string) =>
+    out.push({ at, message: `Value ${quote(value)} at '${at}' failed to satisfy constraint: ${constraint}` });
   switch (shape.type) {
     case "structure":
       if (!isObject(value)) fail("Member must be a structure");
@@ -63,7 +64,8 @@ export function checkShape(shapes: ShapeTable, shapeName: string, value: unknown
 function checkStructure(shapes: ShapeTable, shape: ExtractShape, value: Record<string, unknown>, at: string, out: Violation[]): void {
   const members = shape.members ?? {};
   for (const name of shape.required ?? []) {
-    if (value[name] === undefined) out.push({ at: join(at, name), message: `Value null at '${join(at, name)}' failed to satisfy constraint: Member must not be null` });
+    if (value[name] === undefined)
+      out.push({ at: join(at, name), message: `Value null at '${join(at, name)}' failed to satisfy constraint: Member must not be null` });
   }
   for (const [name, member] of Object.entries(value)) {
     if (member === undefined) continue; // absent, as JSON sends it
@@ -73,12 +75,26 @@ function checkStructure(shapes: ShapeTable, shape: ExtractShape, value: Record<s
   }
 }
 
-function checkList(shapes: ShapeTable, shape: ExtractShape, value: unknown[], at: string, fail: (c: string) => void, out: Violation[]): void {
+function checkList(
+  shapes: ShapeTable,
+  shape: ExtractShape,
+  value: unknown[],
+  at: string,
+  fail: (c: string) => void,
+  out: Violation[],
+): void {
   checkSize(shape, value.length, fail);
   value.forEach((item, i) => out.push(...checkShape(shapes, shape.member!, item, `${join(at, String(i + 1))}.member`)));
 }
 
-function checkMap(shapes: ShapeTable, shape: ExtractShape, value: Record<string, unknown>, at: string, fail: (c: string) => void, out: Violation[]): void {
+function checkMap(
+  shapes: ShapeTable,
+  shape: ExtractShape,
+  value: Record<string, unknown>,
+  at: string,
+  fail: (c: string) => void,
+  out: Violation[],
+): void {
   checkSize(shape, Object.keys(value).length, fail);
   for (const [key, item] of Object.entries(value)) {
     out.push(...checkShape(shapes, shape.key!, key, `${join(at, key)}.key`), ...checkShape(shapes, shape.value!, item, join(at, key)));
@@ -109,7 +125,8 @@ function checkScalar(shape: ExtractShape, value: unknown, fail: (c: string) => v
     fail(shape.type === "timestamp" ? "Member must be a timestamp in epoch seconds" : `Member must be a number (${shape.type})`);
     return;
   }
-  if (shape.type === "integer" && !(Number.isInteger(value) && value >= INT32.min && value <= INT32.max)) fail("Member must be a 32-bit integer");
+  if (shape.type === "integer" && !(Number.isInteger(value) && value >= INT32.min && value <= INT32.max))
+    fail("Member must be a 32-bit integer");
   if (shape.type === "long" && !Number.isSafeInteger(value)) fail("Member must be an integer (long)");
   if (shape.type === "timestamp" && value < 0) fail("Member must be a timestamp in epoch seconds");
   if (shape.min !== undefined && value < shape.min) fail(`Member must have value greater than or equal to ${shape.min}`);

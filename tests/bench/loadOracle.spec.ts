@@ -38,7 +38,10 @@ describe("bench load oracle (min-cost flow)", () => {
   it("agrees with enumeration on random small zones (property)", () => {
     const zones = fc.record({
       fixed: fc.array(fc.nat(4), { minLength: 1, maxLength: 4 }),
-      services: fc.array(fc.record({ counts: fc.array(fc.nat(3), { minLength: 4, maxLength: 4 }), extra: fc.integer({ min: -1, max: 1 }) }), { maxLength: 4 }),
+      services: fc.array(
+        fc.record({ counts: fc.array(fc.nat(3), { minLength: 4, maxLength: 4 }), extra: fc.integer({ min: -1, max: 1 }) }),
+        { maxLength: 4 },
+      ),
       width: fc.nat(3),
     });
     fc.assert(

@@ -12,9 +12,14 @@ function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: 
   const base = { ...process.env };
   delete base.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...argv], { env: { ...base, ...env }, cwd: path.join(__dirname, "..", "..") }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...argv],
+      { env: { ...base, ...env }, cwd: path.join(__dirname, "..", "..") },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -33,7 +38,13 @@ describe("bin/ecs-rebalance: what a newcomer sees", function () {
     const result = await run(snapshot, env);
     assert.strictEqual(result.code, 0, result.stderr);
     assert.strictEqual(result.stderr, "");
-    assert.deepStrictEqual(Object.keys(JSON.parse(result.stdout)).sort(), ["clusterArn", "containerInstances", "services", "taskDefinitions", "tasks"]);
+    assert.deepStrictEqual(Object.keys(JSON.parse(result.stdout)).sort(), [
+      "clusterArn",
+      "containerInstances",
+      "services",
+      "taskDefinitions",
+      "tasks",
+    ]);
   });
 
   it("the notice is the SDK's, switched off with its own variable: =false shows it again on Node below 22", async function () {

@@ -31,8 +31,11 @@ const file = (name: string, text: string) => {
 };
 
 /** A sound two-instance snapshot file with one field spoiled. */
-const spoiled = (name: string, spoil: (s: any) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const snapshot = JSON.parse(JSON.stringify(buildSnapshot([{ zone: "us-east-1a", tasks: { web: 2 } }, { zone: "us-east-1b" }], [{ name: "web" }])));
+const spoiled = (name: string, spoil: (s: any) => void) => {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
+  const snapshot = JSON.parse(
+    JSON.stringify(buildSnapshot([{ zone: "us-east-1a", tasks: { web: 2 } }, { zone: "us-east-1b" }], [{ name: "web" }])),
+  );
   spoil(snapshot);
   return file(name, JSON.stringify(snapshot));
 };
@@ -45,16 +48,70 @@ describe("cli: ecs-rebalance", () => {
       ["missing required flag", () => ["plan"], /plan: --snapshot is required/],
       ["missing snapshot file", () => ["plan", "--snapshot", path.join(tmp, "nope.json")], /no such file/],
       ["invalid JSON", () => ["plan", "--snapshot", file("bad.json", "{ nope")], /invalid JSON/],
-      ["snapshot of the wrong shape", () => ["plan", "--snapshot", file("shape.json", JSON.stringify({ clusterArn: "x", containerInstances: [], services: [{}], tasks: [], taskDefinitions: [] }))], /services\[0\]\.serviceArn: missing/],
+      [
+        "snapshot of the wrong shape",
+        () => [
+          "plan",
+          "--snapshot",
+          file("shape.json", JSON.stringify({ clusterArn: "x", containerInstances: [], services: [{}], tasks: [], taskDefinitions: [] })),
+        ],
+        /services\[0\]\.serviceArn: missing/,
+      ],
       ["a JSON array instead of an object", () => ["plan", "--snapshot", file("array.json", "[]")], /snapshot: expected an object/],
-      ["a wrong-typed field (the issue's deployments: 7)", () => ["plan", "--snapshot", spoiled("deployments.json", (s) => (s.services[0].deployments = 7))], /snapshot\.services\[0\]\.deployments: expected a list, got 7/],
-      ["a wrong-typed field (the issue's remainingResources: [null])", () => ["plan", "--snapshot", spoiled("resources.json", (s) => (s.containerInstances[0].remainingResources = [null]))], /remainingResources\[0\]: expected an object, got null/],
-      ["budget that is not a number", () => ["run", "--cluster", "c", "--max-moves-per-run", "lots"], /--max-moves-per-run "lots" must be an integer/],
-      ["scenario file that does not validate", () => ["simulate", "--scenario", file("scenario.json", JSON.stringify({ name: "x" }))], /scenario/],
-      ["a region that is no region name", () => ["run", "--cluster", "c", "--region", "garbage!!"], /run: --region "garbage!!" must be an AWS region name/],
-      ["a scenario whose region is no region name", () => ["simulate", "--scenario", file("region.json", JSON.stringify({ ...JSON.parse(fs.readFileSync("scenarios/seed-walkthrough.json", "utf8")), region: "garbage!!" }))], /scenario "region" = "garbage!!": must be an AWS region name/],
-      ["a scenario of 1,000,000 instances", () => ["simulate", "--scenario", file("huge.json", JSON.stringify({ ...JSON.parse(fs.readFileSync("scenarios/seed-walkthrough.json", "utf8")), instanceCount: 1_000_000 }))], /scenario "instanceCount" = 1000000: must be an integer from 0 to 1000/],
-      ["fault rate out of range", () => ["simulate", "--scenario", "scenarios/seed-walkthrough.json", "--throttle-rate", "2"], /--throttle-rate "2" must be a number from 0 to 1/],
+      [
+        "a wrong-typed field (the issue's deployments: 7)",
+        () => ["plan", "--snapshot", spoiled("deployments.json", (s) => (s.services[0].deployments = 7))],
+        /snapshot\.services\[0\]\.deployments: expected a list, got 7/,
+      ],
+      [
+        "a wrong-typed field (the issue's remainingResources: [null])",
+        () => ["plan", "--snapshot", spoiled("resources.json", (s) => (s.containerInstances[0].remainingResources = [null]))],
+        /remainingResources\[0\]: expected an object, got null/,
+      ],
+      [
+        "budget that is not a number",
+        () => ["run", "--cluster", "c", "--max-moves-per-run", "lots"],
+        /--max-moves-per-run "lots" must be an integer/,
+      ],
+      [
+        "scenario file that does not validate",
+        () => ["simulate", "--scenario", file("scenario.json", JSON.stringify({ name: "x" }))],
+        /scenario/,
+      ],
+      [
+        "a region that is no region name",
+        () => ["run", "--cluster", "c", "--region", "garbage!!"],
+        /run: --region "garbage!!" must be an AWS region name/,
+      ],
+      [
+        "a scenario whose region is no region name",
+        () => [
+          "simulate",
+          "--scenario",
+          file(
+            "region.json",
+            JSON.stringify({ ...JSON.parse(fs.readFileSync("scenarios/seed-walkthrough.json", "utf8")), region: "garbage!!" }),
+          ),
+        ],
+        /scenario "region" = "garbage!!": must be an AWS region name/,
+      ],
+      [
+        "a scenario of 1,000,000 instances",
+        () => [
+          "simulate",
+          "--scenario",
+          file(
+            "huge.json",
+            JSON.stringify({ ...JSON.parse(fs.readFileSync("scenarios/seed-walkthrough.json", "utf8")), instanceCount: 1_000_000 }),
+          ),
+        ],
+        /scenario "instanceCount" = 1000000: must be an integer from 0 to 1000/,
+      ],
+      [
+        "fault rate out of range",
+        () => ["simulate", "--scenario", "scenarios/seed-walkthrough.json", "--throttle-rate", "2"],
+        /--throttle-rate "2" must be a number from 0 to 1/,
+      ],
     ];
     for (const [name, argv, message] of cases) {
       it(`${name} → exit 2`, async () => {
@@ -69,7 +126,10 @@ describe("cli: ecs-rebalance", () => {
 
   describe("plan", () => {
     const reference = () =>
-      file("reference.json", JSON.stringify(buildSnapshot([{ zone: "us-east-1a", tasks: { web: 2 } }, { zone: "us-east-1b" }], [{ name: "web" }])));
+      file(
+        "reference.json",
+        JSON.stringify(buildSnapshot([{ zone: "us-east-1a", tasks: { web: 2 } }, { zone: "us-east-1b" }], [{ name: "web" }])),
+      );
 
     it("--json on the reference case: exactly 1 move, service ARN, container instance ARNs", async () => {
       const result = await cli("plan", "--snapshot", reference(), "--json");
@@ -96,15 +156,48 @@ describe("cli: ecs-rebalance", () => {
     const services = Array.from({ length: 12 }, (_, i) => ({ name: `svc-${String(i).padStart(2, "0")}` }));
     const oneEach = Object.fromEntries(services.map((s) => [s.name, 1]));
     const crowded = () =>
-      file("crowded.json", JSON.stringify(buildSnapshot([{ zone: "us-east-1a", tasks: oneEach }, { zone: "us-east-1a" }, { zone: "us-east-1b", tasks: oneEach }, { zone: "us-east-1b" }], services)));
+      file(
+        "crowded.json",
+        JSON.stringify(
+          buildSnapshot(
+            [
+              { zone: "us-east-1a", tasks: oneEach },
+              { zone: "us-east-1a" },
+              { zone: "us-east-1b", tasks: oneEach },
+              { zone: "us-east-1b" },
+            ],
+            services,
+          ),
+        ),
+      );
 
     it("--json adds each instance's load before and after, zone by zone, with the band: (12, 0) → (6, 6)", async () => {
       const result = await cli("plan", "--snapshot", crowded(), "--json");
       assert.strictEqual(result.code, 0, result.stderr);
       const plan = JSON.parse(result.stdout);
       assert.strictEqual(plan.load.bandTasks, 1);
-      const tasks = plan.load.zones.map((z: { zone: string; instances: Array<{ before: { tasks: number }; after: { tasks: number } }> }) => [z.zone, z.instances.map((i) => [i.before.tasks, i.after.tasks])]);
-      assert.deepStrictEqual(tasks, [["us-east-1a", [[12, 6], [0, 6]]], ["us-east-1b", [[12, 6], [0, 6]]]]);
+      const tasks = plan.load.zones.map(
+        (z: { zone: string; instances: Array<{ before: { tasks: number }; after: { tasks: number } }> }) => [
+          z.zone,
+          z.instances.map((i) => [i.before.tasks, i.after.tasks]),
+        ],
+      );
+      assert.deepStrictEqual(tasks, [
+        [
+          "us-east-1a",
+          [
+            [12, 6],
+            [0, 6],
+          ],
+        ],
+        [
+          "us-east-1b",
+          [
+            [12, 6],
+            [0, 6],
+          ],
+        ],
+      ]);
       assert.ok(plan.moves.every((m: { pass: string }) => m.pass === "load"));
       assert.ok(plan.load.zones[0].instances[0].before.cpuShare > plan.load.zones[0].instances[0].after.cpuShare);
     });
@@ -137,7 +230,10 @@ describe("cli: ecs-rebalance", () => {
       sim = newSimulator();
       addInstances(sim, [{ zone: "us-east-1a" }]);
       addService(sim, "web", 2, {
-        placementStrategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }, { type: "spread", field: "instanceId" }],
+        placementStrategy: [
+          { type: "spread", field: "attribute:ecs.availability-zone" },
+          { type: "spread", field: "instanceId" },
+        ],
         // a service from before ECS's own AZ rebalancing: the zone move is ours to make
         availabilityZoneRebalancing: "DISABLED",
       });
@@ -171,7 +267,10 @@ describe("cli: ecs-rebalance", () => {
     it("run --dry-run plans the surge and writes nothing", async () => {
       const result = await cli("run", "--cluster", CLUSTER, "--dry-run", "--json");
       assert.strictEqual(result.code, 0, result.stderr);
-      assert.deepStrictEqual(JSON.parse(result.stdout).wave.actions.map((a: { kind: string }) => a.kind), ["surge"]);
+      assert.deepStrictEqual(
+        JSON.parse(result.stdout).wave.actions.map((a: { kind: string }) => a.kind),
+        ["surge"],
+      );
       assert.strictEqual(sim.apiCalls().write, 0);
     });
 
@@ -188,8 +287,16 @@ describe("cli: ecs-rebalance", () => {
     const result = await cli("simulate", "--scenario", "scenarios/seed-walkthrough.json", "--json");
     assert.strictEqual(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout);
-    assert.deepStrictEqual(report.steps.map((s: { name: string }) => s.name), ["scale in to 1 instance", "scale out to 2 instances"]);
-    assert.deepStrictEqual(Object.values(report.steps[1].distribution).map((c: any) => c.web).sort(), [1, 1]);
+    assert.deepStrictEqual(
+      report.steps.map((s: { name: string }) => s.name),
+      ["scale in to 1 instance", "scale out to 2 instances"],
+    );
+    assert.deepStrictEqual(
+      Object.values(report.steps[1].distribution)
+        .map((c: any) => c.web)
+        .sort(),
+      [1, 1],
+    );
     assert.strictEqual(report.moves, 1);
     assert.deepStrictEqual(report.minRunning, { web: 2 });
     assert.ok(report.apiCalls.read > 0 && report.apiCalls.write > 0);

@@ -19,7 +19,10 @@ describe("metricSummary: the function's EMF lines added up", () => {
 
   it("sums each metric over the runs and keeps its largest value", () => {
     const summary = sumMetricLines(lines);
-    assert.deepStrictEqual([summary.sums.TasksMoved, summary.sums.ThrottledCalls, summary.sums.RunDuration, summary.sums.OutOfBalance], [3, 2, 150, 1]);
+    assert.deepStrictEqual(
+      [summary.sums.TasksMoved, summary.sums.ThrottledCalls, summary.sums.RunDuration, summary.sums.OutOfBalance],
+      [3, 2, 150, 1],
+    );
     assert.strictEqual(summary.maxima.LoadBand, 3);
   });
 

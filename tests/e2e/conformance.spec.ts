@@ -19,8 +19,19 @@ import { addInstances, addService, CLUSTER, newSimulator } from "../simulator/he
 const SCENARIOS = path.join(__dirname, "..", "..", "scenarios");
 /** Every ECS operation the engine calls. */
 const ENGINE_OPERATIONS = [
-  "ListContainerInstances", "ListServices", "ListTasks", "DescribeContainerInstances", "DescribeServices", "DescribeTasks",
-  "DescribeTaskDefinition", "ListServiceDeployments", "TagResource", "UpdateService", "StopTask", "UntagResource", "UpdateTaskProtection",
+  "ListContainerInstances",
+  "ListServices",
+  "ListTasks",
+  "DescribeContainerInstances",
+  "DescribeServices",
+  "DescribeTasks",
+  "DescribeTaskDefinition",
+  "ListServiceDeployments",
+  "TagResource",
+  "UpdateService",
+  "StopTask",
+  "UntagResource",
+  "UpdateTaskProtection",
 ];
 
 async function recorded(work: () => Promise<void>): Promise<ConformanceLog> {
@@ -52,11 +63,17 @@ describe("conformance: every exchange between the engine and the simulator again
     archive = await buildLambdaArchive();
   });
 
-  for (const file of fs.readdirSync(SCENARIOS).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of fs
+    .readdirSync(SCENARIOS)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     it(`${file}, with the rebalancer as deployed: balanced, and zero violations in both directions`, async () => {
       let balanced = false;
       const log = await recorded(async () => {
-        const report = await simulate({ scenario: readScenarioFile(path.join(SCENARIOS, file)), rebalancer: await archivedRebalancer(archive) });
+        const report = await simulate({
+          scenario: readScenarioFile(path.join(SCENARIOS, file)),
+          rebalancer: await archivedRebalancer(archive),
+        });
         balanced = report.balanced;
       });
       assert.deepStrictEqual(log.violations, [], summarize(log));
@@ -70,15 +87,27 @@ describe("conformance: every exchange between the engine and the simulator again
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-conformance-"));
     try {
       addInstances(sim, [{ zone: "us-east-1a" }]);
-      const placementStrategy = [{ type: "spread" as const, field: "attribute:ecs.availability-zone" }, { type: "spread" as const, field: "instanceId" }];
+      const placementStrategy = [
+        { type: "spread" as const, field: "attribute:ecs.availability-zone" },
+        { type: "spread" as const, field: "instanceId" },
+      ];
       // DISABLED: the zone moves are ours (with ECS's default, ECS's own rebalancing would make them)
       addService(sim, "web", 2, { placementStrategy, availabilityZoneRebalancing: "DISABLED" });
       // at 50 %, a move stops first: StopTask is exercised too (a surge ends without one)
-      addService(sim, "api", 4, { placementStrategy, availabilityZoneRebalancing: "DISABLED", deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200 } });
+      addService(sim, "api", 4, {
+        placementStrategy,
+        availabilityZoneRebalancing: "DISABLED",
+        deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200 },
+      });
       sim.settle(CLUSTER);
       addInstances(sim, [{ zone: "us-east-1b" }]);
       sim.settle(CLUSTER);
-      Object.assign(process.env, { AWS_ENDPOINT_URL_ECS: await sim.listen(), AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x" });
+      Object.assign(process.env, {
+        AWS_ENDPOINT_URL_ECS: await sim.listen(),
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "x",
+        AWS_SECRET_ACCESS_KEY: "x",
+      });
       const out = path.join(tmp, "snap.json");
       const log = await recorded(async () => {
         assert.strictEqual((await cli("snapshot", "--cluster", CLUSTER, "--out", out)).code, 0);
@@ -101,7 +130,9 @@ describe("conformance: every exchange between the engine and the simulator again
   });
 
   it("every operation the engine calls was checked in both directions", () => {
-    const missing = ENGINE_OPERATIONS.filter((op) => !logs.some((log) => (log.checked[op]?.requests ?? 0) > 0 && (log.checked[op]?.responses ?? 0) > 0));
+    const missing = ENGINE_OPERATIONS.filter(
+      (op) => !logs.some((log) => (log.checked[op]?.requests ?? 0) > 0 && (log.checked[op]?.responses ?? 0) > 0),
+    );
     assert.deepStrictEqual(missing, []);
   });
 });

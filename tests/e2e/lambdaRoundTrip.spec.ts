@@ -18,7 +18,10 @@ function instanceStateChange(clusterArn: string, containerInstanceArn: string, v
     resources: [containerInstanceArn],
     detail: {
       agentConnected: true,
-      attributes: [{ name: "ecs.availability-zone", value: "us-east-1b" }, { name: "ecs.os-type", value: "linux" }],
+      attributes: [
+        { name: "ecs.availability-zone", value: "us-east-1b" },
+        { name: "ecs.os-type", value: "linux" },
+      ],
       clusterArn,
       containerInstanceArn,
       ec2InstanceId: "i-00000000000000001",
@@ -67,14 +70,18 @@ describe("the serialized Lambda, round trip", function () {
     const ecs = await startRecordingEcs(snapshot, options);
     const stdout: string[] = [];
     try {
-      const handler = loadArchivedHandler(archive.indexJs, {
-        AWS_ENDPOINT_URL_ECS: ecs.endpoint,
-        AWS_REGION: "us-east-1",
-        AWS_ACCESS_KEY_ID: "test",
-        AWS_SECRET_ACCESS_KEY: "test",
-        REBALANCER_WATCHED_CLUSTERS: CLUSTER_ARN,
-        REBALANCER_LOG_LEVEL: "error",
-      }, (line) => stdout.push(line));
+      const handler = loadArchivedHandler(
+        archive.indexJs,
+        {
+          AWS_ENDPOINT_URL_ECS: ecs.endpoint,
+          AWS_REGION: "us-east-1",
+          AWS_ACCESS_KEY_ID: "test",
+          AWS_SECRET_ACCESS_KEY: "test",
+          REBALANCER_WATCHED_CLUSTERS: CLUSTER_ARN,
+          REBALANCER_LOG_LEVEL: "error",
+        },
+        (line) => stdout.push(line),
+      );
       const result = await handler(event);
       return { result, calls: ecs.calls, metrics: stdout.filter(isMetricLine).map((l) => JSON.parse(l)) };
     } finally {
@@ -85,7 +92,10 @@ describe("the serialized Lambda, round trip", function () {
   it("on the reference case, reads the cluster once and starts one surge: tag, then desired 2 → 3", async () => {
     const { result, calls } = await invoke(instanceStateChange(CLUSTER_ARN, instanceArn(1)));
     assert.strictEqual(result.outcome, "rebalanced");
-    const reads = calls.filter((c) => /^(List|Describe)/.test(c.operation)).map((c) => c.operation).sort();
+    const reads = calls
+      .filter((c) => /^(List|Describe)/.test(c.operation))
+      .map((c) => c.operation)
+      .sort();
     assert.deepStrictEqual(reads, [
       "DescribeContainerInstances",
       "DescribeServices",
@@ -97,23 +107,36 @@ describe("the serialized Lambda, round trip", function () {
       "ListTasks",
     ]);
     const deployments = calls.find((c) => c.operation === "ListServiceDeployments")!.body;
-    assert.deepStrictEqual(deployments.status, ["PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS"], "asked over the wire with the status filter");
+    assert.deepStrictEqual(
+      deployments.status,
+      ["PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS"],
+      "asked over the wire with the status filter",
+    );
     const writes = calls.filter((c) => !/^(List|Describe)/.test(c.operation));
-    assert.deepStrictEqual(writes.map((c) => c.operation), ["TagResource", "UpdateService"]);
+    assert.deepStrictEqual(
+      writes.map((c) => c.operation),
+      ["TagResource", "UpdateService"],
+    );
     assert.strictEqual(writes[0].body.tags[0].key, SURGE_TAG);
     assert.match(writes[0].body.tags[0].value, /^from=2 to=3 at=/);
     assert.strictEqual(writes[1].body.desiredCount, 3);
     assert.strictEqual(writes[1].body.taskDefinition, undefined, "never changes the task definition");
     assert.deepStrictEqual(calls.find((c) => c.operation === "DescribeServices")!.body.include, ["TAGS"]);
     // what the archived Lambda puts on the wire is valid for ECS itself, and so is what the fake answered
-    assert.deepStrictEqual(calls.flatMap((c) => c.violations), []);
+    assert.deepStrictEqual(
+      calls.flatMap((c) => c.violations),
+      [],
+    );
   });
 
   it("writes its metrics to stdout as EMF documents: the reference case is one surge, skew 2 → 0", async () => {
     const { metrics } = await invoke(instanceStateChange(CLUSTER_ARN, instanceArn(1)));
     const [cluster] = metrics;
     assert.deepStrictEqual(cluster._aws.CloudWatchMetrics[0].Dimensions, [["ClusterName"]]);
-    assert.deepStrictEqual([cluster.ClusterName, cluster.SurgesStarted, cluster.TasksMoved, cluster.OutOfBalance, cluster.ThrottledCalls], ["demo", 1, 0, 1, 0]);
+    assert.deepStrictEqual(
+      [cluster.ClusterName, cluster.SurgesStarted, cluster.TasksMoved, cluster.OutOfBalance, cluster.ThrottledCalls],
+      ["demo", 1, 0, 1, 0],
+    );
     const web = metrics.find((m) => m.ServiceName === "web");
     assert.deepStrictEqual([web.ServiceSkewBefore, web.ServiceSkewAfter], [2, 0]);
   });

@@ -25,10 +25,15 @@ export async function startRecordingEcs(
     let raw = "";
     req.on("data", (chunk) => (raw += chunk));
     req.on("end", () => {
-      const operation = String(req.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
+      const operation =
+        String(req.headers["x-amz-target"] ?? "")
+          .split(".")
+          .pop() ?? "";
       const body = raw ? JSON.parse(raw) : {};
       const text = JSON.stringify(answer(snapshot, operation, body), (_k, v) => (isIsoDate(v) ? Date.parse(v) / 1000 : v));
-      const violations = [...requestViolations(operation, body), ...responseViolations(operation, JSON.parse(text))].map((v) => `${operation}: ${v.message}`);
+      const violations = [...requestViolations(operation, body), ...responseViolations(operation, JSON.parse(text))].map(
+        (v) => `${operation}: ${v.message}`,
+      );
       calls.push({ operation, body, violations });
       res.setHeader("content-type", "application/x-amz-json-1.1");
       if (throttlesLeft-- > 0) {

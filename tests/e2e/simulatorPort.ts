@@ -23,12 +23,16 @@ export function simulatorPort(sim: EcsSimulator): EcsPort {
     listContainerInstances: (cluster) => list("ListContainerInstances", "containerInstanceArns", { cluster }),
     listServices: (cluster) => list("ListServices", "serviceArns", { cluster }),
     listTasks: (cluster) => list("ListTasks", "taskArns", { cluster }),
-    describeContainerInstances: async (cluster, arns) => described(await call("DescribeContainerInstances", { cluster, containerInstances: arns }), "containerInstances"),
-    describeServices: async (cluster, arns) => described(await call("DescribeServices", { cluster, services: arns, include: ["TAGS"] }), "services"),
+    describeContainerInstances: async (cluster, arns) =>
+      described(await call("DescribeContainerInstances", { cluster, containerInstances: arns }), "containerInstances"),
+    describeServices: async (cluster, arns) =>
+      described(await call("DescribeServices", { cluster, services: arns, include: ["TAGS"] }), "services"),
     describeTasks: async (cluster, arns) => described(await call("DescribeTasks", { cluster, tasks: arns }), "tasks"),
     describeTaskDefinition: async (taskDefinition) => (await call("DescribeTaskDefinition", { taskDefinition })).taskDefinition,
-    listServiceDeployments: async (cluster, service, status) => (await call("ListServiceDeployments", { cluster, service, status })).serviceDeployments,
-    updateServiceDesiredCount: async (cluster, service, desiredCount) => void (await call("UpdateService", { cluster, service, desiredCount })),
+    listServiceDeployments: async (cluster, service, status) =>
+      (await call("ListServiceDeployments", { cluster, service, status })).serviceDeployments,
+    updateServiceDesiredCount: async (cluster, service, desiredCount) =>
+      void (await call("UpdateService", { cluster, service, desiredCount })),
     stopTask: async (cluster, task, reason) => void (await call("StopTask", { cluster, task, reason })),
     tagResource: async (resourceArn, tags) => void (await call("TagResource", { resourceArn, tags })),
     untagResource: async (resourceArn, tagKeys) => void (await call("UntagResource", { resourceArn, tagKeys })),

@@ -20,9 +20,16 @@ function simulatorPort(sim: EcsSimulator): EcsPort {
     throw new Error("not used here");
   };
   return {
-    listContainerInstances: unused, describeContainerInstances: unused, listServices: unused, describeServices: unused,
-    listTasks: unused, describeTasks: unused, describeTaskDefinition: unused, listServiceDeployments: unused,
-    updateServiceDesiredCount: async (cluster, service, desiredCount) => void (await call("UpdateService", { cluster, service, desiredCount })),
+    listContainerInstances: unused,
+    describeContainerInstances: unused,
+    listServices: unused,
+    describeServices: unused,
+    listTasks: unused,
+    describeTasks: unused,
+    describeTaskDefinition: unused,
+    listServiceDeployments: unused,
+    updateServiceDesiredCount: async (cluster, service, desiredCount) =>
+      void (await call("UpdateService", { cluster, service, desiredCount })),
     stopTask: async (cluster, task, reason) => void (await call("StopTask", { cluster, task, reason })),
     tagResource: async (resourceArn, tags) => void (await call("TagResource", { resourceArn, tags })),
     untagResource: async (resourceArn, tagKeys) => void (await call("UntagResource", { resourceArn, tagKeys })),
@@ -46,10 +53,21 @@ function surged(c: Case): { sim: EcsSimulator; surge: Completion; running: () =>
   const service = addService(sim, "web", to, { availabilityZoneRebalancing: "DISABLED" });
   sim.settle(CLUSTER);
   const running = () =>
-    [...sim.state.cluster(CLUSTER).services.get("web")!.tasks].filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus === "RUNNING").map((t) => t.arn);
+    [...sim.state.cluster(CLUSTER).services.get("web")!.tasks]
+      .filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus === "RUNNING")
+      .map((t) => t.arn);
   const tasks = running().sort();
-  const stop = tasks.slice(0, c.extra).map((taskArn) => ({ service, serviceName: "web", taskArn, from: "", to: null, toGroup: [], pass: "spread" as const }));
-  const surge: Completion = { kind: "complete", service, serviceName: "web", surge: { from: c.from, to, startedAt: sim.now }, stop, keep: tasks.slice(c.extra) };
+  const stop = tasks
+    .slice(0, c.extra)
+    .map((taskArn) => ({ service, serviceName: "web", taskArn, from: "", to: null, toGroup: [], pass: "spread" as const }));
+  const surge: Completion = {
+    kind: "complete",
+    service,
+    serviceName: "web",
+    surge: { from: c.from, to, startedAt: sim.now },
+    stop,
+    keep: tasks.slice(c.extra),
+  };
   return { sim, surge, running };
 }
 

@@ -22,15 +22,26 @@ function deploying(deploymentConfiguration: DeploymentConfiguration): EcsSimulat
   return sim;
 }
 
-const live = (sim: EcsSimulator) => [...sim.state.cluster(CLUSTER).services.get("web")!.tasks].filter((t) => t.desiredStatus === "RUNNING").length;
+const live = (sim: EcsSimulator) =>
+  [...sim.state.cluster(CLUSTER).services.get("web")!.tasks].filter((t) => t.desiredStatus === "RUNNING").length;
 const statuses = (sim: EcsSimulator) =>
-  ((sim.call("ListServiceDeployments", { cluster: CLUSTER, service: "web" }) as any).serviceDeployments as Array<{ status: string }>).map((d) => d.status).sort();
+  ((sim.call("ListServiceDeployments", { cluster: CLUSTER, service: "web" }) as any).serviceDeployments as Array<{ status: string }>)
+    .map((d) => d.status)
+    .sort();
 
 describe("simulator: deployments that shift traffic (BLUE_GREEN, LINEAR, CANARY)", () => {
   const cases: Array<[string, DeploymentConfiguration, number]> = [
     ["BLUE_GREEN with a 30-minute bake", { strategy: "BLUE_GREEN", bakeTimeInMinutes: 30 }, 30],
-    ["LINEAR in 4 steps of 25 % every 5 minutes, then a 10-minute bake", { strategy: "LINEAR", linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 5 }, bakeTimeInMinutes: 10 }, 30],
-    ["CANARY 10 % baking 15 minutes, then a 5-minute bake", { strategy: "CANARY", canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 15 }, bakeTimeInMinutes: 5 }, 20],
+    [
+      "LINEAR in 4 steps of 25 % every 5 minutes, then a 10-minute bake",
+      { strategy: "LINEAR", linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 5 }, bakeTimeInMinutes: 10 },
+      30,
+    ],
+    [
+      "CANARY 10 % baking 15 minutes, then a 5-minute bake",
+      { strategy: "CANARY", canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 15 }, bakeTimeInMinutes: 5 },
+      20,
+    ],
   ];
   for (const [name, config, holdMinutes] of cases) {
     it(`${name}: 2 × desired from scale-up to clean-up (${holdMinutes} min after green runs), IN_PROGRESS until then`, () => {
@@ -63,7 +74,13 @@ describe("simulator: deployments that shift traffic (BLUE_GREEN, LINEAR, CANARY)
     sim.advance(600);
     sim.resetApiCalls();
     const report = await rebalance(simulatorPort(sim), CLUSTER, {
-      dryRun: false, now: sim.now, log: silentLogger, surgeTimeoutSeconds: 900, maxMovesPerRun: 10, maxMovesPerService: 5, maxMovesPerInstance: 3,
+      dryRun: false,
+      now: sim.now,
+      log: silentLogger,
+      surgeTimeoutSeconds: 900,
+      maxMovesPerRun: 10,
+      maxMovesPerService: 5,
+      maxMovesPerInstance: 3,
     });
     assert.deepEqual(report.wave.actions, []);
     assert.equal(sim.apiCalls().write, 0);
@@ -79,7 +96,10 @@ describe("simulator: deployments that shift traffic (BLUE_GREEN, LINEAR, CANARY)
   for (const [name, deploymentConfiguration] of invalid) {
     it(`${name} → InvalidParameterException`, () => {
       const sim = newSimulator();
-      assert.throws(() => addService(sim, "web", 1, { deploymentConfiguration }), (e: Error) => e.name === "InvalidParameterException");
+      assert.throws(
+        () => addService(sim, "web", 1, { deploymentConfiguration }),
+        (e: Error) => e.name === "InvalidParameterException",
+      );
     });
   }
 });

@@ -21,14 +21,19 @@ describe("end to end: the reference walkthrough on the simulator", function () {
 
   it("without the rebalancer, ECS leaves the new instance empty (the problem)", async () => {
     const report = await simulate({ scenario: walkthrough });
-    const counts = Object.values(report.steps[1].distribution).map((c) => c.web ?? 0).sort();
+    const counts = Object.values(report.steps[1].distribution)
+      .map((c) => c.web ?? 0)
+      .sort();
     assert.deepStrictEqual(counts, [0, 2]);
     assert.strictEqual(report.balanced, false);
   });
 
   it("the function's own metrics agree with what the simulator saw: 1 task moved, one surge started and completed, none left", async () => {
     const lines: string[] = [];
-    const report = await simulate({ scenario: walkthrough, rebalancer: await archivedRebalancer(archive, {}, (line) => isMetricLine(line) && lines.push(line)) });
+    const report = await simulate({
+      scenario: walkthrough,
+      rebalancer: await archivedRebalancer(archive, {}, (line) => isMetricLine(line) && lines.push(line)),
+    });
     const metrics = sumMetricLines(lines);
     assert.strictEqual(metrics.runs, report.invocations, "one ClusterName document per run");
     assert.strictEqual(metrics.sums.TasksMoved, report.moves);
@@ -39,7 +44,9 @@ describe("end to end: the reference walkthrough on the simulator", function () {
 
   it("with the rebalancer: balanced with exactly 1 task moved, web never below 2 running, no revision", async () => {
     const report = await simulate({ scenario: walkthrough, rebalancer: await archivedRebalancer(archive) });
-    const counts = Object.values(report.steps[1].distribution).map((c) => c.web ?? 0).sort();
+    const counts = Object.values(report.steps[1].distribution)
+      .map((c) => c.web ?? 0)
+      .sort();
     assert.deepStrictEqual(counts, [1, 1]);
     assert.strictEqual(report.moves, 1);
     assert.strictEqual(report.minRunning.web, 2);
@@ -48,8 +55,14 @@ describe("end to end: the reference walkthrough on the simulator", function () {
     assert.deepStrictEqual(report.surgesLeft, []);
     assert.strictEqual(report.balanced, true);
     assert.strictEqual(report.apiCalls.byOperation.RegisterTaskDefinition, undefined);
-    const writes = ["UpdateService", "StopTask", "TagResource", "UntagResource", "UpdateTaskProtection"].map((op) => report.apiCalls.byOperation[op] ?? 0);
-    assert.strictEqual(report.apiCalls.write, writes.reduce((a, b) => a + b, 0), "only the writes the IAM policy allows");
+    const writes = ["UpdateService", "StopTask", "TagResource", "UntagResource", "UpdateTaskProtection"].map(
+      (op) => report.apiCalls.byOperation[op] ?? 0,
+    );
+    assert.strictEqual(
+      report.apiCalls.write,
+      writes.reduce((a, b) => a + b, 0),
+      "only the writes the IAM policy allows",
+    );
     assert.strictEqual(report.apiCalls.byOperation.StopTask, undefined, "the surge ends by ECS's scale-in, no StopTask");
   });
 
@@ -82,7 +95,9 @@ describe("end to end: the reference walkthrough on the simulator", function () {
   it("many small services, 4 → 2 → 4 instances: ECS alone leaves the new instances empty; the load pass fills them with the fewest moves", async () => {
     const scenario = readScenarioFile(path.join(__dirname, "..", "..", "scenarios", "many-small-services.json"));
     const totals = (report: Awaited<ReturnType<typeof simulate>>) =>
-      Object.values(report.steps[1].distribution).map((counts) => Object.values(counts).reduce((a, b) => a + b, 0)).sort((a, b) => a - b);
+      Object.values(report.steps[1].distribution)
+        .map((counts) => Object.values(counts).reduce((a, b) => a + b, 0))
+        .sort((a, b) => a - b);
     const alone = await simulate({ scenario });
     assert.deepStrictEqual(totals(alone), [0, 0, 12, 12]);
     assert.strictEqual(alone.balanced, true, "every service is balanced by its own strategy: the per-service view sees no problem");

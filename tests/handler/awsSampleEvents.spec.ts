@@ -22,15 +22,55 @@ function variant(name: SampleName, detail: Record<string, unknown>) {
 }
 
 const cases: Array<[string, () => unknown, Rule, string]> = [
-  ["the sample ACTIVE, connected container instance change triggers the instance rule and a run", () => sampleEvent("containerInstanceStateChange").event, "instance change", "instance-change"],
-  ["the same sample on a cluster not watched matches no rule", () => variant("containerInstanceStateChange", { clusterArn: "arn:aws:ecs:us-east-1:111122223333:cluster/other" }), "none", "instance-change"],
-  ["the sample instance DRAINING (status changed) matches no rule and is ignored", () => variant("containerInstanceStateChange", { status: "DRAINING" }), "none", "ignore"],
-  ["the sample instance with its agent disconnected matches no rule and is ignored", () => variant("containerInstanceStateChange", { agentConnected: false }), "none", "ignore"],
+  [
+    "the sample ACTIVE, connected container instance change triggers the instance rule and a run",
+    () => sampleEvent("containerInstanceStateChange").event,
+    "instance change",
+    "instance-change",
+  ],
+  [
+    "the same sample on a cluster not watched matches no rule",
+    () => variant("containerInstanceStateChange", { clusterArn: "arn:aws:ecs:us-east-1:111122223333:cluster/other" }),
+    "none",
+    "instance-change",
+  ],
+  [
+    "the sample instance DRAINING (status changed) matches no rule and is ignored",
+    () => variant("containerInstanceStateChange", { status: "DRAINING" }),
+    "none",
+    "ignore",
+  ],
+  [
+    "the sample instance with its agent disconnected matches no rule and is ignored",
+    () => variant("containerInstanceStateChange", { agentConnected: false }),
+    "none",
+    "ignore",
+  ],
   ["the sample task state change matches no rule and is ignored", () => sampleEvent("taskStateChange").event, "none", "ignore"],
-  ["the sample SERVICE_STEADY_STATE triggers the steady rule and a run", () => sampleEvent("serviceSteadyState").event, "service steady", "service-steady"],
-  ["the sample CAPACITY_PROVIDER_STEADY_STATE matches no rule and is ignored", () => sampleEvent("capacityProviderSteadyState").event, "none", "ignore"],
-  ["the sample SERVICE_TASK_START_IMPAIRED (WARN) matches no rule and is ignored", () => sampleEvent("serviceTaskStartImpaired").event, "none", "ignore"],
-  ["the sample SERVICE_TASK_PLACEMENT_FAILURE (ERROR) matches no rule and is ignored", () => sampleEvent("serviceTaskPlacementFailure").event, "none", "ignore"],
+  [
+    "the sample SERVICE_STEADY_STATE triggers the steady rule and a run",
+    () => sampleEvent("serviceSteadyState").event,
+    "service steady",
+    "service-steady",
+  ],
+  [
+    "the sample CAPACITY_PROVIDER_STEADY_STATE matches no rule and is ignored",
+    () => sampleEvent("capacityProviderSteadyState").event,
+    "none",
+    "ignore",
+  ],
+  [
+    "the sample SERVICE_TASK_START_IMPAIRED (WARN) matches no rule and is ignored",
+    () => sampleEvent("serviceTaskStartImpaired").event,
+    "none",
+    "ignore",
+  ],
+  [
+    "the sample SERVICE_TASK_PLACEMENT_FAILURE (ERROR) matches no rule and is ignored",
+    () => sampleEvent("serviceTaskPlacementFailure").event,
+    "none",
+    "ignore",
+  ],
 ];
 
 describe("AWS's documented sample events against the deployed rules and the handler", () => {
@@ -46,7 +86,9 @@ describe("AWS's documented sample events against the deployed rules and the hand
     it(rule, () => {
       const matched: Rule = matchesPattern(event(), instanceChangePattern(WATCHED))
         ? "instance change"
-        : matchesPattern(event(), serviceSteadyPattern(WATCHED)) ? "service steady" : "none";
+        : matchesPattern(event(), serviceSteadyPattern(WATCHED))
+          ? "service steady"
+          : "none";
       assert.strictEqual(matched, expectedRule);
       assert.strictEqual(readTrigger(event()).kind, expectedTrigger);
     });
@@ -57,7 +99,12 @@ describe("AWS's documented sample events against the deployed rules and the hand
       { ...buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [{ name: "web" }]), clusterArn: INSTANCE_SAMPLE_CLUSTER },
       { ...buildSnapshot([], []), clusterArn: SERVICE_SAMPLE_CLUSTER },
     );
-    const handle = createEventHandler({ ecs: fake, env: { [SETTINGS_ENV.watchedClusters]: WATCHED.join(",") }, now: () => new Date(), write: () => undefined });
+    const handle = createEventHandler({
+      ecs: fake,
+      env: { [SETTINGS_ENV.watchedClusters]: WATCHED.join(",") },
+      now: () => new Date(),
+      write: () => undefined,
+    });
     const clustersRead = () => fake.calls.filter((c) => c.op === "listServices").map((c) => c.args[0]);
     const instance = await handle(sampleEvent("containerInstanceStateChange").event);
     assert.strictEqual(instance.outcome, "rebalanced");

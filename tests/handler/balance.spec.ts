@@ -34,16 +34,41 @@ describe("balance: distribute", () => {
     ["(3,2,2) already balanced (max−min ≤ 1) → 0 moves", byInstance([3, 2, 2]), 0],
     ["(6,0,0) → 4 moves", byInstance([6, 0, 0]), 4],
     ["zone then instance: (2 | 0) over zones a, b → 1 move", [slot("a/i0:2"), slot("b/i1:0")], 1],
-    ["zone then instance: (2,0 | 0,0) → 1 move (zones first, then within zone a nothing more)", [slot("a/i0:2"), slot("a/i1:0"), slot("b/i2:0"), slot("b/i3:0")], 1],
-    ["zone then instance: (3,0,0 | 2,0) → 2 moves, not 3 (zone b keeps its third task)", [slot("a/i0:3"), slot("a/i1:0"), slot("a/i2:0"), slot("b/i3:2"), slot("b/i4:0")], 2],
-    ["zone only: (2,0 | 1) → 0 moves (instances within a zone are not balanced)", [slot("a:2", { id: "i0" }), slot("a:0", { id: "i1" }), slot("b:1", { id: "i2" })], 0],
+    [
+      "zone then instance: (2,0 | 0,0) → 1 move (zones first, then within zone a nothing more)",
+      [slot("a/i0:2"), slot("a/i1:0"), slot("b/i2:0"), slot("b/i3:0")],
+      1,
+    ],
+    [
+      "zone then instance: (3,0,0 | 2,0) → 2 moves, not 3 (zone b keeps its third task)",
+      [slot("a/i0:3"), slot("a/i1:0"), slot("a/i2:0"), slot("b/i3:2"), slot("b/i4:0")],
+      2,
+    ],
+    [
+      "zone only: (2,0 | 1) → 0 moves (instances within a zone are not balanced)",
+      [slot("a:2", { id: "i0" }), slot("a:0", { id: "i1" }), slot("b:1", { id: "i2" })],
+      0,
+    ],
     ["zone then instance: (2,0 | 1) → 1 move", [slot("a/i0:2"), slot("a/i1:0"), slot("b/i2:1")], 1],
   ];
   for (const [name, slots, moves] of moveCases) {
     it(name, () => {
-      const d = distribute(slots, slots.reduce((a, s) => a + s.count, 0));
-      assert.strictEqual(removedTotal(slots, slots.reduce((a, s) => a + s.count, 0)), moves);
-      assert.strictEqual(d.additions.reduce((a, x) => a + x.count, 0), moves, "additions equal removals");
+      const d = distribute(
+        slots,
+        slots.reduce((a, s) => a + s.count, 0),
+      );
+      assert.strictEqual(
+        removedTotal(
+          slots,
+          slots.reduce((a, s) => a + s.count, 0),
+        ),
+        moves,
+      );
+      assert.strictEqual(
+        d.additions.reduce((a, x) => a + x.count, 0),
+        moves,
+        "additions equal removals",
+      );
     });
   }
 
@@ -73,7 +98,12 @@ describe("balance: distribute", () => {
   });
 
   it("zone only: surplus leaves the instance with the most load, and the addition names no slot", () => {
-    const slots = [slot("a:2", { id: "i0", load: 3 }), slot("a:2", { id: "i1", load: 9 }), slot("b:0", { id: "i2" }), slot("b:0", { id: "i3" })];
+    const slots = [
+      slot("a:2", { id: "i0", load: 3 }),
+      slot("a:2", { id: "i1", load: 9 }),
+      slot("b:0", { id: "i2" }),
+      slot("b:0", { id: "i3" }),
+    ];
     const d = distribute(slots, 4);
     // zone a gives 2; i1 stays the busier after giving one (load 8 > 3), so it gives both
     assert.deepStrictEqual([...d.removals], [["i1", 2]]);
@@ -108,8 +138,14 @@ describe("balance: selectBest", () => {
         const items = values.map((value, index) => ({ value, index }));
         const better = (a: { value: number; index: number }, b: { value: number; index: number }) => b.value - a.value || a.index - b.index;
         const count = Math.min(k, items.length);
-        const expected = [...items].sort(better).slice(0, count).map((i) => i.index).sort((a, b) => a - b);
-        const actual = selectBest(items, count, better).map((i) => i.index).sort((a, b) => a - b);
+        const expected = [...items]
+          .sort(better)
+          .slice(0, count)
+          .map((i) => i.index)
+          .sort((a, b) => a - b);
+        const actual = selectBest(items, count, better)
+          .map((i) => i.index)
+          .sort((a, b) => a - b);
         assert.deepStrictEqual(actual, expected);
       }),
       { numRuns: 500 },
@@ -122,9 +158,24 @@ describe("balance: waterfill", () => {
   const cases: Array<[string, Parameters<typeof waterfill>[0], number, number[]]> = [
     ["9 tasks over three open groups → (3,3,3)", [group("a", 5), group("b", 3), group("c", 1)], 9, [3, 3, 3]],
     ["remainder goes to the group holding most: 5 over (4,1) → (3,2)", [group("a", 4), group("b", 1)], 5, [3, 2]],
-    ["remainder ties in count go to the lower load: 2 over (1 load 5, 1 load 1, 1 load 3) → the busiest gives", [group("a", 1, 100, 5), group("b", 1, 100, 1), group("c", 1, 100, 3)], 2, [0, 1, 1]],
-    ["2 over three empty groups with loads 5,1,3 → the least busy two", [group("a", 0, 100, 5), group("b", 0, 100, 1), group("c", 0, 100, 3)], 2, [0, 1, 1]],
-    ["a full group keeps its capacity: 6 over (cap 1, open, open) → (1,3,2)", [group("a", 0, 1), group("b", 4), group("c", 2)], 6, [1, 3, 2]],
+    [
+      "remainder ties in count go to the lower load: 2 over (1 load 5, 1 load 1, 1 load 3) → the busiest gives",
+      [group("a", 1, 100, 5), group("b", 1, 100, 1), group("c", 1, 100, 3)],
+      2,
+      [0, 1, 1],
+    ],
+    [
+      "2 over three empty groups with loads 5,1,3 → the least busy two",
+      [group("a", 0, 100, 5), group("b", 0, 100, 1), group("c", 0, 100, 3)],
+      2,
+      [0, 1, 1],
+    ],
+    [
+      "a full group keeps its capacity: 6 over (cap 1, open, open) → (1,3,2)",
+      [group("a", 0, 1), group("b", 4), group("c", 2)],
+      6,
+      [1, 3, 2],
+    ],
     ["a group with no room gets 0 even below the others", [group("a", 0, 0), group("b", 3), group("c", 0)], 3, [0, 2, 1]],
     ["0 tasks → all zero", [group("a", 0), group("b", 0)], 0, [0, 0]],
   ];

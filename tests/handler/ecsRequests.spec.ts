@@ -18,7 +18,14 @@ import { buildSnapshot, InstanceSpec, WEB_IDENTITY } from "./fixtures";
  */
 const NOW = new Date("2026-03-01T12:00:00Z");
 const TIMEOUT = 900;
-const OPTIONS: ExecutionOptions = { dryRun: false, now: NOW, log: silentLogger, maxMovesPerRun: 100, maxMovesPerService: 100, maxMovesPerInstance: 100 };
+const OPTIONS: ExecutionOptions = {
+  dryRun: false,
+  now: NOW,
+  log: silentLogger,
+  maxMovesPerRun: 100,
+  maxMovesPerService: 100,
+  maxMovesPerInstance: 100,
+};
 
 /** The write requests the SDK port sends for the calls the executor made on the fake. */
 async function requestsSent(fake: FakeEcs): Promise<Array<{ operation: string; input: Record<string, unknown> }>> {
@@ -41,14 +48,28 @@ async function waveOn(snapshot: Snapshot) {
 }
 
 const surged = (instances: InstanceSpec[], desiredCount: number, from: number, startedAt = NOW) =>
-  buildSnapshot(instances, [{ name: "web", desiredCount, tags: { [SURGE_TAG]: formatSurge({ from, to: desiredCount, startedAt }, WEB_IDENTITY) } }]);
+  buildSnapshot(instances, [
+    { name: "web", desiredCount, tags: { [SURGE_TAG]: formatSurge({ from, to: desiredCount, startedAt }, WEB_IDENTITY) } },
+  ]);
 
 describe("what the engine sends to ECS, against the official model", () => {
   const waves: Array<[string, () => Snapshot, string[]]> = [
-    ["a surge start (tag, then desired count)", () => buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [{ name: "web" }]), ["TagResource", "UpdateService"]],
+    [
+      "a surge start (tag, then desired count)",
+      () => buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [{ name: "web" }]),
+      ["TagResource", "UpdateService"],
+    ],
     [
       "a surge completed (unprotect the surplus, protect the kept tasks, restore, untag)",
-      () => surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, 2),
+      () =>
+        surged(
+          [
+            { zone: "a", tasks: { web: 2 } },
+            { zone: "b", tasks: { web: 1 } },
+          ],
+          3,
+          2,
+        ),
       ["UpdateTaskProtection", "UpdateTaskProtection", "UpdateService", "UntagResource"],
     ],
     [
@@ -56,13 +77,23 @@ describe("what the engine sends to ECS, against the official model", () => {
       () => surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 3, 2, new Date(NOW.getTime() - (TIMEOUT + 60) * 1000)),
       ["UpdateTaskProtection", "UpdateService", "UntagResource"],
     ],
-    ["a direct move at minimumHealthyPercent 50 (stop with a reason)", () => buildSnapshot([{ zone: "a", tasks: { web: 4 } }, { zone: "b" }], [{ name: "web", desiredCount: 4, minimumHealthyPercent: 50 }]), ["StopTask", "StopTask"]],
+    [
+      "a direct move at minimumHealthyPercent 50 (stop with a reason)",
+      () => buildSnapshot([{ zone: "a", tasks: { web: 4 } }, { zone: "b" }], [{ name: "web", desiredCount: 4, minimumHealthyPercent: 50 }]),
+      ["StopTask", "StopTask"],
+    ],
   ];
   for (const [rule, snapshot, operations] of waves) {
     it(`${rule}: every request is valid for ECS`, async () => {
       const sent = await waveOn(snapshot());
-      assert.deepStrictEqual(sent.map((s) => s.operation), operations);
-      assert.deepStrictEqual(sent.flatMap((s) => requestViolations(s.operation, s.input).map((v) => `${s.operation}: ${v.message}`)), []);
+      assert.deepStrictEqual(
+        sent.map((s) => s.operation),
+        operations,
+      );
+      assert.deepStrictEqual(
+        sent.flatMap((s) => requestViolations(s.operation, s.input).map((v) => `${s.operation}: ${v.message}`)),
+        [],
+      );
     });
   }
 
@@ -76,7 +107,11 @@ describe("what the engine sends to ECS, against the official model", () => {
   });
 
   it("any surge's tag value is a valid TagValue and reads back unchanged (property)", () => {
-    const surge = fc.record({ from: fc.integer({ min: 0, max: 2 ** 31 - 2 }), span: fc.integer({ min: 1, max: 10000 }), at: fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2999-12-31T23:59:59Z"), noInvalidDate: true }) });
+    const surge = fc.record({
+      from: fc.integer({ min: 0, max: 2 ** 31 - 2 }),
+      span: fc.integer({ min: 1, max: 10000 }),
+      at: fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2999-12-31T23:59:59Z"), noInvalidDate: true }),
+    });
     fc.assert(
       fc.property(surge, ({ from, span, at }) => {
         const tag = surgeTag({ from, to: from + span, startedAt: at }, WEB_IDENTITY);

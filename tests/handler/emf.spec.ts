@@ -2,7 +2,12 @@ import * as assert from "assert";
 import { CLUSTER_METRICS, DIMENSIONED_METRICS, emfLines, METRICS_NAMESPACE } from "../../handler/emf";
 import { measureFailedRun, RunMeasures } from "../../handler/runMetrics";
 
-const CONTEXT = { durationMs: 1234.4, throttledCalls: 3, timestamp: 1_772_366_400_000, properties: { correlationId: "e-1", dryRun: false } };
+const CONTEXT = {
+  durationMs: 1234.4,
+  throttledCalls: 3,
+  timestamp: 1_772_366_400_000,
+  properties: { correlationId: "e-1", dryRun: false },
+};
 
 function sample(): RunMeasures {
   const base = measureFailedRun("arn:aws:ecs:us-east-1:123456789012:cluster/prod");
@@ -44,13 +49,18 @@ describe("emf: embedded metric format documents", () => {
   it("the first document carries every cluster metric under ClusterName, with throttles and the duration of this run", () => {
     const [first] = emfLines(sample(), CONTEXT).map((l) => JSON.parse(l));
     assert.deepStrictEqual(first._aws.CloudWatchMetrics[0].Dimensions, [["ClusterName"]]);
-    assert.deepStrictEqual(first._aws.CloudWatchMetrics[0].Metrics.map((m: any) => m.Name), Object.keys(CLUSTER_METRICS));
+    assert.deepStrictEqual(
+      first._aws.CloudWatchMetrics[0].Metrics.map((m: any) => m.Name),
+      Object.keys(CLUSTER_METRICS),
+    );
     assert.deepStrictEqual([first.ClusterName, first.TasksMoved, first.ThrottledCalls, first.RunDuration], ["prod", 2, 3, 1234]);
     assert.strictEqual(first._aws.CloudWatchMetrics[0].Metrics.find((m: any) => m.Name === "RunDuration").Unit, "Milliseconds");
   });
 
   it("one document per skip reason, per zone and per service, each with ClusterName and its own dimension", () => {
-    const docs = emfLines(sample(), CONTEXT).slice(1).map((l) => JSON.parse(l));
+    const docs = emfLines(sample(), CONTEXT)
+      .slice(1)
+      .map((l) => JSON.parse(l));
     const summary = docs.map((d) => [d._aws.CloudWatchMetrics[0].Dimensions[0].join("+"), d.Reason ?? d.AvailabilityZone ?? d.ServiceName]);
     assert.deepStrictEqual(summary, [
       ["ClusterName+Reason", "not-replica"],
@@ -59,7 +69,10 @@ describe("emf: embedded metric format documents", () => {
       ["ClusterName+AvailabilityZone", "us-east-1b"],
       ["ClusterName+ServiceName", "web"],
     ]);
-    assert.deepStrictEqual([docs[0].ServicesSkipped, docs[2].ZoneLoadBand, docs[4].ServiceSkewBefore, docs[4].ServiceSkewAfter], [2, 3, 2, 0]);
+    assert.deepStrictEqual(
+      [docs[0].ServicesSkipped, docs[2].ZoneLoadBand, docs[4].ServiceSkewBefore, docs[4].ServiceSkewAfter],
+      [2, 3, 2, 0],
+    );
   });
 
   it("properties such as the correlation id ride along without becoming dimensions", () => {
@@ -72,7 +85,10 @@ describe("emf: embedded metric format documents", () => {
 
   it("declares each dimensioned metric's dimension once (the dashboard reads the same table)", () => {
     assert.deepStrictEqual(Object.fromEntries(Object.entries(DIMENSIONED_METRICS).map(([k, v]) => [k, v.dimension])), {
-      ServicesSkipped: "Reason", ZoneLoadBand: "AvailabilityZone", ServiceSkewBefore: "ServiceName", ServiceSkewAfter: "ServiceName",
+      ServicesSkipped: "Reason",
+      ZoneLoadBand: "AvailabilityZone",
+      ServiceSkewBefore: "ServiceName",
+      ServiceSkewAfter: "ServiceName",
     });
   });
 });

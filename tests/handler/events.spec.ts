@@ -31,30 +31,60 @@ function instanceEvent(detail: Record<string, unknown> = {}, envelope: Record<st
 }
 
 const scheduled = { version: "0", id: "event-2", "detail-type": "Scheduled Event", source: "aws.events", detail: {} };
-const change: Trigger = { kind: "instance-change", id: "event-1", clusterArn: CLUSTER_ARN, containerInstanceArn: instanceArn(1), version: 7 };
+const change: Trigger = {
+  kind: "instance-change",
+  id: "event-1",
+  clusterArn: CLUSTER_ARN,
+  containerInstanceArn: instanceArn(1),
+  version: 7,
+};
 
 describe("events: readTrigger", () => {
   const cases: Array<[string, unknown, Trigger | { kind: "ignore"; reason: RegExp; id?: string }]> = [
     ["a valid instance change → instance-change with cluster, instance and detail.version", instanceEvent(), change],
     ["a scheduled event → schedule", scheduled, { kind: "schedule", id: "event-2" }],
     ["wrong source → ignored", instanceEvent({}, { source: "aws.ec2" }), { kind: "ignore", reason: /source/ }],
-    ["wrong detail-type → ignored", instanceEvent({}, { "detail-type": "ECS Task State Change" }), { kind: "ignore", reason: /detail-type/ }],
-    ["Scheduled Event from aws.ecs (wrong source for a schedule) → ignored", { ...scheduled, source: "aws.ecs" }, { kind: "ignore", reason: /detail-type/, id: "event-2" }],
+    [
+      "wrong detail-type → ignored",
+      instanceEvent({}, { "detail-type": "ECS Task State Change" }),
+      { kind: "ignore", reason: /detail-type/ },
+    ],
+    [
+      "Scheduled Event from aws.ecs (wrong source for a schedule) → ignored",
+      { ...scheduled, source: "aws.ecs" },
+      { kind: "ignore", reason: /detail-type/, id: "event-2" },
+    ],
     [
       "ECS Service Action SERVICE_STEADY_STATE → service-steady for its cluster",
-      { ...instanceEvent(), "detail-type": "ECS Service Action", detail: { clusterArn: CLUSTER_ARN, eventName: "SERVICE_STEADY_STATE", eventType: "INFO" } },
+      {
+        ...instanceEvent(),
+        "detail-type": "ECS Service Action",
+        detail: { clusterArn: CLUSTER_ARN, eventName: "SERVICE_STEADY_STATE", eventType: "INFO" },
+      },
       { kind: "service-steady", id: "event-1", clusterArn: CLUSTER_ARN },
     ],
     [
       "ECS Service Action of another name → ignored",
-      { ...instanceEvent(), "detail-type": "ECS Service Action", detail: { clusterArn: CLUSTER_ARN, eventName: "SERVICE_TASK_PLACEMENT_FAILURE" } },
+      {
+        ...instanceEvent(),
+        "detail-type": "ECS Service Action",
+        detail: { clusterArn: CLUSTER_ARN, eventName: "SERVICE_TASK_PLACEMENT_FAILURE" },
+      },
       { kind: "ignore", reason: /SERVICE_TASK_PLACEMENT_FAILURE/ },
     ],
     ["missing detail → ignored", instanceEvent({}, { detail: undefined }), { kind: "ignore", reason: /detail is missing/ }],
     ["detail an array → ignored", instanceEvent({}, { detail: [] }), { kind: "ignore", reason: /detail is missing/ }],
     ["missing detail.clusterArn → ignored", instanceEvent({ clusterArn: undefined }), { kind: "ignore", reason: /clusterArn/ }],
-    ["missing detail.containerInstanceArn → ignored", instanceEvent({ containerInstanceArn: undefined }), { kind: "ignore", reason: /containerInstanceArn/ }],
-    ["a DRAINING instance → ignored (it cannot be a target)", instanceEvent({ status: "DRAINING" }), { kind: "ignore", reason: /DRAINING/ }],
+    [
+      "missing detail.containerInstanceArn → ignored",
+      instanceEvent({ containerInstanceArn: undefined }),
+      { kind: "ignore", reason: /containerInstanceArn/ },
+    ],
+    [
+      "a DRAINING instance → ignored (it cannot be a target)",
+      instanceEvent({ status: "DRAINING" }),
+      { kind: "ignore", reason: /DRAINING/ },
+    ],
     ["agent disconnected → ignored", instanceEvent({ agentConnected: false }), { kind: "ignore", reason: /agent/ }],
     ["null → ignored", null, { kind: "ignore", reason: /null/, id: "?" }],
     ["an array → ignored", [instanceEvent()], { kind: "ignore", reason: /object/, id: "?" }],

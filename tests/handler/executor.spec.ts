@@ -51,7 +51,11 @@ describe("executor: direct stops when minimumHealthyPercent leaves room", () => 
       const { fake, plan, report } = await wave(snapshot);
       const desired = counts.reduce((a, b) => a + b, 0);
       assert.ok(stops <= desired - Math.ceil((desired * minimumHealthyPercent) / 100));
-      assert.deepStrictEqual(stopped(fake), plan.moves.slice(0, stops).map((m) => m.taskArn), "the plan's first moves, in order");
+      assert.deepStrictEqual(
+        stopped(fake),
+        plan.moves.slice(0, stops).map((m) => m.taskArn),
+        "the plan's first moves, in order",
+      );
       if (stops > 0) assert.strictEqual(report.deferred, plan.moves.length - stops);
       assert.deepStrictEqual(report.errors, []);
     });
@@ -74,13 +78,19 @@ describe("executor: surge when minimumHealthyPercent is 100", () => {
       assert.strictEqual(fake.serviceOf("web").desiredCount, raisedTo);
       assert.deepStrictEqual(readSurge(fake.serviceOf("web")), { from: desired, to: raisedTo, startedAt: NOW });
       assert.deepStrictEqual(stopped(fake), [], "no task is stopped before its replacement runs");
-      assert.deepStrictEqual(report.actions.map((a) => [a.kind, a.desiredCount]), [["surge", raisedTo]]);
+      assert.deepStrictEqual(
+        report.actions.map((a) => [a.kind, a.desiredCount]),
+        [["surge", raisedTo]],
+      );
     });
   }
 
   it("100/100 → skipped no-room-to-move, every move deferred, no write", async () => {
     const { fake, plan, report } = await wave(buildSnapshot(oneZone([6, 0, 0]), [web({ maximumPercent: 100 })]));
-    assert.deepStrictEqual(report.skipped.map((s) => s.reason), ["no-room-to-move"]);
+    assert.deepStrictEqual(
+      report.skipped.map((s) => s.reason),
+      ["no-room-to-move"],
+    );
     assert.strictEqual(report.deferred, plan.moves.length);
     assert.deepStrictEqual(fake.writes(), []);
   });
@@ -91,7 +101,10 @@ describe("executor: budgets", () => {
   const snapshot = () =>
     buildSnapshot(
       [{ zone: "a", tasks: { api: 4, web: 4 } }, { zone: "a" }, { zone: "a" }, { zone: "a" }],
-      [{ name: "api", minimumHealthyPercent: 0 }, { name: "web", minimumHealthyPercent: 0 }],
+      [
+        { name: "api", minimumHealthyPercent: 0 },
+        { name: "web", minimumHealthyPercent: 0 },
+      ],
     );
   const cases: Array<[string, Partial<ExecutionOptions>, number]> = [
     ["maxMovesPerRun 2 → 2 stops, 4 deferred", { maxMovesPerRun: 2 }, 2],
@@ -122,7 +135,10 @@ describe("executor: dry run", () => {
     [
       "a surge completion",
       buildSnapshot(
-        [{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }],
+        [
+          { zone: "a", tasks: { web: 2 } },
+          { zone: "b", tasks: { web: 1 } },
+        ],
         [web({ desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }, WEB_IDENTITY) } })],
       ),
     ],
@@ -139,30 +155,60 @@ describe("executor: dry run", () => {
 
 describe("executor: finishing a surge", () => {
   const surged = (instances: InstanceSpec[], desiredCount: number, from: number, startedAt = NOW) =>
-    buildSnapshot(instances, [web({ desiredCount, tags: { [SURGE_TAG]: formatSurge({ from, to: desiredCount, startedAt }, WEB_IDENTITY) } })]);
+    buildSnapshot(instances, [
+      web({ desiredCount, tags: { [SURGE_TAG]: formatSurge({ from, to: desiredCount, startedAt }, WEB_IDENTITY) } }),
+    ]);
 
   const protections = (fake: FakeEcs) =>
     fake.calls.filter((c) => c.op === "updateTaskProtection").map((c) => [c.args[2], (c.args[1] as string[]).length]);
 
   it("complete: unprotects the planned task, protects the kept ones, restores desired, untags; ECS's scale-in stops exactly the planned task", async () => {
-    const { fake, plan, report } = await wave(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, 2));
+    const { fake, plan, report } = await wave(
+      surged(
+        [
+          { zone: "a", tasks: { web: 2 } },
+          { zone: "b", tasks: { web: 1 } },
+        ],
+        3,
+        2,
+      ),
+    );
     const action = plan.surges[0];
     assert.strictEqual(action.kind, "complete");
     const planned = action.kind === "complete" ? action.stop.map((m) => m.taskArn) : [];
     assert.strictEqual(planned.length, 1);
     assert.deepStrictEqual(ops(fake), ["updateTaskProtection", "updateTaskProtection", "updateServiceDesiredCount", "untagResource"]);
-    assert.deepStrictEqual(protections(fake), [[false, 1], [true, 2]]);
+    assert.deepStrictEqual(protections(fake), [
+      [false, 1],
+      [true, 2],
+    ]);
     assert.deepStrictEqual(stopped(fake), [], "no task is stopped by name");
     assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
     assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
     assert.deepStrictEqual(report.errors, []);
     fake.advance(); // the service scheduler's scale-in, whichever task its own rule would pick
-    assert.deepStrictEqual(fake.state.tasks.filter((t) => t.lastStatus === "STOPPED").map((t) => t.taskArn), planned);
+    assert.deepStrictEqual(
+      fake.state.tasks.filter((t) => t.lastStatus === "STOPPED").map((t) => t.taskArn),
+      planned,
+    );
   });
 
   it("complete on 12 kept tasks: protection in batches of at most 10 (ECS's limit)", async () => {
-    const { fake } = await wave(surged([{ zone: "a", tasks: { web: 7 } }, { zone: "b", tasks: { web: 6 } }], 13, 12));
-    assert.deepStrictEqual(protections(fake), [[false, 1], [true, 10], [true, 2]]);
+    const { fake } = await wave(
+      surged(
+        [
+          { zone: "a", tasks: { web: 7 } },
+          { zone: "b", tasks: { web: 6 } },
+        ],
+        13,
+        12,
+      ),
+    );
+    assert.deepStrictEqual(protections(fake), [
+      [false, 1],
+      [true, 10],
+      [true, 2],
+    ]);
   });
 
   it("rollback after the timeout with no extra task placed: protects the running tasks, restores desired, untags, stops nothing", async () => {
@@ -176,19 +222,37 @@ describe("executor: finishing a surge", () => {
 
   it("rollback with the extra task stuck PENDING: only the running tasks are protected, so scale-in can only take the PENDING one", async () => {
     const startedAt = new Date(NOW.getTime() - (TIMEOUT + 60) * 1000);
-    const snapshot = surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, 2, startedAt);
+    const snapshot = surged(
+      [
+        { zone: "a", tasks: { web: 2 } },
+        { zone: "b", tasks: { web: 1 } },
+      ],
+      3,
+      2,
+      startedAt,
+    );
     const pending = snapshot.tasks.find((t) => t.containerInstanceArn === snapshot.containerInstances[1].containerInstanceArn)!;
     Object.assign(pending, { lastStatus: "PENDING" });
     const { fake } = await wave(snapshot);
     assert.deepStrictEqual(ops(fake), ["updateTaskProtection", "updateServiceDesiredCount", "untagResource"]);
-    assert.deepStrictEqual([...fake.protectedTasks].sort(), snapshot.tasks.filter((t) => t !== pending).map((t) => t.taskArn).sort());
+    assert.deepStrictEqual(
+      [...fake.protectedTasks].sort(),
+      snapshot.tasks
+        .filter((t) => t !== pending)
+        .map((t) => t.taskArn)
+        .sort(),
+    );
     assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
   });
 
   it("forget (desired count changed by someone else): untags only, leaves the count alone", async () => {
-    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 2 } }], [
-      web({ tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }, WEB_IDENTITY) } }),
-    ]);
+    const snapshot = buildSnapshot(
+      [
+        { zone: "a", tasks: { web: 2 } },
+        { zone: "b", tasks: { web: 2 } },
+      ],
+      [web({ tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }, WEB_IDENTITY) } })],
+    );
     const { fake } = await wave(snapshot);
     assert.deepStrictEqual(ops(fake), ["untagResource"]);
     assert.strictEqual(fake.serviceOf("web").desiredCount, 4);
@@ -199,12 +263,18 @@ describe("executor: failures while writing", () => {
   it("throttling on one service's StopTask is reported, and the other services are still processed", async () => {
     const snapshot = buildSnapshot(
       [{ zone: "a", tasks: { api: 2, web: 2 } }, { zone: "a" }],
-      [{ name: "api", minimumHealthyPercent: 0 }, { name: "web", minimumHealthyPercent: 0 }],
+      [
+        { name: "api", minimumHealthyPercent: 0 },
+        { name: "web", minimumHealthyPercent: 0 },
+      ],
     );
     const { fake, plan, report } = await wave(snapshot, {}, (f) =>
       f.throttle("stopTask", { when: (args) => snapshot.tasks.find((t) => t.taskArn === args[1])?.group === "service:api" }),
     );
-    assert.deepStrictEqual(report.errors.map((e) => [e.service, /ThrottlingException/.test(e.message)]), [[serviceArn("api"), true]]);
+    assert.deepStrictEqual(
+      report.errors.map((e) => [e.service, /ThrottlingException/.test(e.message)]),
+      [[serviceArn("api"), true]],
+    );
     const webMove = plan.moves.find((m) => m.serviceName === "web")!;
     assert.strictEqual(fake.state.tasks.find((t) => t.taskArn === webMove.taskArn)!.lastStatus, "STOPPED");
   });
@@ -221,7 +291,10 @@ describe("executor: failures while writing", () => {
     const { fake, report } = await wave(snapshot, {}, (f) => f.removeInstance(instanceArn(0)));
     assert.strictEqual(stopped(fake).length, 1);
     assert.deepStrictEqual(report.errors, []);
-    assert.deepStrictEqual(report.actions.map((a) => a.kind), ["stop"]);
+    assert.deepStrictEqual(
+      report.actions.map((a) => a.kind),
+      ["stop"],
+    );
   });
 
   it("StopTask on a task that already stopped: no error, like ECS", async () => {
@@ -244,7 +317,10 @@ describe("executor: failures while writing", () => {
     const fake = new FakeEcs(snapshot);
     fake.failDescribe(snapshot.tasks[0].taskArn!, { times: Infinity });
     const report = await run(fake, NOW);
-    assert.deepStrictEqual(report.plan.skipped.map((s) => s.reason), ["tasks-in-transition"]);
+    assert.deepStrictEqual(
+      report.plan.skipped.map((s) => s.reason),
+      ["tasks-in-transition"],
+    );
     assert.deepStrictEqual(fake.writes(), []);
   });
 });
@@ -258,16 +334,26 @@ describe("executor: a surge interrupted midway never leaves desiredCount raised"
     await run(fake, NOW);
     assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
     const second = await run(fake, later(60));
-    assert.deepStrictEqual(second.wave.actions.map((a) => a.kind), ["forget-surge"]);
+    assert.deepStrictEqual(
+      second.wave.actions.map((a) => a.kind),
+      ["forget-surge"],
+    );
     assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
     const third = await run(fake, later(120));
-    assert.deepStrictEqual(third.wave.actions.map((a) => a.kind), ["surge"], "and the move is tried afresh");
+    assert.deepStrictEqual(
+      third.wave.actions.map((a) => a.kind),
+      ["surge"],
+      "and the move is tried afresh",
+    );
   });
 
   const surgedTo3 = () =>
     new FakeEcs(
       buildSnapshot(
-        [{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }],
+        [
+          { zone: "a", tasks: { web: 2 } },
+          { zone: "b", tasks: { web: 1 } },
+        ],
         [web({ desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }, WEB_IDENTITY) } })],
       ),
     );
@@ -294,9 +380,15 @@ describe("executor: a surge interrupted midway never leaves desiredCount raised"
     await run(fake, later(60));
     fake.removeInstance(instanceArn(1)); // the extra task goes with its instance, and nowhere else has room for it
     const waiting = await run(fake, later(120));
-    assert.deepStrictEqual(waiting.plan.skipped.map((s) => s.reason), ["surge-in-flight"]);
+    assert.deepStrictEqual(
+      waiting.plan.skipped.map((s) => s.reason),
+      ["surge-in-flight"],
+    );
     const late = await run(fake, later(TIMEOUT + 1));
-    assert.deepStrictEqual(late.wave.actions.map((a) => a.kind), ["rollback-surge"]);
+    assert.deepStrictEqual(
+      late.wave.actions.map((a) => a.kind),
+      ["rollback-surge"],
+    );
     assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
     assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
   });
@@ -306,7 +398,11 @@ describe("executor: a burst of 100 events", () => {
   const burstCases: Array<[string, ServiceSpec[], Record<string, number>]> = [
     ["one service surging (100/200)", [{ name: "web" }], { web: 6 }],
     ["one service stopping directly (50/200)", [{ name: "web", minimumHealthyPercent: 50 }], { web: 6 }],
-    ["two services, one of each, with the default budgets", [{ name: "web" }, { name: "api", minimumHealthyPercent: 50 }], { web: 6, api: 8 }],
+    [
+      "two services, one of each, with the default budgets",
+      [{ name: "web" }, { name: "api", minimumHealthyPercent: 50 }],
+      { web: 6, api: 8 },
+    ],
   ];
   for (const [name, services, tasks] of burstCases) {
     it(`${name}: tasks stopped over 100 runs (by StopTask or by the surge's scale-in) equal the first plan's moves, and the cluster ends balanced`, async () => {
@@ -335,16 +431,28 @@ describe("executor: a burst of 100 events", () => {
 describe("executor: cluster load moves always start first", () => {
   // zone a loads (3,1) with web (1,0) there and two web tasks in zone b: one load move of web
   const fixed: ServiceSpec = { name: "fixed", tags: { "ecs-rebalancer:ignore": "true" } };
-  const instances: InstanceSpec[] = [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, { zone: "b", tasks: { web: 2 } }];
+  const instances: InstanceSpec[] = [
+    { zone: "a", tasks: { fixed: 2, web: 1 } },
+    { zone: "a", tasks: { fixed: 1 } },
+    { zone: "b", tasks: { web: 2 } },
+  ];
   const cases: Array<[string, number, number, string[]]> = [
-    ["at 50 % minimum healthy, where a spread move would stop first, the load move surges: tag, then desired 3 → 4", 50, 200, ["tagResource", "updateServiceDesiredCount"]],
+    [
+      "at 50 % minimum healthy, where a spread move would stop first, the load move surges: tag, then desired 3 → 4",
+      50,
+      200,
+      ["tagResource", "updateServiceDesiredCount"],
+    ],
     ["at 100/200 the load move surges the same way", 100, 200, ["tagResource", "updateServiceDesiredCount"]],
     ["at 50/100 no task can start first: nothing is written, the move is skipped with its reason", 50, 100, []],
   ];
   for (const [name, minimumHealthyPercent, maximumPercent, writes] of cases) {
     it(name, async () => {
       const { fake, plan, report } = await wave(buildSnapshot(instances, [fixed, web({ minimumHealthyPercent, maximumPercent })]));
-      assert.deepStrictEqual(plan.moves.map((m) => m.pass), ["load"]);
+      assert.deepStrictEqual(
+        plan.moves.map((m) => m.pass),
+        ["load"],
+      );
       assert.deepStrictEqual(ops(fake), writes);
       assert.deepStrictEqual(stopped(fake), [], "a load move never stops before its task has started");
       if (writes.length === 0) assert.match(report.skipped[0]?.detail ?? "", /load move must start its task first/);

@@ -12,7 +12,13 @@ import { buildSnapshot, CLUSTER_ARN, serviceArn, WEB_IDENTITY } from "./fixtures
 /** Whatever a tag or a plan says, the executor keeps the floor, the surge's `from` and the budgets. */
 const NOW = new Date("2026-03-01T12:00:00Z");
 const UNLIMITED = { maxMovesPerRun: 1000, maxMovesPerService: 1000, maxMovesPerInstance: 1000 };
-const options = (overrides: Partial<ExecutionOptions> = {}): ExecutionOptions => ({ dryRun: false, now: NOW, log: silentLogger, ...UNLIMITED, ...overrides });
+const options = (overrides: Partial<ExecutionOptions> = {}): ExecutionOptions => ({
+  dryRun: false,
+  now: NOW,
+  log: silentLogger,
+  ...UNLIMITED,
+  ...overrides,
+});
 const stopped = (fake: FakeEcs) => fake.calls.filter((c) => c.op === "stopTask").map((c) => c.args[1] as string);
 const at = new Date(NOW.getTime() - 60_000);
 
@@ -20,7 +26,10 @@ const at = new Date(NOW.getTime() - 60_000);
 function tagged(value: string, desiredCount = 4, minimumHealthyPercent = 100): Snapshot {
   const half = desiredCount / 2;
   return buildSnapshot(
-    [{ zone: "a", tasks: { web: Math.ceil(half) } }, { zone: "b", tasks: { web: Math.floor(half) } }],
+    [
+      { zone: "a", tasks: { web: Math.ceil(half) } },
+      { zone: "b", tasks: { web: Math.floor(half) } },
+    ],
     [{ name: "web", desiredCount, minimumHealthyPercent, tags: { [SURGE_TAG]: value } }],
   );
 }
@@ -29,7 +38,10 @@ describe("executor: a surge tag it did not write is never acted on", () => {
   const cases: Array<[string, Snapshot]> = [
     ["the issue's `from=0;to=4;at=…` on a steady 4-task web at 100 %", tagged(`from=0;to=4;at=${at.toISOString()}`)],
     ["`from=1 to=4 at=…` hand-written", tagged(`from=1 to=4 at=${at.toISOString()}`)],
-    ["a 6-task service's tag `from=2 to=6` copied onto a 6-task web", tagged(formatSurge({ from: 2, to: 6, startedAt: at }, { serviceArn: serviceArn("big") }), 6)],
+    [
+      "a 6-task service's tag `from=2 to=6` copied onto a 6-task web",
+      tagged(formatSurge({ from: 2, to: 6, startedAt: at }, { serviceArn: serviceArn("big") }), 6),
+    ],
     ["a valid proof for from=0 (not a surge the rebalancer makes)", tagged(formatSurge({ from: 0, to: 4, startedAt: at }, WEB_IDENTITY))],
     ["a valid proof for 2 → 6 at maximumPercent 200 (at most 4)", tagged(formatSurge({ from: 2, to: 6, startedAt: at }, WEB_IDENTITY), 6)],
   ];
@@ -53,9 +65,26 @@ describe("executor: checks that hold even against a wrong plan", () => {
   /** A plan that asks to complete a surge `from → to` by giving up the first `giveUp` tasks of web. */
   function completing(snapshot: Snapshot, from: number, to: number, giveUp = snapshot.tasks.length): Plan {
     const web = snapshot.services[0];
-    const stop: Move[] = snapshot.tasks.slice(0, giveUp).map((t) => ({ service: web.serviceArn!, serviceName: "web", taskArn: t.taskArn!, from: t.containerInstanceArn!, to: null, toGroup: [], pass: "spread" as const }));
+    const stop: Move[] = snapshot.tasks
+      .slice(0, giveUp)
+      .map((t) => ({
+        service: web.serviceArn!,
+        serviceName: "web",
+        taskArn: t.taskArn!,
+        from: t.containerInstanceArn!,
+        to: null,
+        toGroup: [],
+        pass: "spread" as const,
+      }));
     const keep = snapshot.tasks.slice(giveUp).map((t) => t.taskArn!);
-    return { clusterArn: CLUSTER_ARN, moves: [], skipped: [], balanced: [], load: { bandTasks: 0, zones: [] }, surges: [{ kind: "complete", service: web.serviceArn!, serviceName: "web", surge: { from, to, startedAt: at }, stop, keep }] };
+    return {
+      clusterArn: CLUSTER_ARN,
+      moves: [],
+      skipped: [],
+      balanced: [],
+      load: { bandTasks: 0, zones: [] },
+      surges: [{ kind: "complete", service: web.serviceArn!, serviceName: "web", surge: { from, to, startedAt: at }, stop, keep }],
+    };
   }
   const surgedTo4 = () => tagged(formatSurge({ from: 2, to: 4, startedAt: at }, WEB_IDENTITY));
   const markUnhealthy = (tasks: Task[]) => tasks.forEach((t) => Object.assign(t, { healthStatus: "UNHEALTHY" }));
@@ -98,10 +127,16 @@ describe("executor: checks that hold even against a wrong plan", () => {
       assert.deepStrictEqual(stopped(fake), [], "a surge never ends by StopTask");
       if (outcome === "waits") {
         assert.deepStrictEqual(fake.writes(), []);
-        assert.deepStrictEqual(report.skipped.map((s) => s.reason), ["surge-in-flight"]);
+        assert.deepStrictEqual(
+          report.skipped.map((s) => s.reason),
+          ["surge-in-flight"],
+        );
       } else {
         assert.strictEqual(fake.serviceOf("web").desiredCount, 2, "restored to from, never below");
-        assert.deepStrictEqual(report.actions.map((a) => a.kind), ["complete-surge"]);
+        assert.deepStrictEqual(
+          report.actions.map((a) => a.kind),
+          ["complete-surge"],
+        );
       }
       assert.deepStrictEqual(report.errors, []);
     });
@@ -113,7 +148,10 @@ describe("executor: checks that hold even against a wrong plan", () => {
     const report = await executeWave(fake, snapshot, completing(snapshot, 2, 4, 2), options({ maxMovesPerService: 1 }));
     assert.deepStrictEqual(stopped(fake), []);
     assert.strictEqual(fake.count("updateServiceDesiredCount"), 0);
-    assert.deepStrictEqual(report.actions.map((a) => a.kind), ["forget-surge"]);
+    assert.deepStrictEqual(
+      report.actions.map((a) => a.kind),
+      ["forget-surge"],
+    );
     assert.match(report.actions[0].detail ?? "", /exceeds the move budgets/);
   });
 
@@ -122,8 +160,21 @@ describe("executor: checks that hold even against a wrong plan", () => {
     const fake = new FakeEcs(snapshot);
     const web = snapshot.services[0];
     const plan: Plan = {
-      clusterArn: CLUSTER_ARN, moves: [], skipped: [], balanced: [], load: { bandTasks: 0, zones: [] },
-      surges: [{ kind: "rollback", service: web.serviceArn!, serviceName: "web", surge: { from: 2, to: 4, startedAt: at }, detail: "timed out", keep: [] }],
+      clusterArn: CLUSTER_ARN,
+      moves: [],
+      skipped: [],
+      balanced: [],
+      load: { bandTasks: 0, zones: [] },
+      surges: [
+        {
+          kind: "rollback",
+          service: web.serviceArn!,
+          serviceName: "web",
+          surge: { from: 2, to: 4, startedAt: at },
+          detail: "timed out",
+          keep: [],
+        },
+      ],
     };
     await executeWave(fake, snapshot, plan, options());
     assert.deepStrictEqual(stopped(fake), []);
@@ -133,20 +184,39 @@ describe("executor: checks that hold even against a wrong plan", () => {
   it("direct stops told to stop every task at 50 %: only healthy − floor go", async () => {
     const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 4 } }, { zone: "a" }], [{ name: "web", minimumHealthyPercent: 50 }]);
     const web = snapshot.services[0];
-    const moves: Move[] = snapshot.tasks.map((t) => ({ service: web.serviceArn!, serviceName: "web", taskArn: t.taskArn!, from: t.containerInstanceArn!, to: null, toGroup: [], pass: "spread" as const }));
+    const moves: Move[] = snapshot.tasks.map((t) => ({
+      service: web.serviceArn!,
+      serviceName: "web",
+      taskArn: t.taskArn!,
+      from: t.containerInstanceArn!,
+      to: null,
+      toGroup: [],
+      pass: "spread" as const,
+    }));
     const fake = new FakeEcs(snapshot);
-    await executeWave(fake, snapshot, { clusterArn: CLUSTER_ARN, moves, surges: [], skipped: [], balanced: [], load: { bandTasks: 0, zones: [] } }, options());
+    await executeWave(
+      fake,
+      snapshot,
+      { clusterArn: CLUSTER_ARN, moves, surges: [], skipped: [], balanced: [], load: { bandTasks: 0, zones: [] } },
+      options(),
+    );
     assert.strictEqual(stopped(fake).length, 2);
   });
 
   it("control: a surge the rebalancer wrote, on a steady service, completes (gives up 1, restores 2)", async () => {
     const snapshot = buildSnapshot(
-      [{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }],
+      [
+        { zone: "a", tasks: { web: 2 } },
+        { zone: "b", tasks: { web: 1 } },
+      ],
       [{ name: "web", desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: at }, WEB_IDENTITY) } }],
     );
     const fake = new FakeEcs(snapshot);
     const report = await executeWave(fake, snapshot, planMoves(snapshot, { now: NOW, surgeTimeoutSeconds: 900 }), options());
-    assert.deepStrictEqual(report.actions.map((a) => [a.kind, a.tasks.length]), [["complete-surge", 1]]);
+    assert.deepStrictEqual(
+      report.actions.map((a) => [a.kind, a.tasks.length]),
+      [["complete-surge", 1]],
+    );
     assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
   });
 });

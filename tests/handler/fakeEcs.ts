@@ -16,7 +16,13 @@ export interface Call {
   args: unknown[];
 }
 
-export const WRITE_OPERATIONS: Operation[] = ["updateServiceDesiredCount", "stopTask", "tagResource", "untagResource", "updateTaskProtection"];
+export const WRITE_OPERATIONS: Operation[] = [
+  "updateServiceDesiredCount",
+  "stopTask",
+  "tagResource",
+  "untagResource",
+  "updateTaskProtection",
+];
 
 interface Fault {
   op: Operation;
@@ -170,8 +176,10 @@ export class FakeEcs implements EcsPort {
 
   async updateTaskProtection(cluster: string, taskArns: string[], protectionEnabled: boolean, expiresInMinutes?: number): Promise<void> {
     const state = this.enter("updateTaskProtection", [cluster, taskArns, protectionEnabled, expiresInMinutes], cluster);
-    if (taskArns.length === 0 || taskArns.length > TASK_PROTECTION_BATCH) throw ecsError("InvalidParameterException", `tasks: 1 to 10, got ${taskArns.length}`);
-    if (expiresInMinutes !== undefined && (expiresInMinutes < 1 || expiresInMinutes > 2880)) throw ecsError("InvalidParameterException", "expiresInMinutes: 1 to 2880");
+    if (taskArns.length === 0 || taskArns.length > TASK_PROTECTION_BATCH)
+      throw ecsError("InvalidParameterException", `tasks: 1 to 10, got ${taskArns.length}`);
+    if (expiresInMinutes !== undefined && (expiresInMinutes < 1 || expiresInMinutes > 2880))
+      throw ecsError("InvalidParameterException", "expiresInMinutes: 1 to 2880");
     for (const arn of taskArns) {
       if (!state.tasks.some((t) => t.taskArn === arn && t.desiredStatus === "RUNNING")) continue; // answered as a failure
       if (protectionEnabled) this.protectedTasks.add(arn);

@@ -125,7 +125,14 @@ function service(spec: ServiceSpec, running: number): Service {
     },
     deploymentController: { type: "ECS" },
     deployments: [
-      { id: `ecs-svc/${spec.name}`, status: "PRIMARY", rolloutState: "COMPLETED", desiredCount: desired, runningCount: running, pendingCount: 0 },
+      {
+        id: `ecs-svc/${spec.name}`,
+        status: "PRIMARY",
+        rolloutState: "COMPLETED",
+        desiredCount: desired,
+        runningCount: running,
+        pendingCount: 0,
+      },
     ],
     tags: Object.entries(spec.tags ?? {}).map(([key, value]) => ({ key, value })),
     ...spec.patch,

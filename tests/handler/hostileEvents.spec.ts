@@ -27,17 +27,27 @@ describe("lambda: hostile events (what only a direct Invoke can send)", () => {
     ["source nested 100,000 deep", { ...base, source: deep }],
     ["detail-type nested 100,000 deep", { ...base, "detail-type": deepList }],
     ["detail.status nested 100,000 deep", { ...base, detail: { ...base.detail, status: deep } }],
-    ["detail.eventName nested 100,000 deep", { ...base, "detail-type": "ECS Service Action", detail: { clusterArn: CLUSTER_ARN, eventName: deep } }],
+    [
+      "detail.eventName nested 100,000 deep",
+      { ...base, "detail-type": "ECS Service Action", detail: { clusterArn: CLUSTER_ARN, eventName: deep } },
+    ],
     ["the whole event nested 100,000 deep", deep],
     ["a source of a megabyte", { ...base, source: MEGABYTE }],
     ["a clusterArn of a megabyte (not watched)", { ...base, detail: { ...base.detail, clusterArn: MEGABYTE } }],
-    ["an object with 100,000 keys as detail-type", { ...base, "detail-type": Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i])) }],
+    [
+      "an object with 100,000 keys as detail-type",
+      { ...base, "detail-type": Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i])) },
+    ],
   ];
   for (const [name, event] of cases) {
     it(`${name}: returns (never throws), no ECS call, every log line under 2 KB`, async () => {
       const fake = new FakeEcs(buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [{ name: "web" }]));
       const lines: string[] = [];
-      const handle = createEventHandler({ ecs: fake, env: { [SETTINGS_ENV.watchedClusters]: CLUSTER_ARN }, write: (line) => lines.push(line) });
+      const handle = createEventHandler({
+        ecs: fake,
+        env: { [SETTINGS_ENV.watchedClusters]: CLUSTER_ARN },
+        write: (line) => lines.push(line),
+      });
       const result = await handle(event);
       assert.ok(result.outcome === "ignored" || result.outcome === "failed", result.outcome);
       assert.strictEqual(fake.count(), 0);
@@ -50,7 +60,11 @@ describe("lambda: hostile events (what only a direct Invoke can send)", () => {
   it("an id of a megabyte on an otherwise sound event: acted on, the id cut to 128 characters in every log line", async () => {
     const fake = new FakeEcs(buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], [{ name: "web" }]));
     const lines: string[] = [];
-    const handle = createEventHandler({ ecs: fake, env: { [SETTINGS_ENV.watchedClusters]: CLUSTER_ARN }, write: (line) => lines.push(line) });
+    const handle = createEventHandler({
+      ecs: fake,
+      env: { [SETTINGS_ENV.watchedClusters]: CLUSTER_ARN },
+      write: (line) => lines.push(line),
+    });
     const result = await handle({ ...base, id: MEGABYTE });
     assert.strictEqual(result.outcome, "rebalanced");
     assert.strictEqual(result.eventId.length, 128);

@@ -27,7 +27,14 @@ function setup(env: Record<string, string | undefined> = { [SETTINGS_ENV.watched
   const lines: string[] = [];
   const metrics: any[] = [];
   const throttles = { throttled: 0 };
-  const handle = createEventHandler({ ecs: fake, env, now: () => NOW, write: (line) => lines.push(line), writeMetrics: (line) => metrics.push(JSON.parse(line)), throttles });
+  const handle = createEventHandler({
+    ecs: fake,
+    env,
+    now: () => NOW,
+    write: (line) => lines.push(line),
+    writeMetrics: (line) => metrics.push(JSON.parse(line)),
+    throttles,
+  });
   return { fake, lines, handle, metrics, throttles };
 }
 
@@ -46,7 +53,10 @@ describe("lambda: createEventHandler", () => {
   it("control: with 60 s remaining the same event surges web", async () => {
     const { fake, handle } = setup();
     await handle(instanceEvent("e-early"), { getRemainingTimeInMillis: () => 60_000 });
-    assert.deepStrictEqual(fake.writes().map((c) => c.op), ["tagResource", "updateServiceDesiredCount"]);
+    assert.deepStrictEqual(
+      fake.writes().map((c) => c.op),
+      ["tagResource", "updateServiceDesiredCount"],
+    );
   });
 
   it("an instance change on a watched cluster: runs that cluster only", async () => {
@@ -55,7 +65,10 @@ describe("lambda: createEventHandler", () => {
     assert.strictEqual(result.outcome, "rebalanced");
     assert.deepStrictEqual(result.clusters, [{ clusterArn: CLUSTER_ARN, moves: 1, actions: 1, errors: 0 }]);
     assert.deepStrictEqual(clustersListed(fake), [CLUSTER_ARN]);
-    assert.deepStrictEqual(fake.writes().map((c) => c.op), ["tagResource", "updateServiceDesiredCount"]);
+    assert.deepStrictEqual(
+      fake.writes().map((c) => c.op),
+      ["tagResource", "updateServiceDesiredCount"],
+    );
   });
 
   it("an instance change on a cluster not watched: ignored with no ECS call at all", async () => {
@@ -100,12 +113,19 @@ describe("lambda: createEventHandler", () => {
     const result = await handle(scheduled("s1"));
     assert.strictEqual(result.outcome, "rebalanced");
     assert.deepStrictEqual(clustersListed(fake), [CLUSTER_ARN, OTHER_ARN]);
-    assert.deepStrictEqual(result.clusters!.map((c) => c.clusterArn), [CLUSTER_ARN, OTHER_ARN]);
+    assert.deepStrictEqual(
+      result.clusters!.map((c) => c.clusterArn),
+      [CLUSTER_ARN, OTHER_ARN],
+    );
   });
 
   it("a SERVICE_STEADY_STATE service action runs its cluster only", async () => {
     const { fake, handle } = setup();
-    const event = { ...instanceEvent("a1"), "detail-type": "ECS Service Action", detail: { clusterArn: OTHER_ARN, eventName: "SERVICE_STEADY_STATE" } };
+    const event = {
+      ...instanceEvent("a1"),
+      "detail-type": "ECS Service Action",
+      detail: { clusterArn: OTHER_ARN, eventName: "SERVICE_STEADY_STATE" },
+    };
     assert.strictEqual((await handle(event)).outcome, "rebalanced");
     assert.deepStrictEqual(clustersListed(fake), [OTHER_ARN]);
   });
@@ -153,7 +173,10 @@ describe("lambda: createEventHandler", () => {
       const { handle, metrics } = setup();
       await handle(scheduled("s1"));
       const docs = clusterDocs(metrics);
-      assert.deepStrictEqual(docs.map((d) => d.ClusterName), ["demo", "other"]);
+      assert.deepStrictEqual(
+        docs.map((d) => d.ClusterName),
+        ["demo", "other"],
+      );
       for (const d of docs) {
         assert.strictEqual(d._aws.CloudWatchMetrics[0].Namespace, "ECSTaskRebalancer");
         assert.strictEqual(d._aws.Timestamp, NOW.getTime());

@@ -49,7 +49,10 @@ describe("placementConstraint: compileConstraints", () => {
     ["distinctInstance alone → every instance (it caps capacity instead)", [{ type: "distinctInstance" }], [true, true]],
     [
       "two memberOf → both must hold",
-      [{ type: "memberOf", expression: "attribute:tier == web" }, { type: "memberOf", expression: "attribute:ecs.instance-type =~ m5.*" }],
+      [
+        { type: "memberOf", expression: "attribute:tier == web" },
+        { type: "memberOf", expression: "attribute:ecs.instance-type =~ m5.*" },
+      ],
       [false, false],
     ],
     ["memberOf without an expression → unsupported", [{ type: "memberOf" }], "memberOf"],

@@ -215,7 +215,11 @@ function check(s: Scenario): void {
     const capacities = eligible.map((i) => counts[k][i] + roomFor(k, i));
 
     // (b) the least number of moves any balanced distribution needs
-    const least = leastMoves(paths, eligible.map((i) => counts[k][i]), capacities);
+    const least = leastMoves(
+      paths,
+      eligible.map((i) => counts[k][i]),
+      capacities,
+    );
     assert.strictEqual(moves.length, least, `s${k} (${service.strategy}): ${moves.length} moves, the least is ${least}`);
 
     for (const move of moves) {
@@ -237,7 +241,11 @@ function check(s: Scenario): void {
     }
     // (a) balanced per its strategy once the moves are applied
     assert.ok(
-      isBalanced(paths, eligible.map((i) => after[k][i]), capacities),
+      isBalanced(
+        paths,
+        eligible.map((i) => after[k][i]),
+        capacities,
+      ),
       `s${k} (${service.strategy}) not balanced after the moves: ${eligible.map((i) => after[k][i])} caps ${capacities}`,
     );
     fullAt[k] = eligible.filter((i, n) => after[k][i] === capacities[n]);
@@ -249,9 +257,15 @@ function check(s: Scenario): void {
   const next = world(s, after);
   const again = plan(buildSnapshot(next.instanceSpecs, next.serviceSpecs));
   const freedFor = (k: number) =>
-    fullAt[k].some((i) => s.services.some((_, j) => j !== k && result.moves.some((m) => m.service === serviceArn(`s${j}`) && index(m.from) === i)));
+    fullAt[k].some((i) =>
+      s.services.some((_, j) => j !== k && result.moves.some((m) => m.service === serviceArn(`s${j}`) && index(m.from) === i)),
+    );
   const unexpected = again.moves.filter((m) => !freedFor(Number(m.serviceName.slice(1))));
-  assert.deepStrictEqual(unexpected.map((m) => `${m.serviceName} ${index(m.from)}→${m.to && index(m.to)}`), [], "a second plan moves nothing");
+  assert.deepStrictEqual(
+    unexpected.map((m) => `${m.serviceName} ${index(m.from)}→${m.to && index(m.to)}`),
+    [],
+    "a second plan moves nothing",
+  );
   if (s.services.length === 1) assert.deepStrictEqual(again.moves, [], "one service: a second plan moves nothing at all");
 }
 
@@ -273,11 +287,27 @@ describe("planner properties (random clusters, brute-force oracle)", function ()
   this.timeout(60000);
 
   it("moves are the fewest, leave only instances above target, land on eligible instances with room, and balance every service; a second plan moves nothing", () => {
-    fc.assert(fc.property(scenarios, (s) => check(s)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(scenarios, (s) => check(s)),
+      { numRuns: 3000 },
+    );
   });
 
   it("the model agrees with the table: (5,3,1) on three instances needs 2 moves", () => {
     assert.strictEqual(leastMoves([["0"], ["1"], ["2"]], [5, 3, 1], [9, 9, 9]), 2);
-    assert.strictEqual(leastMoves([["a", "0"], ["a", "1"], ["a", "2"], ["b", "3"], ["b", "4"]], [3, 0, 0, 2, 0], [9, 9, 9, 9, 9]), 2);
+    assert.strictEqual(
+      leastMoves(
+        [
+          ["a", "0"],
+          ["a", "1"],
+          ["a", "2"],
+          ["b", "3"],
+          ["b", "4"],
+        ],
+        [3, 0, 0, 2, 0],
+        [9, 9, 9, 9, 9],
+      ),
+      2,
+    );
   });
 });

@@ -57,7 +57,10 @@ describe("planner: descheduler-style counts (one zone, spread by instance)", () 
   ];
   for (const [name, counts, moves] of cases) {
     it(name, () => {
-      const snapshot = buildSnapshot(counts.map((n) => ({ zone: "a", tasks: n ? { web: n } : undefined })), [{ name: "web" }]);
+      const snapshot = buildSnapshot(
+        counts.map((n) => ({ zone: "a", tasks: n ? { web: n } : undefined })),
+        [{ name: "web" }],
+      );
       const result = plan(snapshot);
       assert.strictEqual(result.moves.length, moves);
       if (moves === 0) assert.deepStrictEqual(result.balanced, [serviceArn("web")]);
@@ -73,23 +76,43 @@ describe("planner: descheduler-style counts (one zone, spread by instance)", () 
     );
     const result = plan(snapshot);
     assert.strictEqual(result.moves.length, 2);
-    assert.deepStrictEqual(result.moves.map((m) => index(m.from)), [0, 0]);
+    assert.deepStrictEqual(
+      result.moves.map((m) => index(m.from)),
+      [0, 0],
+    );
   });
 });
 
 describe("planner: a target that cannot take the task → 0 moves", () => {
   const two = (target: Partial<InstanceSpec>, services: ServiceSpec[] = [{ name: "web" }]) =>
-    buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b", ...target }], services);
+    buildSnapshot(
+      [
+        { zone: "a", tasks: { web: 2 } },
+        { zone: "b", ...target },
+      ],
+      services,
+    );
   const cases: Array<[string, Snapshot, { skip?: SkipCode; balanced?: boolean }]> = [
     ["target DRAINING → fewer-than-2-eligible-instances", two({ status: "DRAINING" }), { skip: "fewer-than-2-eligible-instances" }],
-    ["target agent disconnected → fewer-than-2-eligible-instances", two({ agentConnected: false }), { skip: "fewer-than-2-eligible-instances" }],
+    [
+      "target agent disconnected → fewer-than-2-eligible-instances",
+      two({ agentConnected: false }),
+      { skip: "fewer-than-2-eligible-instances" },
+    ],
     ["target without cpu for one task → balanced over what fits", two({ cpu: 100 }), { balanced: true }],
     ["target without memory for one task → balanced over what fits", two({ memory: 100 }), { balanced: true }],
     [
       "target whose static host port is in use → balanced over what fits",
       buildSnapshot(
-        [{ zone: "a", tasks: { web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "b", tasks: { blocker: 1 } }],
-        [{ name: "web", hostPort: 8080 }, { name: "blocker", hostPort: 8080, tags: { [IGNORE_TAG]: "true" } }],
+        [
+          { zone: "a", tasks: { web: 1 } },
+          { zone: "a", tasks: { web: 1 } },
+          { zone: "b", tasks: { blocker: 1 } },
+        ],
+        [
+          { name: "web", hostPort: 8080 },
+          { name: "blocker", hostPort: 8080, tags: { [IGNORE_TAG]: "true" } },
+        ],
       ),
       { balanced: true },
     ],
@@ -108,7 +131,10 @@ describe("planner: a target that cannot take the task → 0 moves", () => {
       [{ zone: "a", tasks: { web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "b" }],
       [{ name: "web", hostPort: 8080 }],
     );
-    assert.deepStrictEqual(plan(snapshot).moves.map((m) => index(m.to)), [2]);
+    assert.deepStrictEqual(
+      plan(snapshot).moves.map((m) => index(m.to)),
+      [2],
+    );
   });
 });
 
@@ -126,8 +152,16 @@ describe("planner: skip reasons", () => {
 
   const cases: Array<[string, Snapshot, SkipCode]> = [
     ["DAEMON service → not-replica", base({ schedulingStrategy: "DAEMON" }), "not-replica"],
-    ["CODE_DEPLOY deployment controller → not-ecs-deployment-controller", patched({ deploymentController: { type: "CODE_DEPLOY" } }), "not-ecs-deployment-controller"],
-    ["EXTERNAL deployment controller → not-ecs-deployment-controller", patched({ deploymentController: { type: "EXTERNAL" } }), "not-ecs-deployment-controller"],
+    [
+      "CODE_DEPLOY deployment controller → not-ecs-deployment-controller",
+      patched({ deploymentController: { type: "CODE_DEPLOY" } }),
+      "not-ecs-deployment-controller",
+    ],
+    [
+      "EXTERNAL deployment controller → not-ecs-deployment-controller",
+      patched({ deploymentController: { type: "EXTERNAL" } }),
+      "not-ecs-deployment-controller",
+    ],
     ["Fargate launch type → not-ec2", patched({ launchType: "FARGATE" }), "not-ec2"],
     [
       "Fargate Spot capacity provider → not-ec2",
@@ -185,13 +219,25 @@ describe("planner: skip reasons", () => {
     ],
     ["running ≠ desired → not-steady", base({ desiredCount: 3 }), "not-steady"],
     ["pending > 0 → not-steady", patched({ pendingCount: 1 }), "not-steady"],
-    ["a listed task still PENDING → tasks-in-transition", withSnapshot(base(), (s) => (s.tasks[0].lastStatus = "PENDING")), "tasks-in-transition"],
-    ["a listed task being stopped → tasks-in-transition", withSnapshot(base(), (s) => (s.tasks[0].desiredStatus = "STOPPED")), "tasks-in-transition"],
+    [
+      "a listed task still PENDING → tasks-in-transition",
+      withSnapshot(base(), (s) => (s.tasks[0].lastStatus = "PENDING")),
+      "tasks-in-transition",
+    ],
+    [
+      "a listed task being stopped → tasks-in-transition",
+      withSnapshot(base(), (s) => (s.tasks[0].desiredStatus = "STOPPED")),
+      "tasks-in-transition",
+    ],
     ["a task missing from the listing → tasks-in-transition", withSnapshot(base(), (s) => s.tasks.pop()), "tasks-in-transition"],
     ["desired count 1 → desired-count-below-2", base({}, [1, 0]), "desired-count-below-2"],
     ["binpack strategy → not-spread-strategy", base({ strategy: [{ type: "binpack", field: "memory" }] }), "not-spread-strategy"],
     ["random strategy → not-spread-strategy", base({ strategy: [{ type: "random" }] }), "not-spread-strategy"],
-    ["spread then binpack → not-spread-strategy", base({ strategy: [ZONE_ONLY[0], { type: "binpack", field: "cpu" }] }), "not-spread-strategy"],
+    [
+      "spread then binpack → not-spread-strategy",
+      base({ strategy: [ZONE_ONLY[0], { type: "binpack", field: "cpu" }] }),
+      "not-spread-strategy",
+    ],
     [
       "memberOf with `or` on the service → unsupported-placement-constraint",
       base({ constraints: [{ type: "memberOf", expression: "attribute:tier == web or attribute:tier == api" }] }),
@@ -199,11 +245,18 @@ describe("planner: skip reasons", () => {
     ],
     [
       "memberOf on task group (not decidable from the instance) on the task definition → unsupported-placement-constraint",
-      withSnapshot(base(), (s) => (s.taskDefinitions[0].placementConstraints = [{ type: "memberOf", expression: "task:group == service:db" }])),
+      withSnapshot(
+        base(),
+        (s) => (s.taskDefinitions[0].placementConstraints = [{ type: "memberOf", expression: "task:group == service:db" }]),
+      ),
       "unsupported-placement-constraint",
     ],
     [`${IGNORE_TAG}=true → ignored-by-tag`, base({ tags: { [IGNORE_TAG]: "true" } }), "ignored-by-tag"],
-    ["task definition not read → task-definition-unavailable", withSnapshot(base(), (s) => (s.taskDefinitions = [])), "task-definition-unavailable"],
+    [
+      "task definition not read → task-definition-unavailable",
+      withSnapshot(base(), (s) => (s.taskDefinitions = [])),
+      "task-definition-unavailable",
+    ],
     [
       "a task on a DRAINING instance → tasks-on-unavailable-instance",
       buildSnapshot(
@@ -223,16 +276,28 @@ describe("planner: skip reasons", () => {
     it(name, () => {
       const result = plan(snapshot);
       assert.deepStrictEqual(result.moves, []);
-      assert.deepStrictEqual(result.skipped.map((s) => [s.serviceName, s.reason]), [["web", code]]);
+      assert.deepStrictEqual(
+        result.skipped.map((s) => [s.serviceName, s.reason]),
+        [["web", code]],
+      );
       assert.ok(result.skipped[0].detail.length > 0, "a skip says why");
     });
   }
 
   it(`control: the same service unskipped (or ${IGNORE_TAG}=false) → 1 move`, () => {
     assert.strictEqual(plan(base()).moves.length, 1);
-    assert.strictEqual(plan(patched({ availabilityZoneRebalancing: "DISABLED" })).moves.length, 1, "AZ rebalancing DISABLED: the zone move is ours");
     assert.strictEqual(
-      plan(withSnapshot(patched({ launchType: undefined, capacityProviderStrategy: [{ capacityProvider: "asg", weight: 1 }] }), () => undefined)).moves.length,
+      plan(patched({ availabilityZoneRebalancing: "DISABLED" })).moves.length,
+      1,
+      "AZ rebalancing DISABLED: the zone move is ours",
+    );
+    assert.strictEqual(
+      plan(
+        withSnapshot(
+          patched({ launchType: undefined, capacityProviderStrategy: [{ capacityProvider: "asg", weight: 1 }] }),
+          () => undefined,
+        ),
+      ).moves.length,
       1,
       "capacity-provider service whose tasks say EC2 is EC2",
     );
@@ -252,12 +317,18 @@ describe("planner: placement constraints and strategies", () => {
       [{ name: "web", constraints: [{ type: "memberOf", expression: "attribute:tier == web" }] }],
     );
     const result = plan(snapshot);
-    assert.deepStrictEqual(result.moves.map((m) => index(m.to)), [2, 2]);
+    assert.deepStrictEqual(
+      result.moves.map((m) => index(m.to)),
+      [2, 2],
+    );
   });
 
   it("memberOf that leaves one instance → fewer-than-2-eligible-instances", () => {
     const snapshot = buildSnapshot(
-      [{ zone: "a", tasks: { web: 2 }, attributes: { tier: "web" } }, { zone: "b", attributes: { tier: "batch" } }],
+      [
+        { zone: "a", tasks: { web: 2 }, attributes: { tier: "web" } },
+        { zone: "b", attributes: { tier: "batch" } },
+      ],
       [{ name: "web", constraints: [{ type: "memberOf", expression: "attribute:tier in [web, api]" }] }],
     );
     assert.strictEqual(skipOf(plan(snapshot), "web"), "fewer-than-2-eligible-instances");
@@ -281,7 +352,10 @@ describe("planner: placement constraints and strategies", () => {
         [{ name: "web", strategy }],
       );
       const result = plan(snapshot);
-      assert.deepStrictEqual(result.moves.map((m) => [index(m.from), index(m.to), m.toGroup[0]]), [[0, 2, "b"]]);
+      assert.deepStrictEqual(
+        result.moves.map((m) => [index(m.from), index(m.to), m.toGroup[0]]),
+        [[0, 2, "b"]],
+      );
     });
 
     it(`${name}: balanced by zone but not within it, (2,0 | 1,1) → 1 move inside zone a`, () => {
@@ -289,13 +363,19 @@ describe("planner: placement constraints and strategies", () => {
         [{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b", tasks: { web: 1 } }],
         [{ name: "web", strategy }],
       );
-      assert.deepStrictEqual(plan(snapshot).moves.map((m) => [index(m.from), index(m.to)]), [[0, 1]]);
+      assert.deepStrictEqual(
+        plan(snapshot).moves.map((m) => [index(m.from), index(m.to)]),
+        [[0, 1]],
+      );
     });
   }
 
   it("instance-only strategy: zones are ignored, (2,0) in one zone → 1 move to the instance", () => {
     const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "a" }], [{ name: "web", strategy: INSTANCE_ONLY }]);
-    assert.deepStrictEqual(plan(snapshot).moves.map((m) => index(m.to)), [1]);
+    assert.deepStrictEqual(
+      plan(snapshot).moves.map((m) => index(m.to)),
+      [1],
+    );
   });
 
   it("the surplus task leaves the instance with the most tasks in total (spread by instance)", () => {
@@ -303,15 +383,24 @@ describe("planner: placement constraints and strategies", () => {
       [{ zone: "a", tasks: { web: 2 } }, { zone: "a", tasks: { web: 2, other: 3 } }, { zone: "a" }],
       [{ name: "web" }, { name: "other", tags: { [IGNORE_TAG]: "true" } }],
     );
-    assert.deepStrictEqual(plan(snapshot).moves.map((m) => index(m.from)), [1]);
+    assert.deepStrictEqual(
+      plan(snapshot).moves.map((m) => index(m.from)),
+      [1],
+    );
   });
 
   it("the surplus task leaves the instance with the most tasks in total (zone only)", () => {
     const snapshot = buildSnapshot(
       [{ zone: "a", tasks: { web: 1, other: 3 } }, { zone: "a", tasks: { web: 1 } }, { zone: "b" }, { zone: "b", tasks: { web: 0 } }],
-      [{ name: "web", strategy: ZONE_ONLY }, { name: "other", tags: { [IGNORE_TAG]: "true" } }],
+      [
+        { name: "web", strategy: ZONE_ONLY },
+        { name: "other", tags: { [IGNORE_TAG]: "true" } },
+      ],
     );
-    assert.deepStrictEqual(plan(snapshot).moves.map((m) => index(m.from)), [0]);
+    assert.deepStrictEqual(
+      plan(snapshot).moves.map((m) => index(m.from)),
+      [0],
+    );
   });
 
   it("many empty instances: the task goes to the least busy one, even when it is last in ARN order", () => {
@@ -329,7 +418,10 @@ describe("planner: placement constraints and strategies", () => {
       ],
       [{ name: "web" }, other],
     );
-    assert.deepStrictEqual(plan(snapshot).moves.map((m) => [index(m.from), index(m.to)]), [[0, 4]]);
+    assert.deepStrictEqual(
+      plan(snapshot).moves.map((m) => [index(m.from), index(m.to)]),
+      [[0, 4]],
+    );
   });
 
   it("the moved task is the youngest on its instance", () => {
@@ -343,23 +435,36 @@ describe("planner: placement constraints and strategies", () => {
 describe("planner: services competing for the same free room", () => {
   it("room for one task on the target: the first service (ARN order) takes it, the second is balanced", () => {
     const snapshot = buildSnapshot(
-      [{ zone: "a", tasks: { "a-web": 2, "b-web": 2 } }, { zone: "a", cpu: 128 }],
+      [
+        { zone: "a", tasks: { "a-web": 2, "b-web": 2 } },
+        { zone: "a", cpu: 128 },
+      ],
       [{ name: "a-web" }, { name: "b-web" }],
     );
     const result = plan(snapshot);
-    assert.deepStrictEqual(result.moves.map((m) => [m.serviceName, index(m.to)]), [["a-web", 1]]);
+    assert.deepStrictEqual(
+      result.moves.map((m) => [m.serviceName, index(m.to)]),
+      [["a-web", 1]],
+    );
     assert.deepStrictEqual(result.balanced, [serviceArn("b-web")]);
   });
 
   it("zone-only additions reserve room on instances that still have it, so a later service does not count on it", () => {
     // zone b has room for exactly two tasks, one on each instance (cpu 128 each)
     const snapshot = buildSnapshot(
-      [{ zone: "a", tasks: { "a-web": 4, "b-web": 2 } }, { zone: "b", cpu: 128 }, { zone: "b", cpu: 128, memory: 256 }],
+      [
+        { zone: "a", tasks: { "a-web": 4, "b-web": 2 } },
+        { zone: "b", cpu: 128 },
+        { zone: "b", cpu: 128, memory: 256 },
+      ],
       [{ name: "a-web", strategy: ZONE_ONLY }, { name: "b-web" }],
     );
     const result = plan(snapshot);
     const intoZoneB = result.moves.filter((m) => m.toGroup[0] === "b");
-    assert.deepStrictEqual(intoZoneB.map((m) => m.serviceName), ["a-web", "a-web"]);
+    assert.deepStrictEqual(
+      intoZoneB.map((m) => m.serviceName),
+      ["a-web", "a-web"],
+    );
     assert.deepStrictEqual(result.balanced, [serviceArn("b-web")]);
   });
 });
@@ -372,21 +477,47 @@ describe("planner: surges recorded on a service", () => {
 
   it("steady at the surged count → complete: stop the surplus for the original count, from the loaded instance", () => {
     // the surge from 2 to 3 placed its extra task in zone b: stop one of the two in zone a
-    const result = plan(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, tag(2, 3)));
+    const result = plan(
+      surged(
+        [
+          { zone: "a", tasks: { web: 2 } },
+          { zone: "b", tasks: { web: 1 } },
+        ],
+        3,
+        tag(2, 3),
+      ),
+    );
     assert.strictEqual(result.surges.length, 1);
     const [action] = result.surges;
     assert.strictEqual(action.kind, "complete");
     if (action.kind !== "complete") return;
     assert.deepStrictEqual(action.surge.from, 2);
-    assert.deepStrictEqual(action.stop.map((m) => [index(m.from), m.to]), [[0, null]]);
+    assert.deepStrictEqual(
+      action.stop.map((m) => [index(m.from), m.to]),
+      [[0, null]],
+    );
     assert.deepStrictEqual(result.moves, []);
   });
 
   it("complete with a surge of 2: stops exactly to − from tasks, wherever ECS put the extras", () => {
-    const result = plan(surged([{ zone: "a", tasks: { web: 4 } }, { zone: "b", tasks: { web: 1 } }, { zone: "b", tasks: { web: 1 } }], 6, tag(4, 6)));
+    const result = plan(
+      surged(
+        [
+          { zone: "a", tasks: { web: 4 } },
+          { zone: "b", tasks: { web: 1 } },
+          { zone: "b", tasks: { web: 1 } },
+        ],
+        6,
+        tag(4, 6),
+      ),
+    );
     const [action] = result.surges;
     assert.strictEqual(action.kind, "complete");
-    if (action.kind === "complete") assert.deepStrictEqual(action.stop.map((m) => index(m.from)), [0, 0]);
+    if (action.kind === "complete")
+      assert.deepStrictEqual(
+        action.stop.map((m) => index(m.from)),
+        [0, 0],
+      );
   });
 
   it("complete after the extra task was lost with its instance: stops only to − from, never below from", () => {
@@ -395,13 +526,26 @@ describe("planner: surges recorded on a service", () => {
     const result = plan(surged([{ zone: "a", tasks: { web: 3 } }, { zone: "b" }], 3, tag(2, 3)));
     const [action] = result.surges;
     assert.strictEqual(action.kind, "complete");
-    if (action.kind === "complete") assert.deepStrictEqual(action.stop.map((m) => index(m.from)), [0]);
+    if (action.kind === "complete")
+      assert.deepStrictEqual(
+        action.stop.map((m) => index(m.from)),
+        [0],
+      );
   });
 
   it("complete after a surge cut short by budgets (8 → 11, extras 1 in zone a, 2 in b): stops 1 from a and 2 from b, zones stay (4 | 4), not (3 | 5)", () => {
     // the distribution of 8 still wants a move inside zone a (4,1 → 2,2): that removal is paired
     // with the addition, so the stops are the zones' net surplus
-    const snapshot = surged([{ zone: "a", tasks: { web: 4 } }, { zone: "a", tasks: { web: 1 } }, { zone: "b", tasks: { web: 4 } }, { zone: "b", tasks: { web: 2 } }], 11, tag(8, 11));
+    const snapshot = surged(
+      [
+        { zone: "a", tasks: { web: 4 } },
+        { zone: "a", tasks: { web: 1 } },
+        { zone: "b", tasks: { web: 4 } },
+        { zone: "b", tasks: { web: 2 } },
+      ],
+      11,
+      tag(8, 11),
+    );
     const [action] = plan(snapshot).surges;
     assert.strictEqual(action.kind, "complete");
     if (action.kind !== "complete") return;
@@ -410,12 +554,22 @@ describe("planner: surges recorded on a service", () => {
 
   it("not steady after the timeout → rollback", () => {
     const result = plan(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 3, tag(2, 3, TIMEOUT + 1)));
-    assert.deepStrictEqual(result.surges.map((s) => s.kind), ["rollback"]);
+    assert.deepStrictEqual(
+      result.surges.map((s) => s.kind),
+      ["rollback"],
+    );
     assert.deepStrictEqual(result.skipped, []);
   });
 
   it("rollback keeps (to protect) only running tasks, never the extra task that never started", () => {
-    const snapshot = surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], 3, tag(2, 3, TIMEOUT + 1));
+    const snapshot = surged(
+      [
+        { zone: "a", tasks: { web: 2 } },
+        { zone: "b", tasks: { web: 1 } },
+      ],
+      3,
+      tag(2, 3, TIMEOUT + 1),
+    );
     const pending = snapshot.tasks[2];
     Object.assign(pending, { lastStatus: "PENDING" });
     const [action] = planMoves(snapshot, { now: NOW, surgeTimeoutSeconds: TIMEOUT }).surges;
@@ -431,7 +585,10 @@ describe("planner: surges recorded on a service", () => {
 
   it("desired count ≠ the surged count (restored, never applied, or changed by an autoscaler) → forget", () => {
     const result = plan(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 2, tag(2, 3)));
-    assert.deepStrictEqual(result.surges.map((s) => s.kind), ["forget"]);
+    assert.deepStrictEqual(
+      result.surges.map((s) => s.kind),
+      ["forget"],
+    );
   });
 
   // the issue's cases: a 4-task web at a 100 % floor carrying a tag the rebalancer never wrote
@@ -441,7 +598,12 @@ describe("planner: surges recorded on a service", () => {
     ["the old `from=0;to=4;at=…` form, hand-written", `from=0;to=4;at=${at}`, 4, /not in the form/],
     ["`from=0 to=4 at=…` with no proof", `from=0 to=4 at=${at}`, 4, /not in the form/],
     ["a proof that does not match the fields", `from=2 to=4 at=${at} proof=0123456789abcdef`, 4, /proof does not match/],
-    ["copied from service api (its proof binds api's ARN)", formatSurge({ from: 2, to: 4, startedAt: ago(60) }, api), 4, /proof does not match/],
+    [
+      "copied from service api (its proof binds api's ARN)",
+      formatSurge({ from: 2, to: 4, startedAt: ago(60) }, api),
+      4,
+      /proof does not match/,
+    ],
     ["from=0 with a valid proof: never below 2", tag(0, 4), 4, /fewer than 2 tasks/],
     ["from=1 with a valid proof: never below 2", tag(1, 4), 4, /fewer than 2 tasks/],
     ["from=2 to=5: beyond maximumPercent 200 (at most 4)", tag(2, 5), 5, /beyond maximumPercent/],
@@ -452,9 +614,15 @@ describe("planner: surges recorded on a service", () => {
   ];
   for (const [name, value, desiredCount, reason] of forged) {
     it(`a tag that is not ours or does not fit (${name}) → forget, with the reason, never complete`, () => {
-      const layout = [{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: desiredCount - 2 } }];
+      const layout = [
+        { zone: "a", tasks: { web: 2 } },
+        { zone: "b", tasks: { web: desiredCount - 2 } },
+      ];
       const result = plan(surged(layout, desiredCount, value));
-      assert.deepStrictEqual(result.surges.map((s) => s.kind), ["forget"]);
+      assert.deepStrictEqual(
+        result.surges.map((s) => s.kind),
+        ["forget"],
+      );
       const [action] = result.surges;
       assert.match(action.kind === "forget" ? action.detail : "", reason);
     });
@@ -462,14 +630,25 @@ describe("planner: surges recorded on a service", () => {
 });
 
 describe("planner: ECS's AZ rebalancing ENABLED owns the zone level", () => {
-  const enabled = (strategy?: PlacementStrategy[]): ServiceSpec => ({ name: "web", strategy, patch: { availabilityZoneRebalancing: "ENABLED" } });
+  const enabled = (strategy?: PlacementStrategy[]): ServiceSpec => ({
+    name: "web",
+    strategy,
+    patch: { availabilityZoneRebalancing: "ENABLED" },
+  });
   const zoneOf = (snapshot: Snapshot, arn: string | null) =>
-    snapshot.containerInstances.find((i) => i.containerInstanceArn === arn)?.attributes?.find((a) => a.name === "ecs.availability-zone")?.value;
+    snapshot.containerInstances.find((i) => i.containerInstanceArn === arn)?.attributes?.find((a) => a.name === "ecs.availability-zone")
+      ?.value;
 
   it("zones even (2 | 2), instances uneven within zone a (2,0) → 1 move inside zone a", () => {
-    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b", tasks: { web: 1 } }], [enabled()]);
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b", tasks: { web: 1 } }],
+      [enabled()],
+    );
     const result = plan(snapshot);
-    assert.deepStrictEqual(result.moves.map((m) => [index(m.from), index(m.to)]), [[0, 1]]);
+    assert.deepStrictEqual(
+      result.moves.map((m) => [index(m.from), index(m.to)]),
+      [[0, 1]],
+    );
   });
   it("zones within one (3 | 2) with instances uneven in both zones → moves stay in their zone, no zone count changes", () => {
     const snapshot = buildSnapshot(
@@ -478,26 +657,42 @@ describe("planner: ECS's AZ rebalancing ENABLED owns the zone level", () => {
     );
     const result = plan(snapshot);
     assert.strictEqual(result.moves.length, 3);
-    for (const move of result.moves) assert.strictEqual(zoneOf(snapshot, move.from), zoneOf(snapshot, move.to), "a move never crosses zones");
+    for (const move of result.moves)
+      assert.strictEqual(zoneOf(snapshot, move.from), zoneOf(snapshot, move.to), "a move never crosses zones");
     assert.strictEqual(result.moves.filter((m) => zoneOf(snapshot, m.from) === "a").length, 2);
   });
   it("control: the same cluster with AZ rebalancing DISABLED moves a task between zones", () => {
-    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b" }], [{ name: "web" }]);
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b" }],
+      [{ name: "web" }],
+    );
     const result = plan(snapshot);
     assert.ok(result.moves.some((m) => zoneOf(snapshot, m.from) !== zoneOf(snapshot, m.to)));
   });
   it("zone uneven but the other zone has no room → not ECS's to fix: within-zone balance goes on", () => {
     const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "b", cpu: 64 }], [enabled()]);
     const result = plan(snapshot);
-    assert.deepStrictEqual(result.moves.map((m) => [index(m.from), index(m.to)]), [[0, 1]]);
+    assert.deepStrictEqual(
+      result.moves.map((m) => [index(m.from), index(m.to)]),
+      [[0, 1]],
+    );
   });
   it("zone-only strategy, zones even, (2,0) inside zone a → 1 move inside a (ECS's rebalancing never looks inside a zone; its placement there is documented: the fewest tasks of the service)", () => {
-    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b", tasks: { web: 2 } }], [enabled(ZONE_ONLY)]);
-    assert.deepStrictEqual(plan(snapshot).moves.map((m) => [index(m.from), index(m.to)]), [[0, 1]]);
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b", tasks: { web: 2 } }],
+      [enabled(ZONE_ONLY)],
+    );
+    assert.deepStrictEqual(
+      plan(snapshot).moves.map((m) => [index(m.from), index(m.to)]),
+      [[0, 1]],
+    );
   });
   const incompatible: Array<[string, Partial<ServiceSpec>]> = [
     ["maximumPercent 100 (ECS cannot start before it stops)", { maximumPercent: 100, minimumHealthyPercent: 50 }],
-    ["a placement constraint on the zone", { constraints: [{ type: "memberOf", expression: "attribute:ecs.availability-zone in [a, b]" }] }],
+    [
+      "a placement constraint on the zone",
+      { constraints: [{ type: "memberOf", expression: "attribute:ecs.availability-zone in [a, b]" }] },
+    ],
   ];
   for (const [name, spec] of incompatible) {
     it(`ENABLED but ${name}: ECS does not rebalance it, so the zone move is ours`, () => {

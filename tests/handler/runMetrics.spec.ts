@@ -10,7 +10,15 @@ const NOW = new Date("2026-03-01T12:00:00Z");
 
 async function measure(instances: InstanceSpec[], services: ServiceSpec[], overrides: Partial<ExecutionOptions> = {}) {
   const fake = new FakeEcs(buildSnapshot(instances, services));
-  const options = { dryRun: false, maxMovesPerRun: 10, maxMovesPerService: 5, maxMovesPerInstance: 3, now: NOW, log: silentLogger, ...overrides };
+  const options = {
+    dryRun: false,
+    maxMovesPerRun: 10,
+    maxMovesPerService: 5,
+    maxMovesPerInstance: 3,
+    now: NOW,
+    log: silentLogger,
+    ...overrides,
+  };
   return (await rebalance(fake, CLUSTER_ARN, { ...options, surgeTimeoutSeconds: 900 })).measures;
 }
 
@@ -45,7 +53,13 @@ describe("runMetrics: one run as numbers", () => {
   });
 
   it("a balanced cluster: OutOfBalance 0, nothing moved, skew 0", async () => {
-    const m = await measure([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 2 } }], [web()]);
+    const m = await measure(
+      [
+        { zone: "a", tasks: { web: 2 } },
+        { zone: "b", tasks: { web: 2 } },
+      ],
+      [web()],
+    );
     assert.deepStrictEqual([m.counts.OutOfBalance, m.counts.TasksMoved, m.counts.MaxSkewBefore], [0, 0, 0]);
   });
 
@@ -64,6 +78,9 @@ describe("runMetrics: one run as numbers", () => {
   it("a failed run is RunFailures 1 and nothing else, under the cluster's name", () => {
     const m = measureFailedRun(CLUSTER_ARN);
     assert.strictEqual(m.clusterName, "demo");
-    assert.deepStrictEqual(Object.entries(m.counts).filter(([, v]) => v !== 0), [["RunFailures", 1]]);
+    assert.deepStrictEqual(
+      Object.entries(m.counts).filter(([, v]) => v !== 0),
+      [["RunFailures", 1]],
+    );
   });
 });

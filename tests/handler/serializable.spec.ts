@@ -19,7 +19,10 @@ describe("handler/ is serializable by value", () => {
     it(`${file} imports nothing from Pulumi, infra/, simulator/ or cli/`, () => {
       const source = fs.readFileSync(path.join(dir, file), "utf8");
       const imports = [...source.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
-      assert.deepStrictEqual(imports.filter((i) => /@pulumi|\.\.\/(infra|simulator|cli)/.test(i)), []);
+      assert.deepStrictEqual(
+        imports.filter((i) => /@pulumi|\.\.\/(infra|simulator|cli)/.test(i)),
+        [],
+      );
     });
   }
 });

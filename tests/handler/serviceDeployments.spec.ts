@@ -8,11 +8,27 @@ import { FakeEcs } from "./fakeEcs";
 import { buildSnapshot, CLUSTER_ARN, serviceArn, WEB_IDENTITY } from "./fixtures";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
-const OPTIONS = { dryRun: false, now: NOW, log: silentLogger, surgeTimeoutSeconds: 900, maxMovesPerRun: 10, maxMovesPerService: 5, maxMovesPerInstance: 3 };
+const OPTIONS = {
+  dryRun: false,
+  now: NOW,
+  log: silentLogger,
+  surgeTimeoutSeconds: 900,
+  maxMovesPerRun: 10,
+  maxMovesPerService: 5,
+  maxMovesPerInstance: 3,
+};
 
 /** web would move (2 | 0 over two zones); api is balanced. */
 function cluster(): FakeEcs {
-  return new FakeEcs(buildSnapshot([{ zone: "a", tasks: { web: 2, api: 1 } }, { zone: "b", tasks: { api: 1 } }], [{ name: "web" }, { name: "api" }]));
+  return new FakeEcs(
+    buildSnapshot(
+      [
+        { zone: "a", tasks: { web: 2, api: 1 } },
+        { zone: "b", tasks: { api: 1 } },
+      ],
+      [{ name: "web" }, { name: "api" }],
+    ),
+  );
 }
 
 function deployment(service: string, status: ServiceDeploymentStatus) {
@@ -25,7 +41,10 @@ describe("service deployments: a service being deployed is skipped, however stea
       const fake = cluster();
       fake.serviceDeployments.push(deployment("web", status as ServiceDeploymentStatus));
       const report = await rebalance(fake, CLUSTER_ARN, OPTIONS);
-      assert.deepStrictEqual(report.plan.skipped.map((s) => [s.serviceName, s.reason]), [["web", "service-deployment-in-progress"]]);
+      assert.deepStrictEqual(
+        report.plan.skipped.map((s) => [s.serviceName, s.reason]),
+        [["web", "service-deployment-in-progress"]],
+      );
       assert.match(report.plan.skipped[0].detail, new RegExp(status));
       assert.deepStrictEqual(fake.writes(), []);
     });
@@ -36,20 +55,30 @@ describe("service deployments: a service being deployed is skipped, however stea
       const fake = cluster();
       fake.serviceDeployments.push(deployment("web", status));
       const report = await rebalance(fake, CLUSTER_ARN, OPTIONS);
-      assert.deepStrictEqual(report.wave.actions.map((a) => [a.serviceName, a.kind]), [["web", "surge"]]);
+      assert.deepStrictEqual(
+        report.wave.actions.map((a) => [a.serviceName, a.kind]),
+        [["web", "surge"]],
+      );
     });
   }
 
   it("a surge to complete on a service being deployed waits (skipped), its count still raised for a later run", async () => {
     const fake = new FakeEcs(
-      buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], [
-        { name: "web", desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }, WEB_IDENTITY) } },
-      ]),
+      buildSnapshot(
+        [
+          { zone: "a", tasks: { web: 2 } },
+          { zone: "b", tasks: { web: 1 } },
+        ],
+        [{ name: "web", desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: NOW }, WEB_IDENTITY) } }],
+      ),
     );
     fake.serviceDeployments.push(deployment("web", "IN_PROGRESS"));
     const report = await rebalance(fake, CLUSTER_ARN, OPTIONS);
     assert.deepStrictEqual(report.plan.surges, []);
-    assert.deepStrictEqual(report.plan.skipped.map((s) => s.reason), ["service-deployment-in-progress"]);
+    assert.deepStrictEqual(
+      report.plan.skipped.map((s) => s.reason),
+      ["service-deployment-in-progress"],
+    );
     assert.deepStrictEqual(fake.writes(), []);
   });
 
@@ -57,7 +86,10 @@ describe("service deployments: a service being deployed is skipped, however stea
     const fake = cluster();
     fake.fail("listServiceDeployments", "AccessDeniedException");
     const report = await rebalance(fake, CLUSTER_ARN, OPTIONS);
-    assert.deepStrictEqual(report.plan.skipped.map((s) => s.reason), ["service-deployment-in-progress"]);
+    assert.deepStrictEqual(
+      report.plan.skipped.map((s) => s.reason),
+      ["service-deployment-in-progress"],
+    );
     assert.match(report.plan.skipped[0].detail, /AccessDeniedException.*unknown/);
     assert.deepStrictEqual(fake.writes(), []);
   });
@@ -66,7 +98,11 @@ describe("service deployments: a service being deployed is skipped, however stea
     const fake = cluster();
     await rebalance(fake, CLUSTER_ARN, OPTIONS);
     const asked = fake.calls.filter((c) => c.op === "listServiceDeployments");
-    assert.deepStrictEqual(asked.map((c) => c.args[1]), [serviceArn("web")], "api is balanced: not asked");
+    assert.deepStrictEqual(
+      asked.map((c) => c.args[1]),
+      [serviceArn("web")],
+      "api is balanced: not asked",
+    );
     assert.deepStrictEqual(asked[0].args[2], ACTIVE_SERVICE_DEPLOYMENT_STATUSES);
   });
 });

@@ -56,7 +56,7 @@ function snapshotOf(c: Case) {
     zone: `z${instance.zone % c.zones}`,
     status: instance.status,
     // registered = what the tasks use plus the room drawn: background tasks use 128 each
-    cpu: instance.cpu + 128 * (c.background[i] + (eligible(i) ? c.counts[i] ?? 0 : 0)),
+    cpu: instance.cpu + 128 * (c.background[i] + (eligible(i) ? (c.counts[i] ?? 0) : 0)),
     memory: 1 << 20,
     attributes: { tier: instance.tier },
     tasks: { ...(c.background[i] ? { other: c.background[i] } : {}), ...(eligible(i) && c.counts[i] ? { web: c.counts[i] } : {}) },
@@ -82,7 +82,10 @@ function everyInstance(c: Case): Slot[] {
   const snapshot = snapshotOf(c);
   const needs = taskNeeds(snapshot.taskDefinitions.find((d) => d.family === "web")!);
   return snapshot.containerInstances
-    .filter((instance) => instance.status === "ACTIVE" && (!c.onlyWeb || instance.attributes!.some((a) => a.name === "tier" && a.value === "web")))
+    .filter(
+      (instance) =>
+        instance.status === "ACTIVE" && (!c.onlyWeb || instance.attributes!.some((a) => a.name === "tier" && a.value === "web")),
+    )
     .sort((a, b) => (a.containerInstanceArn! < b.containerInstanceArn! ? -1 : 1))
     .map((instance) => {
       const id = instance.containerInstanceArn!;

@@ -28,7 +28,10 @@ describe("settings: defaults", () => {
   });
 
   it("a comma-separated list with spaces and a trailing comma → the ARNs", () => {
-    assert.deepStrictEqual(readSettings(env({ [SETTINGS_ENV.watchedClusters]: ` ${CLUSTER_ARN} , ${OTHER_ARN},` })).watchedClusters, [CLUSTER_ARN, OTHER_ARN]);
+    assert.deepStrictEqual(readSettings(env({ [SETTINGS_ENV.watchedClusters]: ` ${CLUSTER_ARN} , ${OTHER_ARN},` })).watchedClusters, [
+      CLUSTER_ARN,
+      OTHER_ARN,
+    ]);
   });
 });
 
@@ -96,6 +99,9 @@ describe("settings: settingsEnvironment round-trips through readSettings", () =>
   }
 
   it("every variable it writes is one readSettings reads", () => {
-    assert.deepStrictEqual(Object.keys(settingsEnvironment({ watchedClusters: [CLUSTER_ARN], ...DEFAULT_SETTINGS })).sort(), Object.values(SETTINGS_ENV).sort());
+    assert.deepStrictEqual(
+      Object.keys(settingsEnvironment({ watchedClusters: [CLUSTER_ARN], ...DEFAULT_SETTINGS })).sort(),
+      Object.values(SETTINGS_ENV).sort(),
+    );
   });
 });

@@ -30,10 +30,7 @@ describe("snapshot: reading a cluster", () => {
       const { snapshot, failures } = await readSnapshot(fake, CLUSTER_ARN);
       assert.deepStrictEqual(batches(fake, op), expected);
       assert.deepStrictEqual(failures, []);
-      assert.deepStrictEqual(
-        [snapshot.containerInstances.length, snapshot.services.length, snapshot.tasks.length],
-        [205, 23, 250],
-      );
+      assert.deepStrictEqual([snapshot.containerInstances.length, snapshot.services.length, snapshot.tasks.length], [205, 23, 250]);
     });
   }
 
@@ -59,7 +56,14 @@ describe("snapshot: reading a cluster", () => {
 });
 
 describe("snapshot: Describe failures", () => {
-  const snapshot = () => buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "b", tasks: { web: 1 } }], [{ name: "web" }]);
+  const snapshot = () =>
+    buildSnapshot(
+      [
+        { zone: "a", tasks: { web: 2 } },
+        { zone: "b", tasks: { web: 1 } },
+      ],
+      [{ name: "web" }],
+    );
 
   it("a failure answered once is asked again, alone, and the item is read", async () => {
     const fake = new FakeEcs(snapshot());
@@ -90,14 +94,24 @@ describe("snapshot: Describe failures", () => {
 });
 
 describe("snapshot: task definitions", () => {
-  const services: ServiceSpec[] = [{ name: "web" }, { name: "api", patch: { taskDefinition: taskDefinitionArn("web") } }, { name: "agent", schedulingStrategy: "DAEMON" }];
+  const services: ServiceSpec[] = [
+    { name: "web" },
+    { name: "api", patch: { taskDefinition: taskDefinitionArn("web") } },
+    { name: "agent", schedulingStrategy: "DAEMON" },
+  ];
   const snapshot = () => buildSnapshot([{ zone: "a", tasks: { web: 1, api: 1 } }], services);
 
   it("read once per revision: two services on one revision → one call; DAEMON services' not read", async () => {
     const fake = new FakeEcs(snapshot());
     const read = await readSnapshot(fake, CLUSTER_ARN);
-    assert.deepStrictEqual(fake.calls.filter((c) => c.op === "describeTaskDefinition").map((c) => c.args[0]), [taskDefinitionArn("web")]);
-    assert.deepStrictEqual(read.snapshot.taskDefinitions.map((d) => d.taskDefinitionArn), [taskDefinitionArn("web")]);
+    assert.deepStrictEqual(
+      fake.calls.filter((c) => c.op === "describeTaskDefinition").map((c) => c.args[0]),
+      [taskDefinitionArn("web")],
+    );
+    assert.deepStrictEqual(
+      read.snapshot.taskDefinitions.map((d) => d.taskDefinitionArn),
+      [taskDefinitionArn("web")],
+    );
   });
 
   it("a cache kept across calls (a warm Lambda) is not read again; without it every call reads", async () => {

@@ -14,7 +14,10 @@ const stopsOf = (p: Plan) => [...p.moves, ...p.surges.flatMap((s) => (s.kind ===
 function base(): Snapshot {
   return buildSnapshot(
     [{ zone: "a", tasks: { web: 4, api: 3 } }, { zone: "a" }, { zone: "b", tasks: { api: 1 } }],
-    [{ name: "web", strategy: INSTANCE_ONLY, minimumHealthyPercent: 50 }, { name: "api", strategy: ZONE_THEN_INSTANCE }],
+    [
+      { name: "web", strategy: INSTANCE_ONLY, minimumHealthyPercent: 50 },
+      { name: "api", strategy: ZONE_THEN_INSTANCE },
+    ],
   );
 }
 
@@ -23,7 +26,15 @@ describe("snapshot: duplicate entries", () => {
     ["an instance listed twice", (s) => ({ ...s, containerInstances: [...s.containerInstances, s.containerInstances[1]] })],
     ["a service listed twice (same ARN)", (s) => ({ ...s, services: [...s.services, s.services[0]] })],
     ["a task listed twice", (s) => ({ ...s, tasks: [...s.tasks, s.tasks[0]] })],
-    ["everything listed twice", (s) => ({ ...s, containerInstances: [...s.containerInstances, ...s.containerInstances], services: [...s.services, ...s.services], tasks: [...s.tasks, ...s.tasks] })],
+    [
+      "everything listed twice",
+      (s) => ({
+        ...s,
+        containerInstances: [...s.containerInstances, ...s.containerInstances],
+        services: [...s.services, ...s.services],
+        tasks: [...s.tasks, ...s.tasks],
+      }),
+    ],
   ];
   for (const [name, duplicate] of cases) {
     it(`${name} → the same plan as the list without duplicates`, () => {
@@ -45,7 +56,13 @@ describe("snapshot: duplicate entries", () => {
     const snapshot = base();
     const twin = { ...snapshot.services[0], serviceArn: `${serviceArn("web")}-old` };
     const result = plan({ ...snapshot, services: [...snapshot.services, twin] });
-    assert.deepStrictEqual(result.skipped.map((s) => [s.serviceName, s.reason]), [["web", "duplicate-service-name"], ["web", "duplicate-service-name"]]);
+    assert.deepStrictEqual(
+      result.skipped.map((s) => [s.serviceName, s.reason]),
+      [
+        ["web", "duplicate-service-name"],
+        ["web", "duplicate-service-name"],
+      ],
+    );
     assert.ok(result.moves.every((m) => m.serviceName !== "web"));
   });
 
@@ -60,8 +77,19 @@ describe("snapshot: duplicate entries", () => {
       fc.property(layouts, ({ web, api, percent, repeats }) => {
         const zones = ["a", "a", "b", "b"];
         const snapshot = buildSnapshot(
-          zones.map((zone, i) => ({ zone, tasks: Object.fromEntries([["web", web[i]], ["api", api[i]]].filter(([, n]) => n)) })),
-          [{ name: "web", strategy: INSTANCE_ONLY, minimumHealthyPercent: percent }, { name: "api", strategy: ZONE_THEN_INSTANCE }],
+          zones.map((zone, i) => ({
+            zone,
+            tasks: Object.fromEntries(
+              [
+                ["web", web[i]],
+                ["api", api[i]],
+              ].filter(([, n]) => n),
+            ),
+          })),
+          [
+            { name: "web", strategy: INSTANCE_ONLY, minimumHealthyPercent: percent },
+            { name: "api", strategy: ZONE_THEN_INSTANCE },
+          ],
         );
         const pick = <T>(list: T[], at: number[]) => at.filter((i) => i < list.length).map((i) => list[i]);
         const listed: Snapshot = {
@@ -71,7 +99,10 @@ describe("snapshot: duplicate entries", () => {
           tasks: [...snapshot.tasks, ...pick(snapshot.tasks, repeats.tasks)],
         };
         const stops = stopsOf(plan(listed));
-        assert.ok(stops.every((m) => m.from !== m.to), "a move from an instance to itself");
+        assert.ok(
+          stops.every((m) => m.from !== m.to),
+          "a move from an instance to itself",
+        );
         assert.strictEqual(new Set(stops.map((m) => m.taskArn)).size, stops.length, "a task moved twice");
       }),
       { numRuns: 300 },

@@ -37,7 +37,12 @@ describe("surgeTag", () => {
     ["the old `from=2;to=3;at=…` format (with a character ECS rejects)", WEB, "from=2;to=3;at=2026-11-28T07:16:09.252Z", /not in the form/],
     ["the fields alone, hand-written with no proof", WEB, "from=2 to=3 at=2026-11-28T07:16:09.252Z", /not in the form/],
     ["a proof of the wrong length", WEB, `${formatSurge(surge, WEB)}0`, /proof does not match/],
-    ["another service's tag copied onto this one", { ...WEB, serviceArn: serviceArn("api") }, formatSurge(surge, WEB), /proof does not match/],
+    [
+      "another service's tag copied onto this one",
+      { ...WEB, serviceArn: serviceArn("api") },
+      formatSurge(surge, WEB),
+      /proof does not match/,
+    ],
     [
       "a tag left from an earlier service of the same name (another createdAt)",
       { ...WEB, createdAt: new Date("2026-06-01T00:00:00.000Z") },
@@ -45,7 +50,12 @@ describe("surgeTag", () => {
       /proof does not match/,
     ],
     ["a field changed after writing (from 2 → 0)", WEB, formatSurge(surge, WEB).replace("from=2", "from=0"), /proof does not match/],
-    ["counts too long to be ours", WEB, "from=12345678901 to=12345678902 at=2026-11-28T07:16:09.252Z proof=0123456789abcdef", /not in the form/],
+    [
+      "counts too long to be ours",
+      WEB,
+      "from=12345678901 to=12345678902 at=2026-11-28T07:16:09.252Z proof=0123456789abcdef",
+      /not in the form/,
+    ],
   ];
   for (const [name, service, value, problem] of notOurs) {
     it(`${name} → not ours, with the reason`, () => {

@@ -25,7 +25,11 @@ function withHealth(counts: number[], health: Array<Task["healthStatus"]>, minim
 describe("task health: what counts toward minimum healthy", () => {
   const cases: Array<[string, Partial<Task>, boolean]> = [
     ["RUNNING and HEALTHY counts", { lastStatus: "RUNNING", desiredStatus: "RUNNING", healthStatus: "HEALTHY" }, true],
-    ["RUNNING and UNKNOWN (no health check) counts, as ECS counts it", { lastStatus: "RUNNING", desiredStatus: "RUNNING", healthStatus: "UNKNOWN" }, true],
+    [
+      "RUNNING and UNKNOWN (no health check) counts, as ECS counts it",
+      { lastStatus: "RUNNING", desiredStatus: "RUNNING", healthStatus: "UNKNOWN" },
+      true,
+    ],
     ["RUNNING with no healthStatus counts", { lastStatus: "RUNNING", desiredStatus: "RUNNING" }, true],
     ["RUNNING and UNHEALTHY does not count", { lastStatus: "RUNNING", desiredStatus: "RUNNING", healthStatus: "UNHEALTHY" }, false],
     ["RUNNING but asked to stop does not count", { lastStatus: "RUNNING", desiredStatus: "STOPPED", healthStatus: "HEALTHY" }, false],
@@ -56,7 +60,10 @@ describe("planner: a service with UNHEALTHY tasks", () => {
     it(name, () => {
       const result = plan(withHealth(counts, health, 50));
       assert.deepStrictEqual(result.moves, []);
-      assert.deepStrictEqual(result.skipped.map((s) => s.reason), ["unhealthy-tasks"]);
+      assert.deepStrictEqual(
+        result.skipped.map((s) => s.reason),
+        ["unhealthy-tasks"],
+      );
     });
   }
 

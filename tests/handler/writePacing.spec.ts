@@ -10,14 +10,24 @@ const RATES = { updateService: 1, tagResource: 2, stopTask: 10, updateTaskProtec
 
 /** Virtual milliseconds: sleeping moves the clock, nothing waits. */
 function fakeClock(): PacingClock & { t: number; sleeps: number[] } {
-  const clock = { t: 0, sleeps: [] as number[], now: () => clock.t, sleep: async (ms: number) => void (clock.sleeps.push(ms), (clock.t += ms)) };
+  const clock = {
+    t: 0,
+    sleeps: [] as number[],
+    now: () => clock.t,
+    sleep: async (ms: number) => void (clock.sleeps.push(ms), (clock.t += ms)),
+  };
   return clock;
 }
 
 /** Three services that each need a surge (2 | 0 over two zones, 100 % minimum healthy). */
 function threeServices(): FakeEcs {
   const names = ["a", "b", "c"];
-  return new FakeEcs(buildSnapshot([{ zone: "a", tasks: { a: 2, b: 2, c: 2 } }, { zone: "b" }], names.map((name) => ({ name }))));
+  return new FakeEcs(
+    buildSnapshot(
+      [{ zone: "a", tasks: { a: 2, b: 2, c: 2 } }, { zone: "b" }],
+      names.map((name) => ({ name })),
+    ),
+  );
 }
 
 describe("write pacing: each kind of write below its rate, throttling retried, the wave stopped before the deadline", () => {
@@ -35,9 +45,20 @@ describe("write pacing: each kind of write below its rate, throttling retried, t
       await port.updateServiceDesiredCount(CLUSTER_ARN, serviceArn(name), 3);
     }
     await port.describeServices(CLUSTER_ARN, [serviceArn("a")]);
-    assert.deepStrictEqual(times.filter(([op]) => op === "updateServiceDesiredCount").map(([, t]) => t), [0, 1000, 2000]);
-    assert.deepStrictEqual(times.filter(([op]) => op === "tagResource").map(([, t]) => t), [0, 500, 1000], "a tag waits for its own 500 ms slot only");
-    assert.deepStrictEqual(times.filter(([op]) => op === "describeServices").map(([, t]) => t), [2000], "no wait for a read");
+    assert.deepStrictEqual(
+      times.filter(([op]) => op === "updateServiceDesiredCount").map(([, t]) => t),
+      [0, 1000, 2000],
+    );
+    assert.deepStrictEqual(
+      times.filter(([op]) => op === "tagResource").map(([, t]) => t),
+      [0, 500, 1000],
+      "a tag waits for its own 500 ms slot only",
+    );
+    assert.deepStrictEqual(
+      times.filter(([op]) => op === "describeServices").map(([, t]) => t),
+      [2000],
+      "no wait for a read",
+    );
   });
 
   it("two UpdateService calls in a row: the second waits exactly 1000 ms at 1 per second", async () => {
@@ -62,7 +83,10 @@ describe("write pacing: each kind of write below its rate, throttling retried, t
   it("throttled beyond the retries: the ThrottlingException reaches the executor (reported, as before)", async () => {
     const fake = threeServices();
     fake.throttle("updateServiceDesiredCount", { times: 10 });
-    await assert.rejects(pacedPort(fake, { rates: RATES, clock: fakeClock(), retries: 3 }).updateServiceDesiredCount(CLUSTER_ARN, serviceArn("a"), 3), /Rate exceeded/);
+    await assert.rejects(
+      pacedPort(fake, { rates: RATES, clock: fakeClock(), retries: 3 }).updateServiceDesiredCount(CLUSTER_ARN, serviceArn("a"), 3),
+      /Rate exceeded/,
+    );
     assert.strictEqual(fake.count("updateServiceDesiredCount"), 4);
   });
 
@@ -79,12 +103,24 @@ describe("write pacing: each kind of write below its rate, throttling retried, t
     const fake = threeServices();
     const clock = fakeClock();
     const report = await rebalance(fake, CLUSTER_ARN, {
-      dryRun: false, now: NOW, log: silentLogger, surgeTimeoutSeconds: 900, maxMovesPerRun: 10, maxMovesPerService: 5, maxMovesPerInstance: 10,
-      writeRates: RATES, clock, remainingMs: () => 6500 - clock.now(),
+      dryRun: false,
+      now: NOW,
+      log: silentLogger,
+      surgeTimeoutSeconds: 900,
+      maxMovesPerRun: 10,
+      maxMovesPerService: 5,
+      maxMovesPerInstance: 10,
+      writeRates: RATES,
+      clock,
+      remainingMs: () => 6500 - clock.now(),
     });
     assert.deepStrictEqual(report.wave.errors, []);
     assert.match(report.wave.stoppedEarly ?? "", /ms left/);
-    assert.deepStrictEqual(["a", "b", "c"].map((name) => fake.serviceOf(name).desiredCount), [3, 3, 2], "a and b surged; c's count never raised");
+    assert.deepStrictEqual(
+      ["a", "b", "c"].map((name) => fake.serviceOf(name).desiredCount),
+      [3, 3, 2],
+      "a and b surged; c's count never raised",
+    );
     for (const name of ["a", "b", "c"]) {
       const service = fake.serviceOf(name);
       const tagged = (service.tags ?? []).some((t) => t.key === "ecs-rebalancer:surge");

@@ -49,7 +49,9 @@ describe("infra/rebalancerDashboard: the TaskRebalancer's dashboard", function (
 
   it("shows every alarm of the component in its alarm widget", () => {
     const alarmWidget = body.widgets.find((w) => w.type === "alarm")!;
-    const arns = session.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${a.name}-1a2b3c4`);
+    const arns = session
+      .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
+      .map((a) => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${a.name}-1a2b3c4`);
     assert.deepEqual([...alarmWidget.properties.alarms].sort(), arns.sort());
     assert.equal(arns.length, 2 + 2 * 2, "errors, dead letters, and failures + stuck per cluster");
   });
@@ -62,7 +64,10 @@ describe("infra/rebalancerDashboard: the TaskRebalancer's dashboard", function (
       assert.equal(graphs.length, 6);
       for (const graph of graphs) {
         const text = JSON.stringify(graph.properties.metrics);
-        assert.ok(text.includes(`"ClusterName","${cluster}"`) || text.includes(`ClusterName=\\"${cluster}\\"`), `${graph.properties.title} is not filtered to ${cluster}`);
+        assert.ok(
+          text.includes(`"ClusterName","${cluster}"`) || text.includes(`ClusterName=\\"${cluster}\\"`),
+          `${graph.properties.title} is not filtered to ${cluster}`,
+        );
       }
     }
   });

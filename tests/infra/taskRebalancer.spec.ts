@@ -38,7 +38,9 @@ async function build(
 }
 
 function policyOf(session: MockSession) {
-  return JSON.parse(session.one(POLICY).inputs.policy) as { Statement: Array<{ Action: string[]; Resource: string | string[]; Condition?: any }> };
+  return JSON.parse(session.one(POLICY).inputs.policy) as {
+    Statement: Array<{ Action: string[]; Resource: string | string[]; Condition?: any }>;
+  };
 }
 
 describe("infra/taskRebalancer: TaskRebalancer", () => {
@@ -70,7 +72,10 @@ describe("infra/taskRebalancer: TaskRebalancer", () => {
     assert.equal(fn.reservedConcurrentExecutions, 1);
     assert.equal(fn.timeout, 60);
     assert.equal(fn.loggingConfig.logFormat, "JSON");
-    assert.equal(fn.deadLetterConfig.targetArn, `arn:aws:sqs:${REGION}:${ACCOUNT}:${session.one(QUEUE).inputs.name ?? "rebalancer-dlq-1a2b3c4"}`);
+    assert.equal(
+      fn.deadLetterConfig.targetArn,
+      `arn:aws:sqs:${REGION}:${ACCOUNT}:${session.one(QUEUE).inputs.name ?? "rebalancer-dlq-1a2b3c4"}`,
+    );
     assert.equal(fn.environment.variables.REBALANCER_WATCHED_CLUSTERS, `${DEMO_ARN},${PROD_ARN}`);
     assert.equal(fn.environment.variables.REBALANCER_SURGE_TIMEOUT_SECONDS, "900");
   });
@@ -92,21 +97,30 @@ describe("infra/taskRebalancer: TaskRebalancer", () => {
       const { session } = await build();
       const raw = session.one(ROLE).inputs.assumeRolePolicy;
       const trust = typeof raw === "string" ? JSON.parse(raw) : raw;
-      assert.deepEqual(trust.Statement.map((s: any) => s.Principal), [{ Service: "lambda.amazonaws.com" }]);
+      assert.deepEqual(
+        trust.Statement.map((s: any) => s.Principal),
+        [{ Service: "lambda.amazonaws.com" }],
+      );
       assert.deepEqual(session.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
     });
 
     it("grants no wildcard action, no iam:PassRole and no ecs:RegisterTaskDefinition", async () => {
       const { session } = await build();
       const actions = policyOf(session).Statement.flatMap((s) => s.Action);
-      assert.ok(actions.every((a) => !a.includes("*")), actions.join(", "));
+      assert.ok(
+        actions.every((a) => !a.includes("*")),
+        actions.join(", "),
+      );
       assert.ok(!actions.includes("iam:PassRole"));
       assert.ok(!actions.includes("ecs:RegisterTaskDefinition"));
     });
 
     it("grants exactly the ECS calls the engine makes", async () => {
       const { session } = await build();
-      const ecsActions = policyOf(session).Statement.flatMap((s) => s.Action).filter((a) => a.startsWith("ecs:")).sort();
+      const ecsActions = policyOf(session)
+        .Statement.flatMap((s) => s.Action)
+        .filter((a) => a.startsWith("ecs:"))
+        .sort();
       assert.deepEqual(ecsActions, [
         "ecs:DescribeContainerInstances",
         "ecs:DescribeServices",
@@ -131,8 +145,16 @@ describe("infra/taskRebalancer: TaskRebalancer", () => {
         `arn:aws:ecs:${REGION}:${ACCOUNT}:task/rebalance-demo/*`,
         `arn:aws:ecs:${REGION}:${ACCOUNT}:task/prod/*`,
       ]);
-      assert.deepEqual(statement("ecs:UpdateTaskProtection").Resource, statement("ecs:StopTask").Resource, "protection: the watched clusters' tasks");
-      assert.deepEqual(statement("ecs:ListServiceDeployments").Resource, statement("ecs:UpdateService").Resource, "deployments: the watched clusters' services");
+      assert.deepEqual(
+        statement("ecs:UpdateTaskProtection").Resource,
+        statement("ecs:StopTask").Resource,
+        "protection: the watched clusters' tasks",
+      );
+      assert.deepEqual(
+        statement("ecs:ListServiceDeployments").Resource,
+        statement("ecs:UpdateService").Resource,
+        "deployments: the watched clusters' services",
+      );
       assert.deepEqual(statement("ecs:UpdateService").Resource, [
         `arn:aws:ecs:${REGION}:${ACCOUNT}:service/rebalance-demo/*`,
         `arn:aws:ecs:${REGION}:${ACCOUNT}:service/prod/*`,
@@ -166,7 +188,13 @@ describe("infra/taskRebalancer: TaskRebalancer", () => {
 
   it("adds the schedule backstop from config, and none when schedule is none", async () => {
     const scheduled = await build({ schedule: "rate(30 minutes)" });
-    assert.deepEqual(scheduled.session.ofType(RULE).map((r) => r.inputs.scheduleExpression).filter(Boolean), ["rate(30 minutes)"]);
+    assert.deepEqual(
+      scheduled.session
+        .ofType(RULE)
+        .map((r) => r.inputs.scheduleExpression)
+        .filter(Boolean),
+      ["rate(30 minutes)"],
+    );
     const unscheduled = await build({ schedule: "none" }, { stuckAlarmRuns: 0 });
     assert.equal(unscheduled.session.ofType(RULE).length, 2);
     assert.equal(unscheduled.session.ofType(PERMISSION).length, 2);
@@ -174,17 +202,29 @@ describe("infra/taskRebalancer: TaskRebalancer", () => {
 
   describe("alarms per watched cluster", () => {
     const ofCluster = (session: MockSession, prefix: string) =>
-      session.ofType(ALARM).filter((a) => a.name.startsWith(`rebalancer-${prefix}-`)).map((a) => [a.name, a.inputs] as const);
+      session
+        .ofType(ALARM)
+        .filter((a) => a.name.startsWith(`rebalancer-${prefix}-`))
+        .map((a) => [a.name, a.inputs] as const);
 
     it("stuck: OutOfBalance at its Minimum ≥ 1 in each of stuckAlarmRuns schedule periods in a row, per cluster name", async () => {
       const { session } = await build({ schedule: "rate(15 minutes)" }, { stuckAlarmRuns: 4 });
       const stuck = ofCluster(session, "stuck");
-      assert.deepEqual(stuck.map(([name]) => name), ["rebalancer-stuck-rebalance-demo", "rebalancer-stuck-prod"]);
+      assert.deepEqual(
+        stuck.map(([name]) => name),
+        ["rebalancer-stuck-rebalance-demo", "rebalancer-stuck-prod"],
+      );
       for (const [, a] of stuck) {
-        assert.deepEqual([a.namespace, a.metricName, a.statistic, a.period, a.evaluationPeriods, a.datapointsToAlarm], ["ECSTaskRebalancer", "OutOfBalance", "Minimum", 900, 4, 4]);
+        assert.deepEqual(
+          [a.namespace, a.metricName, a.statistic, a.period, a.evaluationPeriods, a.datapointsToAlarm],
+          ["ECSTaskRebalancer", "OutOfBalance", "Minimum", 900, 4, 4],
+        );
         assert.deepEqual([a.threshold, a.comparisonOperator, a.treatMissingData], [1, "GreaterThanOrEqualToThreshold", "missing"]);
       }
-      assert.deepEqual(stuck.map(([, a]) => a.dimensions.ClusterName), ["rebalance-demo", "prod"]);
+      assert.deepEqual(
+        stuck.map(([, a]) => a.dimensions.ClusterName),
+        ["rebalance-demo", "prod"],
+      );
     });
 
     it("the stuck alarm's period follows the schedule: rate(1 hour), 3 runs → 3 periods of 3600 s", async () => {
@@ -216,7 +256,10 @@ describe("infra/taskRebalancer: TaskRebalancer", () => {
       assert.equal(byId.failures.expression, "runs + writes");
       assert.equal(byId.failures.returnData, true);
       assert.deepEqual([byId.runs.metric.metricName, byId.writes.metric.metricName], ["RunFailures", "WriteErrors"]);
-      assert.deepEqual([byId.runs.metric.stat, byId.runs.metric.period, byId.runs.metric.dimensions.ClusterName], ["Sum", 300, "rebalance-demo"]);
+      assert.deepEqual(
+        [byId.runs.metric.stat, byId.runs.metric.period, byId.runs.metric.dimensions.ClusterName],
+        ["Sum", 300, "rebalance-demo"],
+      );
     });
   });
 

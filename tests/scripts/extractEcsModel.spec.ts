@@ -5,17 +5,29 @@ import { buildExtract, SERVED_OPERATIONS, type Provenance } from "../../scripts/
 import { servedOperations } from "../../simulator/api";
 import { coveredOperations, MODEL_PROVENANCE } from "../../simulator/contract/ecsContract";
 
-const PROVENANCE: Provenance = { source: "test", botocoreCommit: "0".repeat(40), modelLastUpdated: "2026-01-01", sha256: "x", licence: "Apache-2.0" };
+const PROVENANCE: Provenance = {
+  source: "test",
+  botocoreCommit: "0".repeat(40),
+  modelLastUpdated: "2026-01-01",
+  sha256: "x",
+  licence: "Apache-2.0",
+};
 
 /** A two-operation model in botocore's form, for the extraction rules. */
 function tinyModel(pattern = "[a-z]+") {
   const operations: Record<string, unknown> = {};
-  for (const name of SERVED_OPERATIONS) operations[name] = { input: { shape: "Req" }, output: { shape: "Res" }, errors: [{ shape: "ClientException" }] };
+  for (const name of SERVED_OPERATIONS)
+    operations[name] = { input: { shape: "Req" }, output: { shape: "Res" }, errors: [{ shape: "ClientException" }] };
   return {
     metadata: { apiVersion: "2014-11-13", targetPrefix: "X" },
     operations: { ...operations, RunTask: { input: { shape: "Unused" } } },
     shapes: {
-      Req: { type: "structure", required: ["name"], members: { name: { shape: "Name", documentation: "<p>doc</p>" }, tags: { shape: "Tags" } }, documentation: "<p>doc</p>" },
+      Req: {
+        type: "structure",
+        required: ["name"],
+        members: { name: { shape: "Name", documentation: "<p>doc</p>" }, tags: { shape: "Tags" } },
+        documentation: "<p>doc</p>",
+      },
       Res: { type: "structure", members: {} },
       Name: { type: "string", pattern, min: 1, max: 8, sensitive: true },
       Tags: { type: "list", member: { shape: "Name" }, max: 50 },
@@ -39,7 +51,13 @@ describe("scripts/extractEcsModel: the committed extract of the official ECS mod
   });
 
   it("the operations being added beside this work (service deployments, task protection, capacity providers) are covered", () => {
-    for (const op of ["ListServiceDeployments", "DescribeServiceDeployments", "UpdateTaskProtection", "GetTaskProtection", "DescribeCapacityProviders"]) {
+    for (const op of [
+      "ListServiceDeployments",
+      "DescribeServiceDeployments",
+      "UpdateTaskProtection",
+      "GetTaskProtection",
+      "DescribeCapacityProviders",
+    ]) {
       assert.ok(coveredOperations().includes(op), op);
     }
   });

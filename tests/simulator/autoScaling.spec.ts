@@ -41,7 +41,10 @@ describe("simulator Auto Scaling group stand-in", () => {
     sim.settle(CLUSTER);
     assert.equal(sim.state.containerInstanceByArn(newest).status, "INACTIVE");
     assert.equal(group.instances().includes(newest), false);
-    assert.equal(Object.values(sim.distribution(CLUSTER)).reduce((n, c) => n + (c.svc ?? 0), 0), 4);
+    assert.equal(
+      Object.values(sim.distribution(CLUSTER)).reduce((n, c) => n + (c.svc ?? 0), 0),
+      4,
+    );
   });
 
   it("loseInstance stops its tasks at once and the group launches a replacement in the same zone", () => {
@@ -54,6 +57,12 @@ describe("simulator Auto Scaling group stand-in", () => {
     assert.equal(sim.state.containerInstanceByArn(lost).status, "INACTIVE");
     sim.settle(CLUSTER);
     assert.equal(group.instances().length, 3);
-    assert.deepEqual(group.instances().map((arn) => zoneOf(sim, arn)).sort(), [...ZONES].sort());
+    assert.deepEqual(
+      group
+        .instances()
+        .map((arn) => zoneOf(sim, arn))
+        .sort(),
+      [...ZONES].sort(),
+    );
   });
 });

@@ -24,10 +24,22 @@ describe("simulator: ECS's Availability Zone rebalancing", () => {
   describe("CreateService's default", () => {
     const cases: Array<[string, Partial<CreateServiceRequest>, string]> = [
       ["no value, no strategy (spread by zone) → ENABLED", {}, "ENABLED"],
-      ["no value, spread by zone then instance → ENABLED", { placementStrategy: [ZONE_SPREAD, { type: "spread", field: "instanceId" }] }, "ENABLED"],
+      [
+        "no value, spread by zone then instance → ENABLED",
+        { placementStrategy: [ZONE_SPREAD, { type: "spread", field: "instanceId" }] },
+        "ENABLED",
+      ],
       ["no value, binpack first → DISABLED (not compatible)", { placementStrategy: [{ type: "binpack", field: "memory" }] }, "DISABLED"],
-      ["no value, maximumPercent 100 → DISABLED (no room to start before stopping)", { deploymentConfiguration: { maximumPercent: 100, minimumHealthyPercent: 50 } }, "DISABLED"],
-      ["no value, a constraint on the zone → DISABLED", { placementConstraints: [{ type: "memberOf", expression: `attribute:ecs.availability-zone == ${A}` }] }, "DISABLED"],
+      [
+        "no value, maximumPercent 100 → DISABLED (no room to start before stopping)",
+        { deploymentConfiguration: { maximumPercent: 100, minimumHealthyPercent: 50 } },
+        "DISABLED",
+      ],
+      [
+        "no value, a constraint on the zone → DISABLED",
+        { placementConstraints: [{ type: "memberOf", expression: `attribute:ecs.availability-zone == ${A}` }] },
+        "DISABLED",
+      ],
       ["DISABLED given on a compatible service → DISABLED", { availabilityZoneRebalancing: "DISABLED" }, "DISABLED"],
     ];
     for (const [name, options, expected] of cases) {
@@ -64,7 +76,10 @@ describe("simulator: ECS's Availability Zone rebalancing", () => {
       assert.ok(maxActive <= 8 && maxActive > 4, `within maximumPercent 200 (${maxActive})`);
       const service = describeService(sim, "web");
       assert.equal(service.desiredCount, 4);
-      assert.deepEqual(service.deployments.map((d: any) => d.id), [deployment]);
+      assert.deepEqual(
+        service.deployments.map((d: any) => d.id),
+        [deployment],
+      );
       const messages = service.events.map((e: any) => e.message).join("\n");
       assert.match(messages, /SERVICE_REBALANCING_STARTED/);
       assert.match(messages, /SERVICE_REBALANCING_COMPLETED/);

@@ -4,7 +4,8 @@ import { EcsSimulator, type EcsEvent } from "../../simulator";
 import { sampleEvent, type SampleName } from "../fixtures/awsSampleEvents";
 import { CLUSTER, addInstances, addService, newSimulator } from "./helpers";
 
-const apiMembers = (shape: "ContainerInstance" | "Task" | "Container") => Object.keys((extract.shapes as Record<string, { members?: object }>)[shape].members ?? {});
+const apiMembers = (shape: "ContainerInstance" | "Task" | "Container") =>
+  Object.keys((extract.shapes as Record<string, { members?: object }>)[shape].members ?? {});
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 /** The simulator's events of one detail-type, after an instance, a service and a stop. */
@@ -28,8 +29,16 @@ describe("simulator: event details are EventBridge's contract, not the API's", (
     const sample = keysOf(["containerInstanceStateChange"]);
     for (const event of eventsOf("ECS Container Instance State Change")) {
       const keys = Object.keys(event.detail).filter((k) => event.detail[k] !== undefined);
-      assert.deepEqual([...sample].filter((k) => !keys.includes(k)), [], "missing from the simulator's detail");
-      assert.deepEqual(keys.filter((k) => !sample.has(k) && !apiMembers("ContainerInstance").includes(k)), [], "neither in the sample nor the API object");
+      assert.deepEqual(
+        [...sample].filter((k) => !keys.includes(k)),
+        [],
+        "missing from the simulator's detail",
+      );
+      assert.deepEqual(
+        keys.filter((k) => !sample.has(k) && !apiMembers("ContainerInstance").includes(k)),
+        [],
+        "neither in the sample nor the API object",
+      );
       assert.match(String(event.detail.updatedAt), ISO);
     }
   });
@@ -40,11 +49,18 @@ describe("simulator: event details are EventBridge's contract, not the API's", (
     assert.ok(events.some((e) => e.detail.lastStatus === "STOPPED"));
     for (const event of events) {
       const keys = Object.keys(event.detail).filter((k) => event.detail[k] !== undefined);
-      assert.deepEqual(keys.filter((k) => !sample.has(k) && !apiMembers("Task").includes(k)), []);
-      for (const key of ["createdAt", "startedAt", "stoppedAt", "updatedAt"]) if (event.detail[key] !== undefined) assert.match(String(event.detail[key]), ISO, key);
+      assert.deepEqual(
+        keys.filter((k) => !sample.has(k) && !apiMembers("Task").includes(k)),
+        [],
+      );
+      for (const key of ["createdAt", "startedAt", "stoppedAt", "updatedAt"])
+        if (event.detail[key] !== undefined) assert.match(String(event.detail[key]), ISO, key);
       const sampleContainer = new Set(Object.keys((sampleEvent("taskStateChange").event.detail.containers as object[])[0]));
       for (const container of event.detail.containers as Array<Record<string, unknown>>) {
-        assert.deepEqual(Object.keys(container).filter((k) => !sampleContainer.has(k) && !apiMembers("Container").includes(k)), []);
+        assert.deepEqual(
+          Object.keys(container).filter((k) => !sampleContainer.has(k) && !apiMembers("Container").includes(k)),
+          [],
+        );
       }
     }
   });
@@ -53,6 +69,11 @@ describe("simulator: event details are EventBridge's contract, not the API's", (
     const sample = keysOf(["serviceSteadyState", "capacityProviderSteadyState", "serviceTaskStartImpaired", "serviceTaskPlacementFailure"]);
     const events = eventsOf("ECS Service Action");
     assert.ok(events.length > 0);
-    for (const event of events) assert.deepEqual(Object.keys(event.detail).filter((k) => !sample.has(k)), [], String(event.detail.eventName));
+    for (const event of events)
+      assert.deepEqual(
+        Object.keys(event.detail).filter((k) => !sample.has(k)),
+        [],
+        String(event.detail.eventName),
+      );
   });
 });

@@ -19,8 +19,22 @@ describe("simulator events (EventBridge envelopes)", () => {
     assert.equal(event.time, sim.now.toISOString());
     assert.deepEqual(event.resources, [arn]);
     const detail = event.detail as Record<string, unknown>;
-    for (const key of ["agentConnected", "attributes", "clusterArn", "containerInstanceArn", "ec2InstanceId", "registeredResources",
-      "remainingResources", "status", "version", "versionInfo", "updatedAt", "registeredAt", "runningTasksCount", "pendingTasksCount"]) {
+    for (const key of [
+      "agentConnected",
+      "attributes",
+      "clusterArn",
+      "containerInstanceArn",
+      "ec2InstanceId",
+      "registeredResources",
+      "remainingResources",
+      "status",
+      "version",
+      "versionInfo",
+      "updatedAt",
+      "registeredAt",
+      "runningTasksCount",
+      "pendingTasksCount",
+    ]) {
       assert.ok(key in detail, `detail.${key}`);
     }
     assert.deepEqual([detail.status, detail.version, detail.clusterArn], ["ACTIVE", 1, "arn:aws:ecs:us-east-1:123456789012:cluster/test"]);
@@ -36,9 +50,13 @@ describe("simulator events (EventBridge envelopes)", () => {
     const events = instanceEvents(sim.takeEvents(), arn);
     const versions = events.map((e) => e.detail.version as number);
     assert.deepEqual(versions, [1, 2, 3, 4, 5], "register, 2 placements, 2 stops");
-    const cpu = (e: EcsEvent) => (e.detail.remainingResources as Array<{ name: string; integerValue: number }>).find((r) => r.name === "CPU")!.integerValue;
+    const cpu = (e: EcsEvent) =>
+      (e.detail.remainingResources as Array<{ name: string; integerValue: number }>).find((r) => r.name === "CPU")!.integerValue;
     assert.deepEqual(events.map(cpu), [1024, 924, 824, 924, 1024]);
-    assert.deepEqual(events.map((e) => e.detail.pendingTasksCount), [0, 1, 2, 0, 0]);
+    assert.deepEqual(
+      events.map((e) => e.detail.pendingTasksCount),
+      [0, 1, 2, 0, 0],
+    );
   });
 
   it("a service becoming steady emits one ECS Service Action SERVICE_STEADY_STATE, also when its last task turns RUNNING", () => {
@@ -65,9 +83,14 @@ describe("simulator events (EventBridge envelopes)", () => {
     sim.setAgentConnected(arn, false);
     sim.setAgentConnected(arn, true);
     const events = instanceEvents(sim.takeEvents(), arn);
-    assert.deepEqual(events.map((e) => [e.detail.status, e.detail.agentConnected, e.detail.version]), [
-      ["DRAINING", true, 2], ["DRAINING", false, 3], ["DRAINING", true, 4],
-    ]);
+    assert.deepEqual(
+      events.map((e) => [e.detail.status, e.detail.agentConnected, e.detail.version]),
+      [
+        ["DRAINING", true, 2],
+        ["DRAINING", false, 3],
+        ["DRAINING", true, 4],
+      ],
+    );
   });
 
   it("task state change events follow PROVISIONING → PENDING → RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED", () => {
@@ -77,7 +100,10 @@ describe("simulator events (EventBridge envelopes)", () => {
     sim.settle(CLUSTER);
     sim.setDesiredCount(CLUSTER, "svc", 0);
     sim.settle(CLUSTER);
-    const statuses = sim.takeEvents().filter((e) => e["detail-type"] === "ECS Task State Change").map((e) => e.detail.lastStatus);
+    const statuses = sim
+      .takeEvents()
+      .filter((e) => e["detail-type"] === "ECS Task State Change")
+      .map((e) => e.detail.lastStatus);
     assert.deepEqual(statuses, ["PROVISIONING", "PENDING", "RUNNING", "DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"]);
   });
 
@@ -93,7 +119,10 @@ describe("simulator events (EventBridge envelopes)", () => {
   it("reorderEvents delivers the same events in a different order", () => {
     const sim = newSimulator();
     sim.faults.reorderEvents = true;
-    const arns = addInstances(sim, Array.from({ length: 12 }, () => ({ zone: "us-east-1a" })));
+    const arns = addInstances(
+      sim,
+      Array.from({ length: 12 }, () => ({ zone: "us-east-1a" })),
+    );
     const delivered = sim.takeEvents().map((e) => e.resources[0]);
     assert.deepEqual([...delivered].sort(), [...arns].sort());
     assert.notDeepEqual(delivered, arns);

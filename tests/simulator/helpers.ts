@@ -27,7 +27,11 @@ export interface InstanceSpec {
 export function addInstances(sim: EcsSimulator, specs: InstanceSpec[]): string[] {
   return specs.map((s) =>
     sim.registerContainerInstance(CLUSTER, {
-      zone: s.zone, cpu: s.cpu ?? 2048, memory: s.memory ?? 4096, instanceType: s.instanceType ?? "t3.medium", attributes: s.attributes,
+      zone: s.zone,
+      cpu: s.cpu ?? 2048,
+      memory: s.memory ?? 4096,
+      instanceType: s.instanceType ?? "t3.medium",
+      attributes: s.attributes,
     }),
   );
 }

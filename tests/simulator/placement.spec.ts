@@ -45,7 +45,10 @@ const cases: PlacementCase[] = [
   },
   {
     name: "memory filters too: 3 × 1500 MiB on (2048, 4096) → 1 + 2",
-    instances: [{ zone: A, memory: 2048 }, { zone: B, memory: 4096 }],
+    instances: [
+      { zone: A, memory: 2048 },
+      { zone: B, memory: 4096 },
+    ],
     desiredCount: 3,
     service: { memory: 1500 },
     expected: [1, 2],
@@ -60,7 +63,10 @@ const cases: PlacementCase[] = [
   },
   {
     name: "binpack cpu prefers the instance with the least CPU left",
-    instances: [{ zone: A, cpu: 4096 }, { zone: B, cpu: 1024 }],
+    instances: [
+      { zone: A, cpu: 4096 },
+      { zone: B, cpu: 1024 },
+    ],
     desiredCount: 2,
     service: { placementStrategy: [{ type: "binpack", field: "cpu" }] },
     expected: [0, 2],
@@ -74,7 +80,11 @@ const cases: PlacementCase[] = [
   },
   {
     name: "memberOf instance-type == t3.large: only the t3.large instances get tasks",
-    instances: [{ zone: A, instanceType: "t3.large" }, { zone: B, instanceType: "m5.large" }, { zone: C, instanceType: "t3.large" }],
+    instances: [
+      { zone: A, instanceType: "t3.large" },
+      { zone: B, instanceType: "m5.large" },
+      { zone: C, instanceType: "t3.large" },
+    ],
     desiredCount: 4,
     service: { placementConstraints: [{ type: "memberOf", expression: "attribute:ecs.instance-type == t3.large" }] },
     expected: [2, 0, 2],
@@ -88,16 +98,28 @@ const cases: PlacementCase[] = [
   },
   {
     name: "memberOf != with a wildcard: attribute:ecs.instance-type != m5.* excludes m5 instances",
-    instances: [{ zone: A, instanceType: "m5.xlarge" }, { zone: B, instanceType: "t3.small" }],
+    instances: [
+      { zone: A, instanceType: "m5.xlarge" },
+      { zone: B, instanceType: "t3.small" },
+    ],
     desiredCount: 2,
     service: { placementConstraints: [{ type: "memberOf", expression: "attribute:ecs.instance-type != m5.*" }] },
     expected: [0, 2],
   },
   {
     name: "spread by a custom attribute counts the service's tasks per attribute value",
-    instances: [{ zone: A, attributes: { rack: "r1" } }, { zone: A, attributes: { rack: "r1" } }, { zone: A, attributes: { rack: "r2" } }],
+    instances: [
+      { zone: A, attributes: { rack: "r1" } },
+      { zone: A, attributes: { rack: "r1" } },
+      { zone: A, attributes: { rack: "r2" } },
+    ],
     desiredCount: 2,
-    service: { placementStrategy: [{ type: "spread", field: "attribute:rack" }, { type: "spread", field: "instanceId" }] },
+    service: {
+      placementStrategy: [
+        { type: "spread", field: "attribute:rack" },
+        { type: "spread", field: "instanceId" },
+      ],
+    },
     expected: [-1, -1, 1],
   },
   {
@@ -123,7 +145,10 @@ describe("simulator placement: resources → constraints → strategies in order
       }
       // -1 in expected means "either of the tied instances": check their sum instead.
       const tied = c.expected.map((e, i) => (e === -1 ? actual[i] : 0)).reduce((a, b) => a + b, 0);
-      assert.deepEqual(actual.map((n, i) => (c.expected[i] === -1 ? -1 : n)), c.expected);
+      assert.deepEqual(
+        actual.map((n, i) => (c.expected[i] === -1 ? -1 : n)),
+        c.expected,
+      );
       if (c.expected.includes(-1)) assert.equal(tied, c.desiredCount - c.expected.filter((e) => e > 0).reduce((a, b) => a + b, 0));
     });
   }
@@ -140,7 +165,10 @@ describe("simulator placement: resources → constraints → strategies in order
   });
 
   const inZoneCases: Array<{ name: string; strategy?: CreateServiceRequest["placementStrategy"]; evenWithinZone: boolean }> = [
-    { name: "no strategy: within the zone, the instance with the fewest tasks of the service wins (8 on (1a, 1a, 1b) → 2, 2 | 4)", evenWithinZone: true },
+    {
+      name: "no strategy: within the zone, the instance with the fewest tasks of the service wins (8 on (1a, 1a, 1b) → 2, 2 | 4)",
+      evenWithinZone: true,
+    },
     {
       name: "spread by zone: the same documented in-zone rule (8 on (1a, 1a, 1b) → 2, 2 | 4)",
       strategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }],
@@ -158,7 +186,11 @@ describe("simulator placement: resources → constraints → strategies in order
       for (let seed = 1; seed <= 12; seed++) {
         const sim = newSimulator({ seed });
         const rack = { rack: "r1" };
-        const instances = addInstances(sim, [{ zone: A, attributes: rack }, { zone: A, attributes: rack }, { zone: B, attributes: { rack: "r2" } }]);
+        const instances = addInstances(sim, [
+          { zone: A, attributes: rack },
+          { zone: A, attributes: rack },
+          { zone: B, attributes: { rack: "r2" } },
+        ]);
         addService(sim, "svc", 8, c.strategy ? { placementStrategy: c.strategy } : {});
         sim.advance(30);
         assert.deepEqual(runningPerZone(sim, "svc"), { [A]: 4, [B]: 4 }, `seed ${seed}`);
@@ -194,7 +226,10 @@ describe("simulator placement: resources → constraints → strategies in order
 
   it("a random strategy still respects resources", () => {
     const sim = newSimulator();
-    const instances = addInstances(sim, [{ zone: A, memory: 256 }, { zone: B, memory: 4096 }]);
+    const instances = addInstances(sim, [
+      { zone: A, memory: 256 },
+      { zone: B, memory: 4096 },
+    ]);
     addService(sim, "svc", 6, { memory: 128, placementStrategy: [{ type: "random" }] });
     sim.advance(30);
     const [small, big] = countsOn(sim, instances, "svc");
@@ -217,9 +252,8 @@ describe("simulator placement: resources → constraints → strategies in order
 
   it("CreateService rejects an unparseable memberOf expression with InvalidParameterException", () => {
     const sim = newSimulator();
-    assert.throws(
-      () => addService(sim, "svc", 1, { placementConstraints: [{ type: "memberOf", expression: "zone is nice" }] }),
-      { name: "InvalidParameterException" },
-    );
+    assert.throws(() => addService(sim, "svc", 1, { placementConstraints: [{ type: "memberOf", expression: "zone is nice" }] }), {
+      name: "InvalidParameterException",
+    });
   });
 });

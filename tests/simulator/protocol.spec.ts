@@ -1,9 +1,22 @@
 import { strict as assert } from "node:assert";
 import {
-  CreateServiceCommand, DescribeContainerInstancesCommand, DescribeServicesCommand, DescribeTasksCommand, ECSClient,
-  ListClustersCommand, ListContainerInstancesCommand, ListServicesCommand, ListTasksCommand, RegisterTaskDefinitionCommand,
-  StopTaskCommand, TagResourceCommand, UpdateServiceCommand, ListTagsForResourceCommand, UntagResourceCommand,
-  DescribeTaskDefinitionCommand, UpdateContainerInstancesStateCommand,
+  CreateServiceCommand,
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListClustersCommand,
+  ListContainerInstancesCommand,
+  ListServicesCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  StopTaskCommand,
+  TagResourceCommand,
+  UpdateServiceCommand,
+  ListTagsForResourceCommand,
+  UntagResourceCommand,
+  DescribeTaskDefinitionCommand,
+  UpdateContainerInstancesStateCommand,
 } from "@aws-sdk/client-ecs";
 import { EcsSimulator } from "../../simulator";
 import { CLUSTER, addInstances, addService, newSimulator, sdkClient } from "./helpers";
@@ -43,9 +56,12 @@ describe("simulator wire protocol (real @aws-sdk/client-ecs against 127.0.0.1)",
 
   it("a service created through the API runs tasks; dates arrive as Date; ARNs have the ECS shapes", async () => {
     addInstances(sim, [{ zone: "us-east-1a" }, { zone: "us-east-1b" }]);
-    const td = await ecs.send(new RegisterTaskDefinitionCommand({
-      family: "web", containerDefinitions: [{ name: "web", image: "httpd", cpu: 128, memory: 128, portMappings: [{ containerPort: 80, hostPort: 0 }] }],
-    }));
+    const td = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: "web",
+        containerDefinitions: [{ name: "web", image: "httpd", cpu: 128, memory: 128, portMappings: [{ containerPort: 80, hostPort: 0 }] }],
+      }),
+    );
     assert.equal(td.taskDefinition?.revision, 1);
     await ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: "web", taskDefinition: "web", desiredCount: 2 }));
     sim.settle(CLUSTER);
@@ -64,7 +80,9 @@ describe("simulator wire protocol (real @aws-sdk/client-ecs against 127.0.0.1)",
     assert.ok(task.startedAt instanceof Date);
     const hostPort = task.containers?.[0].networkBindings?.[0].hostPort ?? 0;
     assert.ok(hostPort >= 32768 && hostPort <= 60999, `dynamic host port ${hostPort} in the ephemeral range`);
-    const { containerInstances } = await ecs.send(new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: [task.containerInstanceArn!] }));
+    const { containerInstances } = await ecs.send(
+      new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: [task.containerInstanceArn!] }),
+    );
     const ci = containerInstances![0];
     assert.match(ci.ec2InstanceId!, /^i-[0-9a-f]{17}$/);
     assert.equal(ci.runningTasksCount, 1);
@@ -75,13 +93,44 @@ describe("simulator wire protocol (real @aws-sdk/client-ecs against 127.0.0.1)",
 
   const errorCases: Array<[string, (c: ECSClient) => Promise<unknown>, string]> = [
     ["unknown cluster → ClusterNotFoundException", (c) => c.send(new ListServicesCommand({ cluster: "nope" })), "ClusterNotFoundException"],
-    ["UpdateService of an unknown service → ServiceNotFoundException", (c) => c.send(new UpdateServiceCommand({ cluster: CLUSTER, service: "ghost", desiredCount: 1 })), "ServiceNotFoundException"],
-    ["DescribeServices with 11 services → InvalidParameterException", (c) => c.send(new DescribeServicesCommand({ cluster: CLUSTER, services: Array.from({ length: 11 }, (_, i) => `s${i}`) })), "InvalidParameterException"],
-    ["DescribeTasks with 101 tasks → InvalidParameterException", (c) => c.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: Array.from({ length: 101 }, (_, i) => `t${i}`) })), "InvalidParameterException"],
-    ["DescribeContainerInstances with 101 → InvalidParameterException", (c) => c.send(new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: Array.from({ length: 101 }, (_, i) => `c${i}`) })), "InvalidParameterException"],
-    ["StopTask of an unknown task → InvalidParameterException", (c) => c.send(new StopTaskCommand({ cluster: CLUSTER, task: "0123" })), "InvalidParameterException"],
-    ["CreateService with an unknown task definition → ClientException", (c) => c.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: "x", taskDefinition: "none", desiredCount: 1 })), "ClientException"],
-    ["ListServices maxResults 101 → InvalidParameterException", (c) => c.send(new ListServicesCommand({ cluster: CLUSTER, maxResults: 101 })), "InvalidParameterException"],
+    [
+      "UpdateService of an unknown service → ServiceNotFoundException",
+      (c) => c.send(new UpdateServiceCommand({ cluster: CLUSTER, service: "ghost", desiredCount: 1 })),
+      "ServiceNotFoundException",
+    ],
+    [
+      "DescribeServices with 11 services → InvalidParameterException",
+      (c) => c.send(new DescribeServicesCommand({ cluster: CLUSTER, services: Array.from({ length: 11 }, (_, i) => `s${i}`) })),
+      "InvalidParameterException",
+    ],
+    [
+      "DescribeTasks with 101 tasks → InvalidParameterException",
+      (c) => c.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: Array.from({ length: 101 }, (_, i) => `t${i}`) })),
+      "InvalidParameterException",
+    ],
+    [
+      "DescribeContainerInstances with 101 → InvalidParameterException",
+      (c) =>
+        c.send(
+          new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: Array.from({ length: 101 }, (_, i) => `c${i}`) }),
+        ),
+      "InvalidParameterException",
+    ],
+    [
+      "StopTask of an unknown task → InvalidParameterException",
+      (c) => c.send(new StopTaskCommand({ cluster: CLUSTER, task: "0123" })),
+      "InvalidParameterException",
+    ],
+    [
+      "CreateService with an unknown task definition → ClientException",
+      (c) => c.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: "x", taskDefinition: "none", desiredCount: 1 })),
+      "ClientException",
+    ],
+    [
+      "ListServices maxResults 101 → InvalidParameterException",
+      (c) => c.send(new ListServicesCommand({ cluster: CLUSTER, maxResults: 101 })),
+      "InvalidParameterException",
+    ],
   ];
   for (const [name, call, code] of errorCases) {
     it(name, async () => {
@@ -96,7 +145,9 @@ describe("simulator wire protocol (real @aws-sdk/client-ecs against 127.0.0.1)",
   it("UpdateService of a deleted service → ServiceNotActiveException", async () => {
     addService(sim, "old", 0);
     sim.call("DeleteService", { cluster: CLUSTER, service: "old" });
-    await assert.rejects(ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: "old", desiredCount: 1 })), { name: "ServiceNotActiveException" });
+    await assert.rejects(ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: "old", desiredCount: 1 })), {
+      name: "ServiceNotActiveException",
+    });
   });
 
   it("a denied operation → AccessDeniedException", async () => {
@@ -117,7 +168,9 @@ describe("simulator wire protocol (real @aws-sdk/client-ecs against 127.0.0.1)",
     sim.faults.throttleRate = 0.5;
     let throttled = 0;
     for (let i = 0; i < 40; i++) {
-      await ecs.send(new ListServicesCommand({ cluster: CLUSTER })).catch((e: Error) => { if (e.name === "ThrottlingException") throttled++; });
+      await ecs.send(new ListServicesCommand({ cluster: CLUSTER })).catch((e: Error) => {
+        if (e.name === "ThrottlingException") throttled++;
+      });
     }
     assert.ok(throttled > 8 && throttled < 32, `throttled ${throttled} of 40`);
     assert.equal(sim.apiCalls().byOperation.ListServices, 40, "throttled calls are still counted");
@@ -134,7 +187,10 @@ describe("simulator wire protocol (real @aws-sdk/client-ecs against 127.0.0.1)",
   it("DescribeServices puts unknown services in failures (MISSING) next to known ones", async () => {
     addService(sim, "web", 0);
     const out = await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ["web", "ghost"] }));
-    assert.deepEqual(out.services?.map((s) => s.serviceName), ["web"]);
+    assert.deepEqual(
+      out.services?.map((s) => s.serviceName),
+      ["web"],
+    );
     assert.deepEqual(out.failures, [{ arn: "arn:aws:ecs:us-east-1:123456789012:service/test/ghost", reason: "MISSING" }]);
   });
 

@@ -1,6 +1,12 @@
 import { strict as assert } from "node:assert";
 import type { CreateServiceRequest } from "@aws-sdk/client-ecs";
-import { DescribeServicesCommand, ListTasksCommand, DescribeTasksCommand, StopTaskCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import {
+  DescribeServicesCommand,
+  ListTasksCommand,
+  DescribeTasksCommand,
+  StopTaskCommand,
+  UpdateServiceCommand,
+} from "@aws-sdk/client-ecs";
 import type { EcsSimulator } from "../../simulator";
 import { CLUSTER, addInstances, addService, countsOn, newSimulator, runningPerZone, sdkClient, zoneOf } from "./helpers";
 
@@ -73,14 +79,20 @@ describe("simulator service scheduler", () => {
 
     it("under binpack stops the task that leaves the most resources free: (3 | 1) → 3 leaves (3 | 0)", () => {
       const sim = newSimulator();
-      const instances = addInstances(sim, [{ zone: A, memory: 400 }, { zone: B, memory: 400 }]);
+      const instances = addInstances(sim, [
+        { zone: A, memory: 400 },
+        { zone: B, memory: 400 },
+      ]);
       addService(sim, "svc", 4, { placementStrategy: [{ type: "binpack", field: "memory" }] });
       sim.settle(CLUSTER);
       const before = countsOn(sim, instances, "svc");
       assert.deepEqual([...before].sort(), [1, 3]);
       sim.setDesiredCount(CLUSTER, "svc", 3);
       sim.settle(CLUSTER);
-      assert.deepEqual(countsOn(sim, instances, "svc"), before.map((n) => (n === 3 ? 3 : 0)));
+      assert.deepEqual(
+        countsOn(sim, instances, "svc"),
+        before.map((n) => (n === 3 ? 3 : 0)),
+      );
     });
 
     it("a plain desiredCount change does not create a new deployment", () => {
@@ -88,10 +100,19 @@ describe("simulator service scheduler", () => {
       addInstances(sim, [{ zone: A }]);
       addService(sim, "svc", 2);
       sim.settle(CLUSTER);
-      const before = sim.state.cluster(CLUSTER).services.get("svc")!.deployments.map((d) => d.id);
+      const before = sim.state
+        .cluster(CLUSTER)
+        .services.get("svc")!
+        .deployments.map((d) => d.id);
       sim.setDesiredCount(CLUSTER, "svc", 5);
       sim.settle(CLUSTER);
-      assert.deepEqual(sim.state.cluster(CLUSTER).services.get("svc")!.deployments.map((d) => d.id), before);
+      assert.deepEqual(
+        sim.state
+          .cluster(CLUSTER)
+          .services.get("svc")!
+          .deployments.map((d) => d.id),
+        before,
+      );
     });
   });
 
@@ -106,7 +127,10 @@ describe("simulator service scheduler", () => {
       it(`replaces tasks elsewhere within ${min}/${max}: RUNNING never below ${floor}, never more than ${ceiling} tasks`, () => {
         const sim = newSimulator();
         const [drained, ...others] = addInstances(sim, [{ zone: A }, { zone: B }, { zone: C }]);
-        addService(sim, "svc", 4, { deploymentConfiguration: { minimumHealthyPercent: min, maximumPercent: max }, placementStrategy: zoneThenInstance });
+        addService(sim, "svc", 4, {
+          deploymentConfiguration: { minimumHealthyPercent: min, maximumPercent: max },
+          placementStrategy: zoneThenInstance,
+        });
         sim.settle(CLUSTER);
         assert.ok(countsOn(sim, [drained], "svc")[0] > 0);
         sim.drainInstance(drained);
@@ -114,7 +138,10 @@ describe("simulator service scheduler", () => {
         assert.ok(seen.minRunning >= floor, `RUNNING fell to ${seen.minRunning}`);
         assert.ok(seen.maxActive <= ceiling, `${seen.maxActive} tasks at once`);
         assert.deepEqual(countsOn(sim, [drained], "svc"), [0]);
-        assert.equal(countsOn(sim, others, "svc").reduce((a, b) => a + b, 0), 4);
+        assert.equal(
+          countsOn(sim, others, "svc").reduce((a, b) => a + b, 0),
+          4,
+        );
         assert.ok(sim.isSteady(CLUSTER));
       });
     }
@@ -149,12 +176,21 @@ describe("simulator service scheduler", () => {
           const oldTasks = new Set((await ecs.send(new ListTasksCommand({ cluster: CLUSTER }))).taskArns);
           await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: "svc", forceNewDeployment: true }));
           const during = (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ["svc"] }))).services![0];
-          assert.deepEqual(during.deployments?.map((d) => [d.status, d.rolloutState]), [["PRIMARY", "IN_PROGRESS"], ["ACTIVE", "COMPLETED"]]);
+          assert.deepEqual(
+            during.deployments?.map((d) => [d.status, d.rolloutState]),
+            [
+              ["PRIMARY", "IN_PROGRESS"],
+              ["ACTIVE", "COMPLETED"],
+            ],
+          );
           const seen = watch(sim, "svc", 180);
           assert.ok(seen.minRunning >= floor, `RUNNING fell to ${seen.minRunning}`);
           assert.ok(seen.maxActive <= ceiling, `${seen.maxActive} tasks at once`);
           const after = (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ["svc"] }))).services![0];
-          assert.deepEqual(after.deployments?.map((d) => [d.status, d.rolloutState, d.runningCount]), [["PRIMARY", "COMPLETED", 4]]);
+          assert.deepEqual(
+            after.deployments?.map((d) => [d.status, d.rolloutState, d.runningCount]),
+            [["PRIMARY", "COMPLETED", 4]],
+          );
           const newTasks = (await ecs.send(new ListTasksCommand({ cluster: CLUSTER }))).taskArns!;
           assert.equal(newTasks.filter((t) => oldTasks.has(t)).length, 0, "every task was replaced");
         } finally {
@@ -169,7 +205,10 @@ describe("simulator service scheduler", () => {
       addInstances(sim, [{ zone: A }]);
       addService(sim, "svc", 1);
       sim.settle(CLUSTER);
-      const revision2 = sim.registerTaskDefinition({ family: "svc", containerDefinitions: [{ name: "svc", image: "httpd:2", memory: 128 }] });
+      const revision2 = sim.registerTaskDefinition({
+        family: "svc",
+        containerDefinitions: [{ name: "svc", image: "httpd:2", memory: 128 }],
+      });
       sim.updateService(CLUSTER, { service: "svc", taskDefinition: "svc" });
       const service = sim.state.cluster(CLUSTER).services.get("svc")!;
       assert.equal(service.deployments.length, 2);
@@ -233,7 +272,10 @@ describe("simulator service scheduler", () => {
       sim.settle(CLUSTER);
       const onLost = [...sim.state.containerInstanceByArn(lost).tasks][0];
       sim.loseInstance(lost);
-      assert.deepEqual([onLost.lastStatus, onLost.stopCode, onLost.stoppedReason], ["STOPPED", "TaskFailedToStart", "Host EC2 instance terminated"]);
+      assert.deepEqual(
+        [onLost.lastStatus, onLost.stopCode, onLost.stoppedReason],
+        ["STOPPED", "TaskFailedToStart", "Host EC2 instance terminated"],
+      );
       assert.equal(sim.state.containerInstanceByArn(lost).status, "INACTIVE");
       sim.settle(CLUSTER);
       assert.deepEqual(countsOn(sim, [survivor], "svc"), [2]);

@@ -37,7 +37,10 @@ describe("simulator: task scale-in protection", () => {
     assert.equal(on.protectionEnabled, true);
     assert.equal(on.expirationDate, sim.nowMs / 1000 + 600);
     sim.call("UpdateTaskProtection", { cluster: CLUSTER, tasks: [tasks[0]], protectionEnabled: false });
-    assert.equal((sim.call("GetTaskProtection", { cluster: CLUSTER, tasks: [tasks[0]] }) as any).protectedTasks[0].protectionEnabled, false);
+    assert.equal(
+      (sim.call("GetTaskProtection", { cluster: CLUSTER, tasks: [tasks[0]] }) as any).protectedTasks[0].protectionEnabled,
+      false,
+    );
   });
 
   const bad: Array<[string, Record<string, unknown>]> = [
@@ -48,7 +51,10 @@ describe("simulator: task scale-in protection", () => {
   for (const [name, input] of bad) {
     it(`UpdateTaskProtection with ${name} → InvalidParameterException`, () => {
       const { sim } = setUp(1);
-      assert.throws(() => sim.call("UpdateTaskProtection", { cluster: CLUSTER, ...input }), (e: Error) => e.name === "InvalidParameterException");
+      assert.throws(
+        () => sim.call("UpdateTaskProtection", { cluster: CLUSTER, ...input }),
+        (e: Error) => e.name === "InvalidParameterException",
+      );
     });
   }
 
@@ -64,11 +70,18 @@ describe("simulator: ListServiceDeployments", () => {
   it("a rollout in progress is IN_PROGRESS, then SUCCESSFUL; the status filter narrows", () => {
     const { sim } = setUp(2);
     sim.call("UpdateService", { cluster: CLUSTER, service: "web", forceNewDeployment: true });
-    const list = (status?: string[]) => (sim.call("ListServiceDeployments", { cluster: CLUSTER, service: "web", status }) as any).serviceDeployments;
-    assert.deepEqual(list(["IN_PROGRESS"]).map((d: any) => d.status), ["IN_PROGRESS"]);
+    const list = (status?: string[]) =>
+      (sim.call("ListServiceDeployments", { cluster: CLUSTER, service: "web", status }) as any).serviceDeployments;
+    assert.deepEqual(
+      list(["IN_PROGRESS"]).map((d: any) => d.status),
+      ["IN_PROGRESS"],
+    );
     assert.match(list(["IN_PROGRESS"])[0].serviceDeploymentArn, /:service-deployment\/test\/web\/\d+$/);
     sim.settle(CLUSTER);
     assert.deepEqual(list(["PENDING", "IN_PROGRESS"]), []);
-    assert.deepEqual(list().map((d: any) => d.status), ["SUCCESSFUL"]);
+    assert.deepEqual(
+      list().map((d: any) => d.status),
+      ["SUCCESSFUL"],
+    );
   });
 });

@@ -17,7 +17,9 @@ function failTwo(maximumPercent: number): { sim: EcsSimulator; sick: string[] } 
   addInstances(sim, [{ zone: "us-east-1a" }, { zone: "us-east-1b" }]);
   addService(sim, "web", 4, { deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent } });
   sim.settle(CLUSTER);
-  const sick = tasksOf(sim).slice(0, 2).map((t) => t.arn);
+  const sick = tasksOf(sim)
+    .slice(0, 2)
+    .map((t) => t.arn);
   for (const arn of sick) sim.failHealthCheck(CLUSTER, arn);
   return { sim, sick };
 }

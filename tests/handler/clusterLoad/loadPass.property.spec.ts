@@ -22,7 +22,10 @@ const gens: fc.Arbitrary<Gen> = fc.record({
   // one zone: which of several tied zones ECS starts a task in couples zones, and the table covers it
   zones: fc.constant(1),
   instances: fc.array(fc.record({ zone: fc.nat(2), fixed: fc.integer({ min: 0, max: 5 }) }), { minLength: 2, maxLength: 6 }),
-  services: fc.array(fc.record({ total: fc.integer({ min: 2, max: 6 }), seedZones: fc.nat(1000), seedInstances: fc.nat(1000) }), { minLength: 1, maxLength: 4 }),
+  services: fc.array(fc.record({ total: fc.integer({ min: 2, max: 6 }), seedZones: fc.nat(1000), seedInstances: fc.nat(1000) }), {
+    minLength: 1,
+    maxLength: 4,
+  }),
   tolerance: fc.constantFrom(1, 1, 1, 2),
 });
 
@@ -55,7 +58,9 @@ function snapshotOf(cluster: ExactCluster) {
     zone,
     cpu: 65536,
     memory: 262144,
-    tasks: Object.fromEntries([["fixed", cluster.fixed[i]], ...cluster.services.map((counts, s) => [`s${s}`, counts[i]])].filter(([, n]) => n !== 0)),
+    tasks: Object.fromEntries(
+      [["fixed", cluster.fixed[i]], ...cluster.services.map((counts, s) => [`s${s}`, counts[i]])].filter(([, n]) => n !== 0),
+    ),
   }));
   const services: ServiceSpec[] = [
     { name: "fixed", tags: { [IGNORE_TAG]: "true" } },

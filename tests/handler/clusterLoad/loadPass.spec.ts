@@ -28,7 +28,11 @@ function loadMoves(plan: Plan): string[] {
 }
 
 function plan(instances: InstanceSpec[], services: ServiceSpec[], band = 1): Plan {
-  return planMoves(buildSnapshot(instances, [FIXED, ...services]), { now: new Date(0), surgeTimeoutSeconds: 900, clusterLoad: { bandTasks: band } });
+  return planMoves(buildSnapshot(instances, [FIXED, ...services]), {
+    now: new Date(0),
+    surgeTimeoutSeconds: 900,
+    clusterLoad: { bandTasks: band },
+  });
 }
 
 const twelveTwoTaskServices: ServiceSpec[] = Array.from({ length: 12 }, (_, i) => ({ name: `svc-${String(i).padStart(2, "0")}` }));
@@ -49,7 +53,12 @@ const cases: Case[] = [
   },
   {
     name: "band 2: loads (4,1,1) average 2, 4 is not strictly within 2 of it → 1 move",
-    instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 2 })],
+    instances: [
+      { zone: "a", tasks: { fixed: 3, web: 1 } },
+      { zone: "a", tasks: { fixed: 1 } },
+      { zone: "a", tasks: { fixed: 1 } },
+      B({ web: 2 }),
+    ],
     services: [{ name: "web" }],
     band: 2,
     expected: ["web 0→1"],
@@ -65,11 +74,20 @@ const cases: Case[] = [
     name: "12 two-task services on (12, 0 | 12, 0) → 6 moves per zone, one per service and zone, every instance at 6",
     instances: [{ zone: "a", tasks: oneEach }, { zone: "a" }, { zone: "b", tasks: oneEach }, { zone: "b" }],
     services: twelveTwoTaskServices,
-    expected: twelveTwoTaskServices.slice(0, 6).flatMap((s) => [`${s.name} 0→1`]).concat(twelveTwoTaskServices.slice(0, 6).map((s) => `${s.name} 2→3`)).sort(),
+    expected: twelveTwoTaskServices
+      .slice(0, 6)
+      .flatMap((s) => [`${s.name} 0→1`])
+      .concat(twelveTwoTaskServices.slice(0, 6).map((s) => `${s.name} 2→3`))
+      .sort(),
   },
   {
     name: "the zone holding the service's extra task is not its emptiest: ECS would start the task in the other zone → 0 moves",
-    instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }],
+    instances: [
+      { zone: "a", tasks: { fixed: 2, web: 1 } },
+      { zone: "a", tasks: { web: 1 } },
+      { zone: "a" },
+      { zone: "b", tasks: { web: 1 } },
+    ],
     services: [{ name: "web" }],
     expected: [],
   },
@@ -99,7 +117,12 @@ const cases: Case[] = [
   },
   {
     name: "a service stays balanced: (1 on a full instance, 1, 1) gives nothing, though that instance is the busiest (it holds the fewest, not one more)",
-    instances: [{ zone: "a", cpu: 512, memory: 512, tasks: { fixed: 3, web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a", tasks: { web: 1 } }, B({ web: 3 })],
+    instances: [
+      { zone: "a", cpu: 512, memory: 512, tasks: { fixed: 3, web: 1 } },
+      { zone: "a", tasks: { web: 1 } },
+      { zone: "a", tasks: { web: 1 } },
+      B({ web: 3 }),
+    ],
     services: [{ name: "web" }],
     expected: [],
   },
@@ -118,7 +141,10 @@ const cases: Case[] = [
   {
     name: "mixed sizes: of two services on the busiest instance, the one whose move evens CPU and memory shares moves",
     instances: [{ zone: "a", tasks: { fixed: 1, small: 1, large: 1 } }, { zone: "a" }, B({ small: 2, large: 2 })],
-    services: [{ name: "small", cpu: 16, memory: 16 }, { name: "large", cpu: 512, memory: 1024 }],
+    services: [
+      { name: "small", cpu: 16, memory: 16 },
+      { name: "large", cpu: 512, memory: 1024 },
+    ],
     expected: ["large 0→1"],
   },
 ];
@@ -132,13 +158,24 @@ describe("cluster load pass (table)", () => {
   }
 
   it("band 3 leaves loads (4,1,1) alone (control for the band 2 case)", () => {
-    const result = plan([{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 2 })], [{ name: "web" }], 3);
+    const result = plan(
+      [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a", tasks: { fixed: 1 } }, { zone: "a", tasks: { fixed: 1 } }, B({ web: 2 })],
+      [{ name: "web" }],
+      3,
+    );
     assert.deepStrictEqual(loadMoves(result), []);
   });
 
   it("the pass waits while a surge is in flight: loads are still changing, so it is held with the reason", () => {
-    const instances: InstanceSpec[] = [{ zone: "a", tasks: { fixed: 2, web: 1, api: 2 } }, { zone: "a", tasks: { fixed: 1, api: 1 } }];
-    const surging: ServiceSpec = { name: "api", desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: new Date(0) }, { serviceArn: serviceArn("api") }) } };
+    const instances: InstanceSpec[] = [
+      { zone: "a", tasks: { fixed: 2, web: 1, api: 2 } },
+      { zone: "a", tasks: { fixed: 1, api: 1 } },
+    ];
+    const surging: ServiceSpec = {
+      name: "api",
+      desiredCount: 3,
+      tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: new Date(0) }, { serviceArn: serviceArn("api") }) },
+    };
     const snapshot = buildSnapshot(instances, [FIXED, { name: "web" }, surging]);
     snapshot.tasks.find((t) => t.group === "service:api")!.lastStatus = "PENDING";
     const result = planMoves(snapshot, { now: new Date(60_000), surgeTimeoutSeconds: 900 });
@@ -158,19 +195,32 @@ describe("cluster load pass (table)", () => {
         { zone: "a", tasks: { fixed: 2 - fixedOnSource + (fixedOnSource === 0 ? 1 : 0), web: 1 } },
         B({ web: 1 }),
       ];
-      const surging: ServiceSpec = { name: "web", desiredCount: 3, tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: new Date(0) }, WEB_IDENTITY) } };
+      const surging: ServiceSpec = {
+        name: "web",
+        desiredCount: 3,
+        tags: { [SURGE_TAG]: formatSurge({ from: 2, to: 3, startedAt: new Date(0) }, WEB_IDENTITY) },
+      };
       const result = planMoves(buildSnapshot(instances, [FIXED, surging]), { now: new Date(60_000), surgeTimeoutSeconds: 900 });
       const [completion] = result.surges;
       assert.strictEqual(completion.kind, "complete");
       if (completion.kind !== "complete") return;
-      assert.deepStrictEqual(completion.stop.map((m) => Number(m.from.slice(-32))), [expectedFrom]);
+      assert.deepStrictEqual(
+        completion.stop.map((m) => Number(m.from.slice(-32))),
+        [expectedFrom],
+      );
     });
   }
 
   it("a useful move that would not land is reported with its reason, not planned", () => {
-    const coinFlip = plan([{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 2 })], [{ name: "web" }]);
+    const coinFlip = plan(
+      [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 2 })],
+      [{ name: "web" }],
+    );
     assert.deepStrictEqual(coinFlip.load.unlandable, { "coin-flip": 1, "other-zone-emptier": 0, "zone-tie": 0 });
-    const otherZone = plan([{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }], [{ name: "web" }]);
+    const otherZone = plan(
+      [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }],
+      [{ name: "web" }],
+    );
     assert.deepStrictEqual(otherZone.load.unlandable, { "coin-flip": 0, "other-zone-emptier": 1, "zone-tie": 0 });
   });
 
@@ -179,17 +229,33 @@ describe("cluster load pass (table)", () => {
     const [zone] = result.load.zones;
     assert.deepStrictEqual(
       { zone: zone.zone, low: zone.low, high: zone.high, tasks: zone.instances.map((i) => [i.before.tasks, i.after.tasks]) },
-      { zone: "a", low: 2, high: 2, tasks: [[3, 2], [1, 2]] },
+      {
+        zone: "a",
+        low: 2,
+        high: 2,
+        tasks: [
+          [3, 2],
+          [1, 2],
+        ],
+      },
     );
     assert.ok(zone.instances[0].after.cpuShare < zone.instances[0].before.cpuShare);
   });
 
   it("the moved task is the one leavingTask.ts puts first: the youngest", () => {
-    const snapshot = buildSnapshot([{ zone: "a", tasks: { fixed: 1, web: 2 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a" }], [FIXED, { name: "web", desiredCount: 4 }]);
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { fixed: 1, web: 2 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a" }],
+      [FIXED, { name: "web", desiredCount: 4 }],
+    );
     // web (2,1,1,0) is not balanced: let the spread pass do its move, then check which task it took
     const result = planMoves(snapshot, { now: new Date(0), surgeTimeoutSeconds: 900 });
-    const onFirst = snapshot.tasks.filter((t) => t.group === "service:web" && t.containerInstanceArn === snapshot.containerInstances[0].containerInstanceArn);
+    const onFirst = snapshot.tasks.filter(
+      (t) => t.group === "service:web" && t.containerInstanceArn === snapshot.containerInstances[0].containerInstanceArn,
+    );
     const youngest = onFirst.sort((a, b) => (b.startedAt as Date).getTime() - (a.startedAt as Date).getTime())[0];
-    assert.deepStrictEqual(result.moves.map((m) => m.taskArn), [youngest.taskArn]);
+    assert.deepStrictEqual(
+      result.moves.map((m) => m.taskArn),
+      [youngest.taskArn],
+    );
   });
 });
