@@ -223,6 +223,17 @@ interface CutState {
  * least target at every level makes this conservative: it flags only stops that are wrong under
  * every balanced target, and misses a stop from a group that is exactly at a ceil target.
  */
+/**
+ * The levels a balanced layout is judged at. Within a zone, ECS places on the instance with the
+ * fewest tasks of the service (UpdateService reference), so a service that spreads by zone, or has
+ * no strategy, is balanced per instance inside each zone too.
+ */
+function spreadLevels(fields: string[]): string[] {
+  const levels = fields.length ? fields : ["attribute:ecs.availability-zone"];
+  const spreadsByInstance = levels.some((f) => f === "instanceId" || f === "host");
+  return levels[0] === "attribute:ecs.availability-zone" && !spreadsByInstance ? [...levels, "instanceId"] : levels;
+}
+
 export function stopFromUnderTarget(sim: EcsSimulator, input: Record<string, unknown>): string | undefined {
   let cluster;
   try {
@@ -231,11 +242,12 @@ export function stopFromUnderTarget(sim: EcsSimulator, input: Record<string, unk
     return undefined;
   }
   const task = sim.state.task(cluster, String(input.task ?? ""));
-  if (!task || task.lastStatus !== "RUNNING" || !task.serviceName) return undefined;
+  // an UNHEALTHY task is one ECS itself replaces: stopping it is never a stop the layout does not justify
+  if (!task || task.lastStatus !== "RUNNING" || task.healthStatus === "UNHEALTHY" || !task.serviceName) return undefined;
   const service = cluster.services.get(task.serviceName);
   if (!service || service.schedulingStrategy !== "REPLICA" || service.placementConstraints.length > 0) return undefined;
   if (!service.placementStrategy.every((p) => p.type === "spread")) return undefined;
-  const fields = service.placementStrategy.length ? service.placementStrategy.map((p) => p.field!) : ["attribute:ecs.availability-zone"];
+  const fields = spreadLevels(service.placementStrategy.map((p) => p.field!));
   const eligible = [...cluster.instances.values()].filter((i) => i.status === "ACTIVE" && i.agentConnected);
   if (!eligible.includes(task.containerInstance)) return undefined; // stranded tasks must move
   let n = minimumHealthyBase(service.desiredCount, sim.state.tags.get(service.arn) ?? [], {
