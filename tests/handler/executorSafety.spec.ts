@@ -65,17 +65,15 @@ describe("executor: checks that hold even against a wrong plan", () => {
   /** A plan that asks to complete a surge `from → to` by giving up the first `giveUp` tasks of web. */
   function completing(snapshot: Snapshot, from: number, to: number, giveUp = snapshot.tasks.length): Plan {
     const web = snapshot.services[0];
-    const stop: Move[] = snapshot.tasks
-      .slice(0, giveUp)
-      .map((t) => ({
-        service: web.serviceArn!,
-        serviceName: "web",
-        taskArn: t.taskArn!,
-        from: t.containerInstanceArn!,
-        to: null,
-        toGroup: [],
-        pass: "spread" as const,
-      }));
+    const stop: Move[] = snapshot.tasks.slice(0, giveUp).map((t) => ({
+      service: web.serviceArn!,
+      serviceName: "web",
+      taskArn: t.taskArn!,
+      from: t.containerInstanceArn!,
+      to: null,
+      toGroup: [],
+      pass: "spread" as const,
+    }));
     const keep = snapshot.tasks.slice(giveUp).map((t) => t.taskArn!);
     return {
       clusterArn: CLUSTER_ARN,
