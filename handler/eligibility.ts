@@ -28,7 +28,8 @@ export type SkipCode =
   | "surge-in-flight"
   | "unhealthy-tasks"
   | "duplicate-service-name"
-  | "no-room-to-move";
+  | "no-room-to-move"
+  | "surge-cannot-land";
 
 export interface SkipReason {
   code: SkipCode;

@@ -1,5 +1,6 @@
 import type { Service } from "@aws-sdk/client-ecs";
 import { distributeWithinZones, isZoneLevelEcs } from "./azRebalancing";
+import { deploymentBounds } from "./deploymentBounds";
 import { Distribution, distribute } from "./balance";
 import { ClusterLoadArgs, DEFAULT_CLUSTER_LOAD_ARGS } from "./clusterLoad/args";
 import { LoadCandidate, planLoadMoves, Unlandable } from "./clusterLoad/loadPass";
@@ -147,7 +148,12 @@ function planService(
     ? distributeWithinZones(layout.slots, service.desiredCount!)
     : [distribute(layout.slots, service.desiredCount!)];
   if ("code" in distributions) return distributions;
-  const moves = distributions.flatMap((distribution) => movesFor(service, layout, distribution));
+  const planned = distributions.flatMap((distribution) => movesFor(service, layout, distribution));
+  const moves =
+    isZoneLevelEcs(service) && deploymentBounds(service, tasks.tasks).stoppable === 0 ? surgesThatLand(planned, layout) : planned;
+  if (moves.length === 0 && planned.length > 0) {
+    return { code: "surge-cannot-land", detail: "its within-zone moves are in a zone ECS would not give the extra task to" };
+  }
   const unhealthy = unhealthySkipReason(tasks.tasks, moves);
   if (unhealthy) return unhealthy;
   for (const move of moves) recordTarget(move, layout, cluster, ledger);
@@ -289,6 +295,25 @@ function netSurplus(moves: Move[], distribution: Distribution, layout: ServiceLa
     } else surplus.push(move);
   }
   return [...surplus.reverse(), ...held.reverse()];
+}
+
+/**
+ * A surge's extra task goes where the service's spread puts it, first to its emptiest zone. When ECS
+ * owns the zone level and a move must be a surge (no room to stop first), only a move inside one of
+ * the service's emptiest zones can land; any other would see its extra task placed in another zone,
+ * given back when the surge completes, and the same move planned again, run after run.
+ */
+function surgesThatLand(moves: Move[], layout: ServiceLayout): Move[] {
+  // resources filter instances before the strategy picks a zone: a zone with no room is not a candidate
+  const perZone = new Map<string, number>();
+  const withRoom = new Set<string>();
+  for (const slot of layout.slots) {
+    perZone.set(slot.path[0], (perZone.get(slot.path[0]) ?? 0) + slot.count);
+    if (slot.capacity > slot.count) withRoom.add(slot.path[0]);
+  }
+  const fewest = Math.min(...[...withRoom].map((zone) => perZone.get(zone)!));
+  const zoneOf = (move: Move) => layout.slots.find((slot) => slot.id === move.from)?.path[0];
+  return moves.filter((move) => withRoom.has(zoneOf(move) ?? "") && perZone.get(zoneOf(move)!) === fewest);
 }
 
 /** The service laid over its instances, or why it cannot be acted on now. */

@@ -650,10 +650,33 @@ describe("planner: ECS's AZ rebalancing ENABLED owns the zone level", () => {
       [[0, 1]],
     );
   });
-  it("zones within one (3 | 2) with instances uneven in both zones → moves stay in their zone, no zone count changes", () => {
+  it("zones within one (3 | 2), instances uneven in both, at 100 % (moves are surges) → only zone b's move: ECS gives a surge's extra task to the emptiest zone, b", () => {
     const snapshot = buildSnapshot(
       [{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "a" }, { zone: "b", tasks: { web: 2 } }, { zone: "b" }],
       [enabled()],
+    );
+    const result = plan(snapshot);
+    assert.deepStrictEqual(
+      result.moves.map((m) => zoneOf(snapshot, m.from)),
+      ["b"],
+    );
+  });
+  it("(3 | 2) with only zone a uneven, at 100 % → no move, skipped surge-cannot-land (the surge would land in b, be given back, and loop)", () => {
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b", tasks: { web: 1 } }],
+      [enabled()],
+    );
+    const result = plan(snapshot);
+    assert.deepStrictEqual(result.moves, []);
+    assert.deepStrictEqual(
+      result.skipped.map((s) => s.reason),
+      ["surge-cannot-land"],
+    );
+  });
+  it("zones within one (3 | 2) with instances uneven in both zones, at 50 % (moves stop first) → moves stay in their zone, no zone count changes", () => {
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "a" }, { zone: "b", tasks: { web: 2 } }, { zone: "b" }],
+      [{ ...enabled(), minimumHealthyPercent: 50 }],
     );
     const result = plan(snapshot);
     assert.strictEqual(result.moves.length, 3);
