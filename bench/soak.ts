@@ -212,6 +212,7 @@ interface CutState {
   /** StopTask calls ECS accepted for a task on an instance at or under the least target any balanced layout gives it. */
   underTargetStops: string[];
   writesBelowMinimumHealthy: FloorViolation[];
+  traceStep?: number;
 }
 
 /**
@@ -294,7 +295,14 @@ function withTimeouts(factory: RebalancerFactory, random: () => number, rate: nu
         const underTarget = operation === "StopTask" ? stopFromUnderTarget(sim, input) : undefined;
         const seconds = (sim.nowMs - cut.stepStartMs) / 1000;
         const belowFloor = writeBelowMinimumHealthy(sim, operation, input, { step: cut.step, seconds });
-        const output = original(operation, input); // throws when refused: throttled, denied by a cut, invalid
+        let output;
+        try {
+          output = original(operation, input); // throws when refused: throttled, denied by a cut, invalid
+        } catch (error) {
+          if (TRACE && WRITES.includes(operation)) traceWrite(sim, cut, operation, input, budget, String((error as Error)?.name));
+          throw error;
+        }
+        if (TRACE && WRITES.includes(operation)) traceWrite(sim, cut, operation, input, budget, "ok");
         if (underTarget) cut.underTargetStops.push(underTarget);
         if (belowFloor) cut.writesBelowMinimumHealthy.push(belowFloor);
         return output;
@@ -303,7 +311,12 @@ function withTimeouts(factory: RebalancerFactory, random: () => number, rate: nu
     return async (event) => {
       const sim = cut.sim!;
       patch(sim);
+      if (TRACE)
+        process.stderr.write(
+          `TRACE step ${cut.step} t=${((sim.nowMs - cut.stepStartMs) / 1000).toFixed(1)} INVOKE ${(event as any)?.["detail-type"]} ${JSON.stringify((event as any)?.detail?.eventName ?? (event as any)?.detail?.status ?? "")}\n`,
+        );
       if (random() >= rate) return handler(event);
+      if (TRACE) process.stderr.write(`TRACE   (this invocation is cut)\n`);
       cut.count++;
       budget = between(random, 3, 15);
       try {
@@ -317,6 +330,45 @@ function withTimeouts(factory: RebalancerFactory, random: () => number, rate: nu
       }
     };
   };
+}
+
+const TRACE = process.env.SOAK_TRACE === "1";
+function traceWrite(
+  sim: EcsSimulator,
+  cut: CutState,
+  operation: string,
+  input: Record<string, unknown>,
+  budget: number | undefined,
+  outcome: string,
+) {
+  const svcs = [...sim.state.clusters.values()].flatMap((c: any) => [...c.services.values()]);
+  const state = svcs
+    .filter((s: any) => s.status === "ACTIVE")
+    .map(
+      (s: any) =>
+        `${s.name}:d${s.desiredCount}r${[...s.tasks].filter((t: any) => t.lastStatus === "RUNNING").length}${(sim.state.tags.get(s.arn) ?? []).some((t: any) => t.key === "ecs-rebalancer:surge") ? "+tag" : ""}`,
+    )
+    .join(" ");
+  let layout = "";
+  if (operation === "UpdateService" || operation === "StopTask") {
+    const name = String(input.service ?? "")
+      .split("/")
+      .pop();
+    const cl: any = [...sim.state.clusters.values()][0];
+    layout =
+      " || " +
+      [...cl.instances.values()]
+        .filter((i: any) => i.status === "ACTIVE")
+        .map(
+          (i: any) =>
+            `${i.ec2InstanceId.slice(-3)}@${i.attributes["ecs.availability-zone"].slice(-2)}:${[...i.tasks].filter((t: any) => (!name || t.serviceName === name) && t.lastStatus === "RUNNING").length}/${i.tasks.size}`,
+        )
+        .join(" ");
+  }
+  const brief = JSON.stringify(input, (k, v) => (typeof v === "string" && v.startsWith("arn:") ? v.split("/").pop() : v));
+  process.stderr.write(
+    `TRACE step ${cut.step} t=${((sim.nowMs - cut.stepStartMs) / 1000).toFixed(1)} ${operation} ${brief.slice(0, 200)} -> ${outcome}${budget !== undefined ? " [cut inv, budget " + budget + "]" : ""} | ${state}${layout}\n`,
+  );
 }
 
 /** One soak run; `noLose` / `noCut` switch a fault off (used only to attribute a violation, never in the counted soak). */
@@ -391,7 +443,13 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
       cut.sim = c.sim;
       cut.step = c.stepIndex;
       cut.stepStartMs = c.sim.nowMs - c.elapsedSeconds * 1000;
+      if (TRACE && c.stepIndex !== cut.traceStep) {
+        cut.traceStep = c.stepIndex;
+        process.stderr.write(`TRACE ==== step ${c.stepIndex} ${JSON.stringify(scenario.steps[c.stepIndex])}\n`);
+      }
       if (c.stepIndex === 0 && c.elapsedSeconds === 5) forgedSurgeTag = forgeSurgeTag(c.sim, clusterName, forgedService.name, forgery);
+      if (TRACE && c.stepIndex === 0 && c.elapsedSeconds === 5) process.stderr.write(`TRACE forged ${JSON.stringify(forgedSurgeTag)}\n`);
+      if (TRACE && isLossTick(c)) process.stderr.write(`TRACE lose instance at step ${c.stepIndex} t=${c.elapsedSeconds}\n`);
       if (isHealthTick(c))
         unhealthyTasks.ours = failHealthChecks(c.sim, clusterName, scenario.services[healthAt.service].name, healthAt.share);
       if (isLossTick(c)) {
@@ -419,6 +477,10 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
       }
     },
   });
+  if (TRACE)
+    process.stderr.write(
+      `TRACE end: aloneDesired ${JSON.stringify(aloneDesired)} oursDesired ${JSON.stringify(oursDesired)} steps ${JSON.stringify(report.steps.map((x) => [x.steady, x.seconds]))} surgesLeft ${report.surgesLeft}\n`,
+    );
   return {
     seed,
     converged: report.balanced && report.surgesLeft.length === 0,
