@@ -1,10 +1,11 @@
 import { strict as assert } from "node:assert";
-import fc from "fast-check";
 import type { EcsPort } from "../../handler/ecsPort";
+import type { EcsSimulator } from "../../simulator";
+import fc from "fast-check";
 import { endSurge } from "../../handler/surgeCompletion";
 import type { SurgeAction } from "../../handler/planner";
-import type { EcsSimulator } from "../../simulator";
 import { CLUSTER, addInstances, addService, newSimulator } from "../simulator/helpers";
+import { simulatorPort } from "./simulatorPort";
 
 /**
  * The end of a surge against the simulator's asynchronous service scheduler: each API call takes
@@ -12,31 +13,6 @@ import { CLUSTER, addInstances, addService, newSimulator } from "../simulator/he
  * so it may act between two calls of one run (delay shorter than the gap) or after all of them.
  */
 type Completion = Extract<SurgeAction, { kind: "complete" }>;
-
-/** Only the writes a surge's end makes, straight to the simulator (each call advances virtual time). */
-function simulatorPort(sim: EcsSimulator): EcsPort {
-  const call = async (operation: string, input: Record<string, unknown>) => sim.call(operation, input);
-  const unused = async (): Promise<never> => {
-    throw new Error("not used here");
-  };
-  return {
-    listContainerInstances: unused,
-    describeContainerInstances: unused,
-    listServices: unused,
-    describeServices: unused,
-    listTasks: unused,
-    describeTasks: unused,
-    describeTaskDefinition: unused,
-    listServiceDeployments: unused,
-    updateServiceDesiredCount: async (cluster, service, desiredCount) =>
-      void (await call("UpdateService", { cluster, service, desiredCount })),
-    stopTask: async (cluster, task, reason) => void (await call("StopTask", { cluster, task, reason })),
-    tagResource: async (resourceArn, tags) => void (await call("TagResource", { resourceArn, tags })),
-    untagResource: async (resourceArn, tagKeys) => void (await call("UntagResource", { resourceArn, tagKeys })),
-    updateTaskProtection: async (cluster, tasks, protectionEnabled, expiresInMinutes) =>
-      void (await call("UpdateTaskProtection", { cluster, tasks, protectionEnabled, expiresInMinutes })),
-  };
-}
 
 interface Case {
   from: number;
