@@ -15,14 +15,6 @@ import {
   ScenarioResult,
 } from "./scenarioBench";
 import { benchScenarios } from "./scenarios";
-import { SETTINGS_ENV, WRITE_RATE_LIMITS } from "../handler/settings";
-
-const RATE_ENV = {
-  updateService: SETTINGS_ENV.updateServicePerSecond,
-  tagResource: SETTINGS_ENV.tagResourcePerSecond,
-  stopTask: SETTINGS_ENV.stopTaskPerSecond,
-  updateTaskProtection: SETTINGS_ENV.updateTaskProtectionPerSecond,
-};
 
 /**
  * npm run bench [-- --json] [-- --workers N] [-- --only name,name] [-- --no-plan-scale]
@@ -33,17 +25,6 @@ const RATE_ENV = {
  */
 const KINDS: RebalancerKind[] = ["ours", "reference", "forceNewDeployment", "ecsAzRebalancing", "oursAzEnabled"];
 const OUT_DIR = path.join(__dirname, "out");
-/**
- * Write pacing sleeps in real time while the simulator's clock stands still, so it changes no
- * simulated measure, only the bench's wall time: the bench runs at the highest rates the settings
- * allow (ECS's refill rates). The soak runs at the defaults.
- */
-const BENCH_WRITE_RATES = Object.fromEntries(
-  (Object.keys(WRITE_RATE_LIMITS) as Array<keyof typeof WRITE_RATE_LIMITS>).map((kind) => [
-    RATE_ENV[kind],
-    String(WRITE_RATE_LIMITS[kind]),
-  ]),
-);
 const RESULTS = path.join(OUT_DIR, "results.jsonl");
 
 function flag(name: string): string | undefined {
@@ -54,7 +35,7 @@ function flag(name: string): string | undefined {
 async function worker(job: BenchJob): Promise<JobResult> {
   const scenario = benchScenarios().find((s) => s.name === job.scenario);
   if (!scenario) throw new Error(`no bench scenario named ${job.scenario}`);
-  return runJob(scenario, job.kind, () => archivedRebalancer(undefined, BENCH_WRITE_RATES));
+  return runJob(scenario, job.kind, () => archivedRebalancer());
 }
 
 async function main(): Promise<void> {

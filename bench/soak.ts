@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { archivedRebalancer } from "../cli/archivedRebalancer";
 import { Rebalancer, RebalancerFactory, simulate, TickContext } from "../cli/simulation";
@@ -15,8 +16,8 @@ import { FloorViolation, writeBelowMinimumHealthy } from "./writeFloorCheck";
  * npm run soak [-- --runs N] [-- --workers W] [-- --minutes M] [-- --seeds 9,15]
  *
  * Random small clusters (seeded) through `simulate` with our archived Lambda and faults, each seed
- * in a forked worker process (default 14 workers: a run mostly sleeps in the SDK's real-time retry
- * backoff under throttling, so more workers than cores is fine; one simulation per process, since
+ * in a forked worker process (default: one per core; the Lambda's waits are virtual, so a run is
+ * bound by CPU; one simulation per process, since
  * the archived Lambda sets process.env around each invocation). Each seed runs twice: ECS alone
  * (same scenario, same lost instance at the same tick, events reordered) and with ours under all
  * the faults:
@@ -45,9 +46,11 @@ import { FloorViolation, writeBelowMinimumHealthy } from "./writeFloorCheck";
  *   tags, and the runner would wait out a tag it takes for a surge. The rebalancer must forget it
  *   (a tag left counts as not converged) and never lower the desired count (checked against ECS alone).
  *
- * Not simulated: the surge timeout. The handler reads the real clock for it (15 min), so in
- * simulation a rollback-by-timeout never triggers; surges end by SERVICE_STEADY_STATE or the
- * scheduled backstop (every 300 simulated seconds here, 900 as deployed).
+ * Time: the Lambda's code reads and waits on the simulator's virtual clock (cli/virtualRuntime.ts),
+ * so write pacing, retry backoff, the function's timeout (60 s, the stack's default) and the
+ * surge timeout (15 min) all run as deployed; ECS's scheduler runs through the waits. Surges end by
+ * SERVICE_STEADY_STATE, the scheduled backstop (every 300 simulated seconds here, 900 as deployed)
+ * or their timeout.
  *
  * What is counted per run:
  *
@@ -575,7 +578,7 @@ function flag(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const runs = Number(flag("--runs") ?? 200);
-  const workers = Number(flag("--workers") ?? 14);
+  const workers = Number(flag("--workers") ?? os.cpus().length);
   const budgetMs = Number(flag("--minutes") ?? 15) * 60_000;
   const seeds: SoakJob[] = (flag("--seeds")?.split(",").map(Number) ?? Array.from({ length: runs }, (_, i) => i + 1)).map((seed) => ({
     seed,

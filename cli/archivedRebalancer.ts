@@ -4,7 +4,7 @@ import { RebalancerFactory } from "./simulation";
 /**
  * The rebalancer exactly as deployed: the serialized Lambda archive, loaded where only the SDK
  * resolves, with the environment the component sets, talking to the simulator through
- * AWS_ENDPOINT_URL_ECS. Each factory call is a cold start.
+ * AWS_ENDPOINT_URL_ECS, on the simulation's clock (its sleeps are virtual). Each factory call is a cold start.
  */
 export async function archivedRebalancer(
   archive?: LambdaArchive,
@@ -12,7 +12,7 @@ export async function archivedRebalancer(
   output?: (line: string) => void,
 ): Promise<RebalancerFactory> {
   const built = archive ?? (await buildLambdaArchive());
-  return ({ endpoint, clusterArn }) =>
+  return ({ endpoint, clusterArn, runtime }) =>
     loadArchivedHandler(
       built.indexJs,
       {
@@ -25,5 +25,6 @@ export async function archivedRebalancer(
         ...extraEnv,
       },
       output,
+      runtime,
     );
 }

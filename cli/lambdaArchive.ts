@@ -1,9 +1,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as vm from "vm";
 import * as zlib from "zlib";
+import { createRequire } from "module";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../infra/config";
+import type { LambdaRuntime } from "./virtualRuntime";
 
 /**
  * The Lambda code exactly as `pulumi up` would upload it: the TaskRebalancer component is built
@@ -106,6 +109,7 @@ export function loadArchivedHandler(
   indexJs: string,
   env: Record<string, string>,
   output: (line: string) => void = passThroughLogs,
+  runtime?: LambdaRuntime,
 ): (event: unknown) => Promise<any> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-rebalancer-lambda-"));
   const sdkHome = path.join(dir, "node_modules", "@aws-sdk");
@@ -115,13 +119,54 @@ export function loadArchivedHandler(
   fs.writeFileSync(file, indexJs);
   // Lambda keeps its environment for the life of the process; here it is set around each call
   // (the SDK resolves region and endpoint lazily, at the first request)
-  const handler = withEnvironment(env, () => require(file).handler as (event: unknown) => Promise<any>);
-  return (event) => withEnvironmentAsync(env, () => withStdout(output, () => handler(event)));
+  const handler = withEnvironment(env, () =>
+    runtime ? loadWithTimeOf(file, indexJs, runtime) : (require(file).handler as ArchivedHandler),
+  );
+  return (event) =>
+    withEnvironmentAsync(env, () =>
+      withStdout(output, async () => {
+        if (!runtime) return handler(event);
+        const invocation = runtime.invocation();
+        try {
+          return await handler(event, invocation.context);
+        } finally {
+          invocation.end();
+        }
+      }),
+    );
 }
+
+type ArchivedHandler = (event: unknown, context?: unknown) => Promise<any>;
+
+/**
+ * Loads the module as Node would, except that its free `Date`, `setTimeout` and `clearTimeout` are
+ * the simulation's (virtualRuntime.ts). Only the archive's own code sees them: the SDK, loaded
+ * from node_modules, keeps the real ones, and it sleeps only through the clock the archive gives it.
+ */
+function loadWithTimeOf(file: string, indexJs: string, runtime: LambdaRuntime): ArchivedHandler {
+  const wrapped = `(function (exports, require, module, __filename, __dirname, Date, setTimeout, clearTimeout) {${indexJs}\n})`;
+  const load = vm.runInThisContext(wrapped, { filename: file });
+  const module = { exports: {} as Record<string, unknown> };
+  load.call(
+    module.exports,
+    module.exports,
+    createRequire(file),
+    module,
+    file,
+    path.dirname(file),
+    runtime.Date,
+    runtime.setTimeout,
+    runtime.clearTimeout,
+  );
+  return module.exports.handler as ArchivedHandler;
+}
+
+// the terminal as it was before any invocation took stdout over (withStdout)
+const terminal = process.stdout.write.bind(process.stdout);
 
 /** By default the function's log lines reach the terminal, and its metric lines (EMF) do not. */
 function passThroughLogs(line: string): void {
-  if (!isMetricLine(line)) process.stdout.write(`${line}\n`);
+  if (!isMetricLine(line)) terminal(`${line}\n`);
 }
 
 /** An embedded-metric-format document: a JSON object with the `_aws` metadata key. */

@@ -7,6 +7,8 @@ import { unbalancedServices } from "./balanceCheck";
 import { EventPattern, matchesPattern } from "./eventPattern";
 import { FloorDips, FloorSample, sampleServices } from "./floorDips";
 import { LandingCounts, LandingTracker } from "./landingTracker";
+import { LambdaRuntime, virtualRuntime } from "./virtualRuntime";
+import { DEFAULTS } from "../infra/config";
 
 /**
  * Runs a scenario on the simulator with a rebalancer in the loop, the way it runs in AWS: events
@@ -14,7 +16,12 @@ import { LandingCounts, LandingTracker } from "./landingTracker";
  * event arrives as the backstop, and the rebalancer reaches ECS only through the SDK over HTTP.
  */
 export type Rebalancer = (event: unknown) => Promise<unknown>;
-export type RebalancerFactory = (context: { endpoint: string; clusterArn: string }) => Rebalancer | Promise<Rebalancer>;
+/** `runtime`: the Lambda's view of time in this simulation (virtualRuntime.ts), for a rebalancer that sleeps. */
+export type RebalancerFactory = (context: {
+  endpoint: string;
+  clusterArn: string;
+  runtime: LambdaRuntime;
+}) => Rebalancer | Promise<Rebalancer>;
 
 export interface SimulationOptions {
   scenario: Scenario;
@@ -31,6 +38,8 @@ export interface SimulationOptions {
   onTick?: (context: TickContext) => void;
   /** While this says so, a step goes on ticking even when steady (a fault is still due in it). */
   holdStep?: (stepIndex: number, elapsedSeconds: number) => boolean;
+  /** The function's timeout: each invocation's remaining time counts down from it on the virtual clock. Default: the stack's. */
+  functionTimeoutSeconds?: number;
   /** Measure whether cluster load moves land where planned (landingTracker.ts; costs a snapshot per invocation). */
   trackLanding?: boolean;
 }
@@ -87,7 +96,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   try {
     const clusterArn = sim.state.cluster(loaded.clusterName).arn;
     const observer = observe(sim, loaded.clusterName);
-    const rebalancer = options.rebalancer ? await options.rebalancer({ endpoint, clusterArn }) : undefined;
+    const runtime = virtualRuntime(sim, options.functionTimeoutSeconds ?? DEFAULTS.functionTimeoutSeconds);
+    const rebalancer = options.rebalancer ? await options.rebalancer({ endpoint, clusterArn, runtime }) : undefined;
     const landing = options.trackLanding && rebalancer ? new LandingTracker() : undefined;
     const loop = new EventLoop(sim, clusterArn, rebalancer, options, observer, landing);
     const floors = new FloorDips();

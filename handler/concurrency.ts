@@ -1,7 +1,7 @@
 /**
  * Runs `work` over `items` with at most `limit` calls in flight, results in input order. A large
  * cluster needs hundreds of Describe calls; one at a time they would outlast a Lambda timeout, all
- * at once they would hit ECS's per-account token buckets (the SDK's adaptive retries absorb what
+ * at once they would hit ECS's per-account token buckets (the SDK client's retries absorb what
  * throttling a few parallel calls still meet).
  */
 export async function mapWithLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {

@@ -1,12 +1,16 @@
 import type * as EcsSdk from "@aws-sdk/client-ecs";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import { EcsPort } from "./ecsPort";
+import { clockedRetryStrategy } from "./sdkRetries";
+import { PacingClock, REAL_CLOCK } from "./writePacing";
+
+const MAX_ATTEMPTS = 8;
 
 /**
  * The EcsPort over the AWS SDK v3. The SDK module is passed in rather than imported: the Lambda's
  * callback factory requires it at cold start from the runtime (nodejs22.x ships SDK v3), so the
  * serialized archive never captures SDK internals. Lists use the SDK's paginators at their largest
- * page size; retries are the client's (adaptive mode, set where the client is made).
+ * page size; retries are the client's (sdkRetries.ts, set where the client is made).
  */
 export function createSdkEcsPort(sdk: typeof EcsSdk, client: ECSClient): EcsPort {
   const collect = async <T>(pages: AsyncIterable<T>, pick: (page: T) => string[] | undefined) => {
@@ -76,9 +80,14 @@ export interface ThrottleCounter {
   throttled: number;
 }
 
-/** The client the Lambda and the CLI use: adaptive retries absorb ECS's token-bucket throttling. */
-export function createEcsClient(sdk: typeof EcsSdk, region?: string, counter?: ThrottleCounter): ECSClient {
-  const client = new sdk.ECSClient({ region, retryMode: "adaptive", maxAttempts: 8 });
+/** The client the Lambda and the CLI use: retries on `clock` absorb ECS's token-bucket throttling. */
+export function createEcsClient(
+  sdk: typeof EcsSdk,
+  region?: string,
+  counter?: ThrottleCounter,
+  clock: PacingClock = REAL_CLOCK,
+): ECSClient {
+  const client = new sdk.ECSClient({ region, maxAttempts: MAX_ATTEMPTS, retryStrategy: clockedRetryStrategy(MAX_ATTEMPTS, clock) });
   if (counter) {
     // inside the retry middleware (finalizeRequest, high priority) and outside deserialization, so
     // that every attempt's parsed error passes here, including those a retry later hides

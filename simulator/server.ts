@@ -17,6 +17,7 @@ export class ApiServer {
   private readonly server: http.Server;
   private address?: string;
   private requestCount = 0;
+  private openRequests = 0;
 
   constructor(
     private readonly handle: OperationHandler,
@@ -42,6 +43,11 @@ export class ApiServer {
     });
   }
 
+  /** Requests received so far, and those not yet answered (virtual time waits while any is open). */
+  get activity(): { received: number; open: number } {
+    return { received: this.requestCount, open: this.openRequests };
+  }
+
   close(): Promise<void> {
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
@@ -49,6 +55,8 @@ export class ApiServer {
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const requestId = `00000000-0000-4000-8000-${String(++this.requestCount).padStart(12, "0")}`;
+    this.openRequests++;
+    res.once("close", () => this.openRequests--);
     const body = await readBody(req);
     if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
     try {

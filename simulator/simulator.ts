@@ -101,6 +101,11 @@ export class EcsSimulator implements InstanceHost {
     this.server = undefined;
   }
 
+  /** HTTP requests received so far and those still open (none when not listening). */
+  get httpActivity(): { received: number; open: number } {
+    return this.server?.activity ?? { received: 0, open: 0 };
+  }
+
   get endpoint(): string | undefined {
     return this.server?.url;
   }
