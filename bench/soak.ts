@@ -374,6 +374,32 @@ function traceWrite(
   );
 }
 
+/** Per service: its settings, then RUNNING tasks per ACTIVE instance with the instance's zone and total. */
+function traceLayout(sim: EcsSimulator | undefined, clusterName: string): string {
+  if (!sim) return "";
+  const cluster = sim.state.cluster(clusterName);
+  const instances = [...cluster.instances.values()].filter((i) => i.status === "ACTIVE");
+  return [...cluster.services.values()]
+    .filter((s) => s.status === "ACTIVE")
+    .map((s: any) => {
+      const settings = JSON.stringify({
+        desired: s.desiredCount,
+        strategy: s.placementStrategy?.map((p: any) => `${p.type}:${p.field ?? ""}`),
+        az: s.availabilityZoneRebalancing,
+        min: s.deploymentConfiguration?.minimumHealthyPercent,
+        max: s.deploymentConfiguration?.maximumPercent,
+      });
+      const layout = instances
+        .map(
+          (i: any) =>
+            `${i.attributes["ecs.availability-zone"].slice(-2)}:${[...i.tasks].filter((t: any) => t.serviceName === s.name && t.lastStatus === "RUNNING").length}/${i.tasks.size}`,
+        )
+        .join(" ");
+      return `TRACE   ${s.name} ${settings} ${layout}\n`;
+    })
+    .join("");
+}
+
 /** One soak run; `noLose` / `noCut` switch a fault off (used only to attribute a violation, never in the counted soak). */
 export interface SoakJob {
   seed: number;
@@ -482,7 +508,7 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
   });
   if (TRACE)
     process.stderr.write(
-      `TRACE end: aloneDesired ${JSON.stringify(aloneDesired)} oursDesired ${JSON.stringify(oursDesired)} steps ${JSON.stringify(report.steps.map((x) => [x.steady, x.seconds]))} surgesLeft ${report.surgesLeft}\n`,
+      `TRACE end: aloneDesired ${JSON.stringify(aloneDesired)} oursDesired ${JSON.stringify(oursDesired)} steps ${JSON.stringify(report.steps.map((x) => [x.steady, x.seconds]))} surgesLeft ${report.surgesLeft}\n${traceLayout(cut.sim, clusterName)}`,
     );
   return {
     seed,

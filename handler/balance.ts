@@ -70,6 +70,7 @@ function levelTargets(groups: Array<[string, Slot[]]>, level: number, total: num
       load: sumOf(members, (s) => s.load),
       // one instance gives up exactly what it holds above its target: no need to look inside
       movesAt: members.length === 1 ? undefined : (target: number) => leastMoves(members, level + 1, target),
+      unevenness: members.length === 1 ? 0 : maxOf(members, (s) => s.count) - minOf(members, (s) => s.count),
     })),
     total,
   );
@@ -172,13 +173,17 @@ interface Group {
   load: number;
   /** Removals inside the group when it receives `target` tasks; default max(0, count - target). */
   movesAt?: (target: number) => number;
+  /** Most minus fewest tasks on the group's members (0 for one instance): how uneven it is inside. */
+  unevenness?: number;
 }
 
 /**
  * Targets summing to `total`: every group gets min(capacity, L) for the highest level L that fits,
  * and the remainder goes one each to groups with room for L+1, preferring those that save the most
- * removals with it (fewest moves), then those holding the most, then the least busy (the busiest
- * gives up its task), then a stable order.
+ * removals with it (fewest moves), then those holding the most, then the most even inside (the task
+ * given up then comes from the most uneven group, the one a removal helps most: a surge completing
+ * there makes progress instead of giving back its own task), then the least busy (the busiest gives
+ * up its task), then a stable order.
  */
 export function waterfill<G extends Omit<Group, "key">>(
   groups: G[],
@@ -202,6 +207,7 @@ export function waterfill<G extends Omit<Group, "key">>(
     const better = (a: number, b: number) =>
       gain[b] - gain[a] ||
       groups[b].count - groups[a].count ||
+      (groups[a].unevenness ?? 0) - (groups[b].unevenness ?? 0) ||
       groups[a].load - groups[b].load ||
       compare(keyOf(groups[a]), keyOf(groups[b]));
     chosen = selectBest(candidates, remainder, better);
@@ -268,4 +274,12 @@ function sumOf<T>(items: T[], value: (item: T) => number): number {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function maxOf<T>(items: T[], value: (item: T) => number): number {
+  return items.reduce((most, item) => Math.max(most, value(item)), -Infinity);
+}
+
+function minOf<T>(items: T[], value: (item: T) => number): number {
+  return items.reduce((least, item) => Math.min(least, value(item)), Infinity);
 }

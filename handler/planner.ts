@@ -11,6 +11,7 @@ import { ClusterState, layoutService, readClusterState, ServiceLayout, ServiceTa
 import { Snapshot } from "./snapshot";
 import { dedupeSnapshot } from "./snapshotDedupe";
 import { unhealthySkipReason } from "./stopOrder";
+import { crossZoneRelocation, surgesThatLand } from "./surgeLanding";
 import { readSurge, Surge, surgeMisfit, UnreadableSurge } from "./surgeTag";
 
 /** One task to move: stop it on `from` so that ECS starts its replacement on `to`. */
@@ -150,9 +151,12 @@ function planService(
   if ("code" in distributions) return distributions;
   const planned = distributions.flatMap((distribution) => movesFor(service, layout, distribution));
   const moves =
-    isZoneLevelEcs(service) && deploymentBounds(service, tasks.tasks).stoppable === 0 ? surgesThatLand(planned, layout) : planned;
+    layout.fields[0] === ZONE_FIELD && deploymentBounds(service, tasks.tasks).stoppable === 0 ? landingSurges(planned, layout) : planned;
   if (moves.length === 0 && planned.length > 0) {
-    return { code: "surge-cannot-land", detail: "its within-zone moves are in a zone ECS would not give the extra task to" };
+    return {
+      code: "surge-cannot-land",
+      detail: "every move must be a surge, and ECS would give the extra task to a zone where it evens nothing",
+    };
   }
   const unhealthy = unhealthySkipReason(tasks.tasks, moves);
   if (unhealthy) return unhealthy;
@@ -297,23 +301,12 @@ function netSurplus(moves: Move[], distribution: Distribution, layout: ServiceLa
   return [...surplus.reverse(), ...held.reverse()];
 }
 
-/**
- * A surge's extra task goes where the service's spread puts it, first to its emptiest zone. When ECS
- * owns the zone level and a move must be a surge (no room to stop first), only a move inside one of
- * the service's emptiest zones can land; any other would see its extra task placed in another zone,
- * given back when the surge completes, and the same move planned again, run after run.
- */
-function surgesThatLand(moves: Move[], layout: ServiceLayout): Move[] {
-  // resources filter instances before the strategy picks a zone: a zone with no room is not a candidate
-  const perZone = new Map<string, number>();
-  const withRoom = new Set<string>();
-  for (const slot of layout.slots) {
-    perZone.set(slot.path[0], (perZone.get(slot.path[0]) ?? 0) + slot.count);
-    if (slot.capacity > slot.count) withRoom.add(slot.path[0]);
-  }
-  const fewest = Math.min(...[...withRoom].map((zone) => perZone.get(zone)!));
-  const zoneOf = (move: Move) => layout.slots.find((slot) => slot.id === move.from)?.path[0];
-  return moves.filter((move) => withRoom.has(zoneOf(move) ?? "") && perZone.get(zoneOf(move)!) === fewest);
+/** Every move must be a surge (surgeLanding.ts): those that land, else one relocation through ECS's choice. */
+function landingSurges(planned: Move[], layout: ServiceLayout): Move[] {
+  const landing = surgesThatLand(planned, layout);
+  if (landing.length > 0 || planned.length === 0) return landing;
+  const relocation = crossZoneRelocation(planned, layout);
+  return relocation ? [relocation] : [];
 }
 
 /** The service laid over its instances, or why it cannot be acted on now. */

@@ -395,17 +395,21 @@ describe("executor: a surge interrupted midway never leaves desiredCount raised"
 });
 
 describe("executor: a burst of 100 events", () => {
-  const burstCases: Array<[string, ServiceSpec[], Record<string, number>]> = [
-    ["one service surging (100/200)", [{ name: "web" }], { web: 6 }],
-    ["one service stopping directly (50/200)", [{ name: "web", minimumHealthyPercent: 50 }], { web: 6 }],
+  // the least moves, by hand: (6,0 | 0,0) → (2,1 | 2,1) takes 4 from the first instance; (8,0 | 0,0) → (2,2 | 2,2) takes 6
+  const burstCases: Array<[string, ServiceSpec[], Record<string, number>, number]> = [
+    ["one service surging (100/200)", [{ name: "web" }], { web: 6 }, 4],
+    ["one service stopping directly (50/200)", [{ name: "web", minimumHealthyPercent: 50 }], { web: 6 }, 4],
     [
       "two services, one of each, with the default budgets",
       [{ name: "web" }, { name: "api", minimumHealthyPercent: 50 }],
       { web: 6, api: 8 },
+      10,
     ],
   ];
-  for (const [name, services, tasks] of burstCases) {
-    it(`${name}: tasks stopped over 100 runs (by StopTask or by the surge's scale-in) equal the first plan's moves, and the cluster ends balanced`, async () => {
+  for (const [name, services, tasks, least] of burstCases) {
+    // a surge's moves come in waves (only those whose extra task ECS lands where planned), so the
+    // first plan may hold fewer than the least; what is stopped in the end must be exactly the least
+    it(`${name}: tasks stopped over 100 runs (by StopTask or by the surge's scale-in) are the least moves (${least}), and the cluster ends balanced`, async () => {
       const fake = new FakeEcs(buildSnapshot([{ zone: "a", tasks }, { zone: "a" }, { zone: "b" }, { zone: "b" }], services));
       const budgets = { maxMovesPerRun: 10, maxMovesPerService: 5, maxMovesPerInstance: 3 };
       let firstMoves = -1;
@@ -416,7 +420,8 @@ describe("executor: a burst of 100 events", () => {
         fake.advance();
       }
       assert.ok(firstMoves > 0);
-      assert.strictEqual(fake.state.tasks.filter((t) => t.lastStatus === "STOPPED").length, firstMoves);
+      assert.ok(firstMoves <= least);
+      assert.strictEqual(fake.state.tasks.filter((t) => t.lastStatus === "STOPPED").length, least);
       const final = await run(fake, new Date(NOW.getTime() + 100 * 30_000), budgets);
       assert.deepStrictEqual(final.plan.moves, []);
       assert.strictEqual(final.plan.balanced.length, services.length);

@@ -106,6 +106,9 @@ function world(s: Scenario, counts: number[][]): World {
     cpu: service.cpu,
     memory: service.memory,
     constraints: service.onlyWebTier ? [{ type: "memberOf", expression: "attribute:tier == web" }] : [],
+    // moves stop first, so the whole distribution is one wave; at 100 % a zone-first service's moves
+    // are surges, and only those ECS would land are planned per wave (surgeLanding.spec.ts)
+    minimumHealthyPercent: 0,
   }));
   const instanceSpecs: InstanceSpec[] = s.instances.map((instance, i) => {
     return {

@@ -70,9 +70,10 @@ describe("planner: descheduler-style counts (one zone, spread by instance)", () 
   }
 
   it("zone then instance: (3,0,0 | 2,0) → 2 moves, not 3 (the zone whose extra task saves a move gets it)", () => {
+    // at 50 % the moves stop first, so the whole distribution is planned in one wave (at 100 % see surgeLanding.spec.ts)
     const snapshot = buildSnapshot(
       [{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "a" }, { zone: "b", tasks: { web: 2 } }, { zone: "b" }],
-      [{ name: "web" }],
+      [{ name: "web", minimumHealthyPercent: 50 }],
     );
     const result = plan(snapshot);
     assert.strictEqual(result.moves.length, 2);
@@ -336,9 +337,16 @@ describe("planner: placement constraints and strategies", () => {
 
   it("distinctInstance: (4,0 | 0) → 2 moves to two different instances, not 3", () => {
     const instances: InstanceSpec[] = [{ zone: "a", tasks: { web: 4 } }, { zone: "a" }, { zone: "b" }];
-    const distinct = plan(buildSnapshot(instances, [{ name: "web", constraints: [{ type: "distinctInstance" }] }]));
+    // at 50 % the moves stop first: all planned in one wave
+    const distinct = plan(
+      buildSnapshot(instances, [{ name: "web", minimumHealthyPercent: 50, constraints: [{ type: "distinctInstance" }] }]),
+    );
     assert.deepStrictEqual(distinct.moves.map((m) => index(m.to)).sort(), [1, 2]);
-    assert.strictEqual(plan(buildSnapshot(instances, [{ name: "web" }])).moves.length, 3, "control: without the constraint");
+    assert.strictEqual(
+      plan(buildSnapshot(instances, [{ name: "web", minimumHealthyPercent: 50 }])).moves.length,
+      3,
+      "control: without the constraint",
+    );
   });
 
   const zoneOnly: Array<[string, PlacementStrategy[]]> = [
@@ -661,11 +669,19 @@ describe("planner: ECS's AZ rebalancing ENABLED owns the zone level", () => {
       ["b"],
     );
   });
-  it("(3 | 2) with only zone a uneven, at 100 % → no move, skipped surge-cannot-land (the surge would land in b, be given back, and loop)", () => {
+  it("(3,0 | 1,1) with only zone a uneven, at 100 % → one relocation: the extra task lands in b (ECS's choice), a task leaves a's 3; zones stay within one", () => {
     const snapshot = buildSnapshot(
       [{ zone: "a", tasks: { web: 3 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b", tasks: { web: 1 } }],
       [enabled()],
     );
+    const result = plan(snapshot);
+    assert.deepStrictEqual(
+      result.moves.map((m) => [index(m.from), m.to, m.toGroup]),
+      [[0, null, ["b"]]],
+    );
+  });
+  it("(2,0 | 1) at 100 % → no move, skipped surge-cannot-land: the extra task would land in b and a relocation there evens nothing (2 → 1 against 1 → 2)", () => {
+    const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }], [enabled()]);
     const result = plan(snapshot);
     assert.deepStrictEqual(result.moves, []);
     assert.deepStrictEqual(

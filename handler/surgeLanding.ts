@@ -1,0 +1,74 @@
+import type { Move } from "./planner";
+import type { ServiceLayout } from "./serviceLayout";
+
+/**
+ * Where a surge's extra task lands is ECS's choice, and for a service that spreads by zone first it
+ * is predictable: the zone with the fewest of the service's tasks among those with room (a tie is a
+ * coin flip), then the instance of that zone with the fewest (REFERENCE.md, Default placement).
+ *
+ * When a service's floor leaves no room to stop first, every move is a surge. A move whose target
+ * zone is not one ECS would pick sees its extra task placed elsewhere, given back when the surge
+ * completes, and the same move planned again, run after run (the soak's seeds 70, 124, 143, 186 and
+ * 188 looped so). Such a service gets only the moves that land; if none does, one relocation that
+ * uses ECS's choice instead (below), or nothing.
+ */
+interface Zone {
+  count: number;
+  /** The fewest tasks of the service on an instance of the zone with room (where ECS would put one). */
+  landing: number;
+}
+
+function zonesOf(layout: ServiceLayout): Map<string, Zone> {
+  const zones = new Map<string, Zone>();
+  for (const slot of layout.slots) {
+    const zone = zones.get(slot.path[0]) ?? { count: 0, landing: Infinity };
+    zone.count += slot.count;
+    if (slot.capacity > slot.count) zone.landing = Math.min(zone.landing, slot.count);
+    zones.set(slot.path[0], zone);
+  }
+  return zones;
+}
+
+/** The zones ECS may give the extra task to: the fewest tasks among those with room. */
+function landingZones(zones: Map<string, Zone>): string[] {
+  const withRoom = [...zones].filter(([, zone]) => zone.landing !== Infinity);
+  const fewest = Math.min(...withRoom.map(([, zone]) => zone.count));
+  return withRoom.filter(([, zone]) => zone.count === fewest).map(([key]) => key);
+}
+
+function targetZone(move: Move, layout: ServiceLayout): string | undefined {
+  return move.toGroup[0] ?? layout.slots.find((slot) => slot.id === move.to)?.path[0];
+}
+
+/** The moves whose extra task ECS would place in their target zone. */
+export function surgesThatLand(moves: Move[], layout: ServiceLayout): Move[] {
+  const landing = new Set(landingZones(zonesOf(layout)));
+  return moves.filter((move) => landing.has(targetZone(move, layout) ?? ""));
+}
+
+/**
+ * When no wanted move lands: let the extra task go where ECS puts it and stop, at completion, a task
+ * of the most loaded instance of a fuller zone. Taken only when it evens the instances (the source
+ * holds at least two more than wherever the task may land), so that each relocation brings the
+ * service closer and the sequence ends. The zones stay within one task of each other: the task
+ * leaves a zone above the fewest for one at the fewest, so ECS's own AZ rebalancing has nothing to
+ * undo; its purpose is the instances' balance, never a zone's count.
+ *
+ * `planned` are the service's wanted moves, instance holding the most first: the relocation takes
+ * the first of them out of a fuller zone, so the task that leaves is the one leavingTask.ts chose.
+ */
+export function crossZoneRelocation(planned: Move[], layout: ServiceLayout): Move | undefined {
+  const zones = zonesOf(layout);
+  const landing = landingZones(zones);
+  if (landing.length === 0) return undefined;
+  const fewest = zones.get(landing[0])!.count;
+  // with a tie between zones ECS may take either: count on the worse one
+  const landsOn = Math.max(...landing.map((key) => zones.get(key)!.landing));
+  const countOn = new Map(layout.slots.map((slot) => [slot.id, slot.count]));
+  const zoneOf = new Map(layout.slots.map((slot) => [slot.id, slot.path[0]]));
+  const source = planned.find(
+    (move) => zones.get(zoneOf.get(move.from) ?? "")!.count > fewest && (countOn.get(move.from) ?? 0) >= landsOn + 2,
+  );
+  if (!source) return undefined;
+  return { ...source, to: null, toGroup: landing.length === 1 ? [landing[0]] : [] };
+}

@@ -1,0 +1,66 @@
+import * as assert from "assert";
+import { silentLogger } from "../../handler/log";
+import { rebalance } from "../../handler/rebalance";
+import { readSurge } from "../../handler/surgeTag";
+import { FakeEcs } from "./fakeEcs";
+import { buildSnapshot, CLUSTER_ARN, InstanceSpec, ServiceSpec } from "./fixtures";
+
+const NOW = new Date("2026-03-01T12:00:00Z");
+const UNLIMITED = { maxMovesPerRun: 1000, maxMovesPerService: 1000, maxMovesPerInstance: 1000 };
+
+/**
+ * At a floor that makes every move a surge, ECS decides where the extra task lands (the fake places
+ * as ECS documents it: the zone, then the instance, with the fewest of the service's tasks). These
+ * are the soak's layouts that never converged before surgeLanding.ts: a zone uneven inside but not
+ * the zone ECS gives the extra task to. Each must end with every zone's instances within one task,
+ * the zones within one, the desired count restored, no tag left, and no run of ours ever stopping a
+ * task while the service has fewer than its desired count running.
+ */
+const cases: Array<[string, InstanceSpec[], number]> = [
+  // seed 5: zones a (2,0), c (2,0), b (1,0): the extra task lands in b
+  ["seed 5: (2,0 | 2,0 | 1,0)", [zone("a", 2), zone("a", 0), zone("c", 2), zone("c", 0), zone("b", 1), zone("b", 0)], 2],
+  // seed 188: a (1,1), b (3,0), c (3) on one instance: the extra task lands in a
+  ["seed 188: (1,1 | 3,0 | 3)", [zone("a", 1), zone("a", 1), zone("b", 3), zone("b", 0), zone("c", 3)], 2],
+  // seed 155: b (4,0,0), a (1,1,1)
+  ["seed 155: (4,0,0 | 1,1,1)", [zone("b", 4), zone("b", 0), zone("b", 0), zone("a", 1), zone("a", 1), zone("a", 1)], 3],
+];
+
+function zone(name: string, web: number): InstanceSpec {
+  return { zone: name, tasks: web ? { web } : undefined };
+}
+
+for (const enabled of [true, false]) {
+  describe(`surges that land: zone-first service at 100 %, AZ rebalancing ${enabled ? "ENABLED" : "DISABLED"}`, () => {
+    for (const [name, instances, least] of cases) {
+      it(`${name}: converges within the instances of each zone, zones within one, nothing left raised (at most ${least} tasks stopped)`, async () => {
+        const service: ServiceSpec = { name: "web", patch: { availabilityZoneRebalancing: enabled ? "ENABLED" : "DISABLED" } };
+        const fake = new FakeEcs(buildSnapshot(instances, [service]));
+        const desired = fake.serviceOf("web").desiredCount!;
+        for (let i = 0; i < 40; i++) {
+          await rebalance(fake, CLUSTER_ARN, {
+            dryRun: false,
+            log: silentLogger,
+            ...UNLIMITED,
+            now: new Date(NOW.getTime() + i * 30_000),
+            surgeTimeoutSeconds: 900,
+          });
+          fake.advance();
+        }
+        assert.strictEqual(fake.serviceOf("web").desiredCount, desired);
+        assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
+        const zones = new Map<string, number[]>();
+        for (const instance of fake.state.containerInstances) {
+          const z = instance.attributes!.find((a) => a.name === "ecs.availability-zone")!.value!;
+          const count = fake.runningTasks("web").filter((t) => t.containerInstanceArn === instance.containerInstanceArn).length;
+          zones.set(z, [...(zones.get(z) ?? []), count]);
+        }
+        const layout = [...zones].map(([z, counts]) => `${z}:${counts.join(",")}`).join(" ");
+        for (const counts of zones.values()) assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, `instances uneven: ${layout}`);
+        const totals = [...zones.values()].map((counts) => counts.reduce((a, b) => a + b, 0));
+        assert.ok(Math.max(...totals) - Math.min(...totals) <= 1, `zones uneven: ${layout}`);
+        const stops = fake.state.tasks.filter((t) => t.lastStatus === "STOPPED").length;
+        assert.ok(stops <= least, `${stops} tasks stopped: ${layout}`);
+      });
+    }
+  });
+}
