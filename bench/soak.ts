@@ -451,7 +451,6 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
     },
   });
   const aloneDesired = desiredAtEnd(aloneSim!);
-  let oursDesired: Record<string, number> = {};
   const firstDip: Record<string, string> = {};
   const layoutAtLoss: Record<string, string> = {};
   const oursDips = new FloorDips();
@@ -497,7 +496,6 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
         c.loseInstance(loseAt.index);
         instanceLost.ours = true;
       }
-      if (c.stepIndex === scenario.steps.length - 1) oursDesired = desiredAtEnd(c.sim);
       for (const [name, sample] of sampleFloors(c, clusterName, oursDips, isLossTick(c))) {
         // when each service first went below both its current floor and ECS alone's lowest margin
         if (firstDip[name] || sample.margin >= 0 || sample.margin >= (aloneDips.lowest[name]?.margin ?? Infinity)) continue;
@@ -506,6 +504,8 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
       }
     },
   });
+  // read after the run, as aloneDesired is: an onTick read misses the last tick's deliveries
+  const oursDesired = desiredAtEnd(cut.sim!);
   if (TRACE)
     process.stderr.write(
       `TRACE end: aloneDesired ${JSON.stringify(aloneDesired)} oursDesired ${JSON.stringify(oursDesired)} steps ${JSON.stringify(report.steps.map((x) => [x.steady, x.seconds]))} surgesLeft ${report.surgesLeft}\n${traceLayout(cut.sim, clusterName)}`,
