@@ -48,9 +48,11 @@ export function surgesThatLand(moves: Move[], layout: ServiceLayout): Move[] {
 
 /**
  * When no wanted move lands: let the extra task go where ECS puts it and stop, at completion, a task
- * of the most loaded instance of a fuller zone. Taken only when it evens the instances (the source
- * holds at least two more than wherever the task may land), so that each relocation brings the
- * service closer and the sequence ends. The zones stay within one task of each other: the task
+ * of the most loaded instance of a fuller zone. Taken when it evens the instances (the source holds
+ * at least two more than wherever the task may land), or when it is even but makes the source's zone
+ * the only emptiest one while that zone is still uneven inside, so that the next surge is a
+ * within-zone move that lands there: either way the sum of squared counts per instance falls within
+ * two relocations, so the sequence ends. The zones stay within one task of each other: the task
  * leaves a zone above the fewest for one at the fewest, so ECS's own AZ rebalancing has nothing to
  * undo; its purpose is the instances' balance, never a zone's count.
  *
@@ -66,9 +68,15 @@ export function crossZoneRelocation(planned: Move[], layout: ServiceLayout): Mov
   const landsOn = Math.max(...landing.map((key) => zones.get(key)!.landing));
   const countOn = new Map(layout.slots.map((slot) => [slot.id, slot.count]));
   const zoneOf = new Map(layout.slots.map((slot) => [slot.id, slot.path[0]]));
-  const source = planned.find(
-    (move) => zones.get(zoneOf.get(move.from) ?? "")!.count > fewest && (countOn.get(move.from) ?? 0) >= landsOn + 2,
-  );
+  const source = planned.find((move) => {
+    const zone = zones.get(zoneOf.get(move.from) ?? "")!;
+    const count = countOn.get(move.from) ?? 0;
+    if (zone.count <= fewest) return false;
+    if (count >= landsOn + 2) return true;
+    // even now, progress next: the source's zone becomes the only one with the fewest tasks, so the
+    // next surge lands inside it, where its own instances are still uneven (seeds 106, 156, 183, 186)
+    return landing.length === 1 && count === landsOn + 1 && zone.count === fewest + 1 && count - 1 >= zone.landing + 2;
+  });
   if (!source) return undefined;
   return { ...source, to: null, toGroup: landing.length === 1 ? [landing[0]] : [] };
 }

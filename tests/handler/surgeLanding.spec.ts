@@ -23,6 +23,12 @@ const cases: Array<[string, InstanceSpec[], number]> = [
   ["seed 188: (1,1 | 3,0 | 3)", [zone("a", 1), zone("a", 1), zone("b", 3), zone("b", 0), zone("c", 3)], 2],
   // seed 155: b (4,0,0), a (1,1,1)
   ["seed 155: (4,0,0 | 1,1,1)", [zone("b", 4), zone("b", 0), zone("b", 0), zone("a", 1), zone("a", 1), zone("a", 1)], 3],
+  // an even relocation first (the task lands on c's one instance, as loaded as a's 3 less one),
+  // then a's own within-zone move lands: seeds 156 and 186
+  ["seed 186: (3,0 | 3,0 | 2)", [zone("a", 3), zone("a", 0), zone("b", 3), zone("b", 0), zone("c", 2)], 4],
+  ["seed 156: (3,0 | 2 | 3)", [zone("a", 3), zone("a", 0), zone("b", 2), zone("c", 3)], 2],
+  // seeds 106 and 183: (4,0 | 3)
+  ["seed 183: (4,0 | 3)", [zone("a", 4), zone("a", 0), zone("b", 3)], 2],
 ];
 
 function zone(name: string, web: number): InstanceSpec {
