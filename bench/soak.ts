@@ -199,16 +199,34 @@ export interface SoakResult {
    * the reverse); the same or fewer means we left the zone level to it.
    */
   azRebalancingStops: { ours: number; ecsAlone: number };
+  /**
+   * Rounds of ECS's AZ rebalancing that our run set off: a round starting on a service whose last
+   * change was a write of ours (an accepted StopTask or UpdateService on it), with no step action,
+   * instance loss or failed health check since. A doubled move, by the issue's definition: a zone
+   * change of ours that ECS then undid. More stops than ECS alone with none of these means the
+   * layouts differed when the operator's scale-in or the loss hit them, not that we moved twice.
+   */
+  doubledMoveRounds: string[];
   /** Another caller used most of the UpdateService bucket in this run (hasUpdateServicePressure). */
   updateServicePressure: boolean;
   wallMs: number;
 }
 
 /** What the soak records of our run as the writes arrive (the cut invocations and the write-time checks). */
-interface CutState {
+export interface CutState {
   count: number;
   refused: number;
   sim?: EcsSimulator;
+  /** Per service name: simulated ms of our last accepted write to it (doubled moves). */
+  lastWriteMs: Map<string, number>;
+  /** Simulated ms of the last change that was not ours: a step's action, the instance loss, failed health checks. */
+  lastDisturbanceMs: number;
+  /** Rounds of ECS's AZ rebalancing already seen, and those our writes set off. */
+  seenRounds: WeakSet<object>;
+  doubledMoveRounds: string[];
+  disturbedStep?: number;
+  /** SOAK_TRACE only: ECS's AZ rebalancing stops seen so far. */
+  traceAzStops?: number;
   /** The step under way and when it began (simulated ms), to date each write. */
   step: number;
   stepStartMs: number;
@@ -274,6 +292,36 @@ export function stopFromUnderTarget(sim: EcsSimulator, input: Record<string, unk
   return `${service.name}: stopped a task from ${task.containerInstance.ec2InstanceId} (${fields.join(" > ")}) whose group held ${running} running, least target ${n}, at ${sim.now.toISOString()}`;
 }
 
+/** The service a StopTask or UpdateService acts on (by name), read before ECS applies it. */
+function serviceWrittenTo(sim: EcsSimulator, operation: string, input: Record<string, unknown>): string | undefined {
+  try {
+    const cluster = sim.state.cluster(input.cluster as string | undefined);
+    if (operation === "UpdateService")
+      return String(input.service ?? "")
+        .split("/")
+        .pop();
+    if (operation === "StopTask") return sim.state.task(cluster, String(input.task ?? ""))?.serviceName;
+  } catch {
+    return undefined; // an unknown cluster: ECS refuses the call anyway
+  }
+  return undefined;
+}
+
+/** New rounds of ECS's AZ rebalancing this tick; those that follow a write of ours with nothing else since are doubled moves. */
+export function watchAzRounds(sim: EcsSimulator, clusterName: string, cut: CutState, stepIndex: number, elapsed: number): void {
+  for (const service of sim.state.cluster(clusterName).services.values()) {
+    const round = service.azRound;
+    if (!round || cut.seenRounds.has(round)) continue;
+    cut.seenRounds.add(round);
+    const wrote = cut.lastWriteMs.get(service.name);
+    if (wrote !== undefined && wrote > cut.lastDisturbanceMs) {
+      cut.doubledMoveRounds.push(
+        `${service.name} at step ${stepIndex} ${elapsed} s, ${Math.round((sim.nowMs - wrote) / 1000)} s after our write`,
+      );
+    }
+  }
+}
+
 /**
  * Cuts some invocations: after the first K API requests of a cut invocation, every write is denied
  * until it returns; then the handler is reloaded from the archive (a cold start).
@@ -296,6 +344,7 @@ function withTimeouts(factory: RebalancerFactory, random: () => number, rate: nu
         }
         // judged before the call (after it, the task is already stopping), kept only if ECS accepts it
         const underTarget = operation === "StopTask" ? stopFromUnderTarget(sim, input) : undefined;
+        const writtenService = serviceWrittenTo(sim, operation, input);
         const seconds = (sim.nowMs - cut.stepStartMs) / 1000;
         const belowFloor = writeBelowMinimumHealthy(sim, operation, input, { step: cut.step, seconds });
         let output;
@@ -306,6 +355,7 @@ function withTimeouts(factory: RebalancerFactory, random: () => number, rate: nu
           throw error;
         }
         if (TRACE && WRITES.includes(operation)) traceWrite(sim, cut, operation, input, budget, "ok");
+        if (writtenService) cut.lastWriteMs.set(writtenService, sim.nowMs);
         if (underTarget) cut.underTargetStops.push(underTarget);
         if (belowFloor) cut.writesBelowMinimumHealthy.push(belowFloor);
         return output;
@@ -411,7 +461,18 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
   const started = Date.now();
   const scenario = randomScenario(seed);
   const random = seededRandom(seed * 7919);
-  const cut: CutState = { count: 0, refused: 0, step: 0, stepStartMs: 0, underTargetStops: [], writesBelowMinimumHealthy: [] };
+  const cut: CutState = {
+    count: 0,
+    refused: 0,
+    step: 0,
+    stepStartMs: 0,
+    underTargetStops: [],
+    writesBelowMinimumHealthy: [],
+    lastWriteMs: new Map(),
+    lastDisturbanceMs: 0,
+    seenRounds: new WeakSet(),
+    doubledMoveRounds: [],
+  };
   const loseAt = { step: between(random, 0, scenario.steps.length - 1), seconds: 5 * between(random, 2, 12), index: between(random, 0, 5) };
   const clusterName = scenario.cluster ?? scenario.name;
   const desiredAtEnd = (sim: EcsSimulator) =>
@@ -471,6 +532,13 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
       cut.sim = c.sim;
       cut.step = c.stepIndex;
       cut.stepStartMs = c.sim.nowMs - c.elapsedSeconds * 1000;
+      // rounds that began since the last tick, judged against what happened before this tick's faults
+      watchAzRounds(c.sim, clusterName, cut, c.stepIndex, c.elapsedSeconds);
+      if (c.stepIndex !== cut.disturbedStep) {
+        cut.disturbedStep = c.stepIndex;
+        cut.lastDisturbanceMs = cut.stepStartMs; // the step's action (scale, drain, desired count)
+      }
+      if (isLossTick(c) || isHealthTick(c)) cut.lastDisturbanceMs = c.sim.nowMs;
       if (TRACE && c.stepIndex !== cut.traceStep) {
         cut.traceStep = c.stepIndex;
         process.stderr.write(`TRACE ==== step ${c.stepIndex} ${JSON.stringify(scenario.steps[c.stepIndex])}\n`);
@@ -478,6 +546,12 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
       if (c.stepIndex === 0 && c.elapsedSeconds === 5) forgedSurgeTag = forgeSurgeTag(c.sim, clusterName, forgedService.name, forgery);
       if (TRACE && c.stepIndex === 0 && c.elapsedSeconds === 5) process.stderr.write(`TRACE forged ${JSON.stringify(forgedSurgeTag)}\n`);
       if (TRACE && isLossTick(c)) process.stderr.write(`TRACE lose instance at step ${c.stepIndex} t=${c.elapsedSeconds}\n`);
+      if (TRACE && c.sim.metrics().tasksStoppedByAzRebalancing !== cut.traceAzStops) {
+        cut.traceAzStops = c.sim.metrics().tasksStoppedByAzRebalancing;
+        process.stderr.write(
+          `TRACE ECS AZ rebalancing has stopped ${cut.traceAzStops} at step ${c.stepIndex} t=${c.elapsedSeconds}\n${traceLayout(c.sim, clusterName)}`,
+        );
+      }
       if (isHealthTick(c))
         unhealthyTasks.ours = failHealthChecks(c.sim, clusterName, scenario.services[healthAt.service].name, healthAt.share);
       if (isLossTick(c)) {
@@ -539,6 +613,7 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
     lostInstance: loseAt,
     instanceLost,
     azRebalancingStops: { ours: cut.sim!.metrics().tasksStoppedByAzRebalancing, ecsAlone: aloneSim!.metrics().tasksStoppedByAzRebalancing },
+    doubledMoveRounds: cut.doubledMoveRounds,
     updateServicePressure: pressure,
     wallMs: Date.now() - started,
   };
@@ -666,6 +741,7 @@ async function main(): Promise<void> {
       ecsAlone: sum((r) => r.azRebalancingStops.ecsAlone),
       runsWithMoreThanEcsAlone: count((r) => r.azRebalancingStops.ours > r.azRebalancingStops.ecsAlone),
     },
+    doubledMoves: { rounds: sum((r) => r.doubledMoveRounds.length), runs: count((r) => r.doubledMoveRounds.length > 0) },
     updateServicePressureRuns: {
       runs: count((r) => r.updateServicePressure),
       converged: count((r) => r.updateServicePressure && r.converged),
@@ -682,7 +758,7 @@ async function main(): Promise<void> {
     faultsOff: results[0]?.faultsOff ?? [],
   };
   const problems = results
-    .filter((r) => !r.converged || violations(r).length > 0 || dips(r).length > 0)
+    .filter((r) => !r.converged || violations(r).length > 0 || dips(r).length > 0 || r.doubledMoveRounds.length > 0)
     .map((r) => ({
       seed: r.seed,
       converged: r.converged,
@@ -702,6 +778,7 @@ async function main(): Promise<void> {
       layoutAtLoss: r.layoutAtLoss,
       faultsOff: r.faultsOff,
       azRebalancingStops: r.azRebalancingStops,
+      doubledMoveRounds: r.doubledMoveRounds,
       updateServicePressure: r.updateServicePressure,
     }));
   fs.appendFileSync(OUT, JSON.stringify({ runId, type: "summary", summary, problems, errors }) + "\n");
@@ -729,6 +806,7 @@ function violations(r: SoakResult): string[] {
       `${w.service} ${what}: ${w.runningAfter} running after < floor ${w.floor} (n ${w.n}, desired ${w.desiredCount}) at step ${w.step} ${w.seconds} s`,
     );
   }
+  for (const round of r.doubledMoveRounds) out.push(`doubled move: ECS's AZ rebalancing round on ${round}`);
   if (r.surgesLeft.length) out.push(`surge tag left on ${r.surgesLeft.join(",")}`);
   if (r.desiredMismatch.length) out.push(`desired count differs from ECS alone on ${r.desiredMismatch.join(",")}`);
   if (r.taskDefinitionsRegistered > 0) out.push(`${r.taskDefinitionsRegistered} task-definition revisions`);

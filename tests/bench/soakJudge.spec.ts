@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { stopFromUnderTarget } from "../../bench/soak";
+import { CutState, stopFromUnderTarget, watchAzRounds } from "../../bench/soak";
 import { EcsSimulator } from "../../simulator";
 import { addInstances, addService, CLUSTER, newSimulator } from "../simulator/helpers";
 
@@ -44,5 +44,42 @@ describe("soak judge: a stop from an instance at or under its target", () => {
     const { sim, onA } = unevenWeb();
     sim.failHealthCheck(CLUSTER, onA);
     assert.strictEqual(stopFromUnderTarget(sim, { cluster: CLUSTER, task: onA }), undefined);
+  });
+});
+
+describe("soak judge: doubled moves (a round of ECS's AZ rebalancing set off by a write of ours)", () => {
+  function withRound(): { sim: EcsSimulator; cut: CutState } {
+    const { sim } = unevenWeb();
+    const cut = { lastWriteMs: new Map(), lastDisturbanceMs: 0, seenRounds: new WeakSet(), doubledMoveRounds: [] } as unknown as CutState;
+    return { sim, cut };
+  }
+  const startRound = (sim: EcsSimulator) => {
+    sim.state.cluster(CLUSTER).services.get("web")!.azRound = { started: new Set(), desiredCount: 4, deploymentId: "d" };
+  };
+
+  it("a round that starts after our write, with nothing else since, is one doubled move, counted once", () => {
+    const { sim, cut } = withRound();
+    cut.lastDisturbanceMs = sim.nowMs - 60_000;
+    cut.lastWriteMs.set("web", sim.nowMs - 10_000);
+    startRound(sim);
+    watchAzRounds(sim, CLUSTER, cut, 0, 30);
+    watchAzRounds(sim, CLUSTER, cut, 0, 35);
+    assert.deepStrictEqual(cut.doubledMoveRounds, ["web at step 0 30 s, 10 s after our write"]);
+  });
+
+  it("a round after a step's action, a loss or failed health checks that followed our write is ECS's own", () => {
+    const { sim, cut } = withRound();
+    cut.lastWriteMs.set("web", sim.nowMs - 10_000);
+    cut.lastDisturbanceMs = sim.nowMs - 5_000;
+    startRound(sim);
+    watchAzRounds(sim, CLUSTER, cut, 0, 30);
+    assert.deepStrictEqual(cut.doubledMoveRounds, []);
+  });
+
+  it("no write of ours on the service: never a doubled move", () => {
+    const { sim, cut } = withRound();
+    startRound(sim);
+    watchAzRounds(sim, CLUSTER, cut, 0, 30);
+    assert.deepStrictEqual(cut.doubledMoveRounds, []);
   });
 });
