@@ -1,8 +1,14 @@
 import type { Task } from "@aws-sdk/client-ecs";
-import { Ledger, positionsByZone, recordMove } from "../ledger";
+import { InstanceLoad, Ledger, positionsByZone, recordMove } from "../ledger";
 import { room, TaskNeeds } from "../placement";
+import type { Move, Skip, SurgeAction } from "../planner";
+import { ClusterState } from "../serviceLayout";
+import type { BalancedService } from "../serviceSpread/spreadPass";
 import { ClusterLoadArgs, isLoadPassOn } from "./args";
 import { Band, bandOf } from "./band";
+import { LoadCandidate, loadCandidates } from "./candidate";
+import { loadPassHold } from "./hold";
+import { LoadReport, reportLoad } from "./loadReport";
 
 /**
  * The cluster load pass: within each zone, move tasks from instances above the band to instances
@@ -20,20 +26,35 @@ import { Band, bandOf } from "./band";
  * instance with the fewest (UpdateService API reference). So a move is planned only when its zone
  * is the service's emptiest (or tied only with zones where the service has a planned gain too) and
  * every instance ECS could pick in the zone carries the same load as the target: whichever ECS
- * picks, the result is the planned one. The surge's
- * completion then stops the task on the busiest instance (see planner.ts), the one planned here.
+ * picks, the result is the planned one. The surge's completion then stops the task on the busiest
+ * instance (see ../serviceSpread/surgeEnd.ts), the one planned here.
  * One move per service and zone per plan: ECS counts the source's task until the surge completes.
+ *
+ * As the planner runs it: held while loads are still changing (hold.ts), else its candidates
+ * (candidate.ts) moved; the task that leaves is the first of the source in leaving order
+ * (leavingTask.ts, through the service's layout). Its args, defaults and validation: args.ts.
  */
-export interface LoadCandidate {
-  serviceArn: string;
-  serviceName: string;
-  needs: TaskNeeds;
-  /** The service's tasks per ledger position. */
-  counts: Map<number, number>;
-  /** Whether the service's placement constraints allow the instance at a position. */
-  allows: (at: number) => boolean;
-  /** The service's tasks on the instance at a position, in leaving order (leavingTask.ts). */
-  tasksOn: (at: number) => Task[];
+export function planClusterLoad(
+  ledger: Ledger,
+  cluster: ClusterState,
+  spread: { surges: SurgeAction[]; skipped: Skip[]; balanced: BalancedService[] },
+  args: ClusterLoadArgs,
+  before: InstanceLoad[],
+): { moves: Move[]; report: LoadReport } {
+  const held = loadPassHold(spread);
+  const result = planLoadMoves(ledger, held ? [] : loadCandidates(spread.balanced, cluster), args);
+  const moves = result.moves.map(
+    ({ candidate, from, to, task }): Move => ({
+      service: candidate.serviceArn,
+      serviceName: candidate.serviceName,
+      taskArn: task.taskArn!,
+      from: ledger.arns[from],
+      to: ledger.arns[to],
+      toGroup: [ledger.zones[to], ledger.arns[to]],
+      pass: "load",
+    }),
+  );
+  return { moves, report: reportLoad(ledger, result, args, before, held) };
 }
 
 export interface LoadMove {
@@ -82,6 +103,7 @@ interface Fewest {
   version: number;
 }
 
+/** The decision on ledger positions: the load moves in planning order, each zone's band, and what would not land. */
 export function planLoadMoves(ledger: Ledger, candidates: LoadCandidate[], args: ClusterLoadArgs): LoadPassResult {
   const zones: ZoneBand[] = [];
   const moves: LoadMove[] = [];
