@@ -1,6 +1,7 @@
 import type { Service } from "@aws-sdk/client-ecs";
 import { Distribution, distribute } from "../balance";
 import { SkipReason } from "../eligibility";
+import { pickLeavingTasks } from "../leavingTask";
 import type { Move, SurgeAction } from "../planner";
 import { ClusterState, eligibleLayout, ServiceLayout, ServiceTasks } from "../serviceLayout";
 import { Surge, surgeMisfit, UnreadableSurge } from "../surgeTag";
@@ -31,11 +32,11 @@ export function planSurgeEnd(
     const ageSeconds = (options.now.getTime() - surge.startedAt.getTime()) / 1000;
     if (ageSeconds > options.surgeTimeoutSeconds) {
       // up to `from` running tasks are kept (scale-in protected before the count is lowered), so
-      // that ECS's scale-in takes the extra tasks that never started, not a running task
-      const keep = tasks.tasks
-        .filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus === "RUNNING")
-        .slice(0, surge.from)
-        .map((t) => t.taskArn!);
+      // that ECS's scale-in takes the extra tasks that never started, not a running task; of more
+      // than `from` running, the ones that leave first (leavingTask.ts: an UNHEALTHY one) go
+      const running = tasks.tasks.filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus === "RUNNING");
+      const givenUp = new Set(pickLeavingTasks(running, running.length - surge.from));
+      const keep = running.filter((t) => !givenUp.has(t)).map((t) => t.taskArn!);
       return { kind: "rollback", ...ids, surge, detail: `${layout.code}: ${layout.detail}`, keep };
     }
     return { code: "surge-in-flight", detail: `${layout.code}: ${layout.detail}` };

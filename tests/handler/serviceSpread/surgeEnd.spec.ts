@@ -124,6 +124,22 @@ describe("surge end: surges recorded on a service", () => {
     if (action.kind === "rollback") assert.deepStrictEqual(action.keep, [snapshot.tasks[0].taskArn, snapshot.tasks[1].taskArn]);
   });
 
+  it("rollback with more running tasks than it keeps: an UNHEALTHY one is given up first (leavingTask.ts), never a healthy one in its place", () => {
+    // 3 RUNNING of a surge 2 → 3 not steady past its timeout (ECS still has one pending to place);
+    // the scale-in stops the tasks left unprotected, so keeping the UNHEALTHY one would stop a healthy one
+    const snapshot = buildSnapshot(
+      [
+        { zone: "a", tasks: { web: 2 } },
+        { zone: "b", tasks: { web: 1 } },
+      ],
+      [{ name: "web", desiredCount: 3, tags: { [SURGE_TAG]: tag(2, 3, TIMEOUT + 1) }, patch: { pendingCount: 1 } }],
+    );
+    snapshot.tasks[0].healthStatus = "UNHEALTHY";
+    const [action] = plan(snapshot).surges;
+    assert.strictEqual(action.kind, "rollback");
+    if (action.kind === "rollback") assert.deepStrictEqual(action.keep, [snapshot.tasks[1].taskArn, snapshot.tasks[2].taskArn]);
+  });
+
   it("not steady within the timeout → skipped surge-in-flight, no action", () => {
     const result = plan(surged([{ zone: "a", tasks: { web: 2 } }, { zone: "b" }], 3, tag(2, 3, TIMEOUT - 1)));
     assert.deepStrictEqual(result.surges, []);
