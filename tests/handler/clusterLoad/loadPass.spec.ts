@@ -105,6 +105,29 @@ const cases: Case[] = [
     expected: ["web 0→1", "web 2→3"],
   },
   {
+    name: "s1's emptiest zone is a (a 2 | b 3): its move in a is planned, not one in b (with a's move the zones would tie, and ECS would give the surge's second task to either)",
+    instances: [
+      { zone: "a", tasks: { fixed: 1, s0: 1, s1: 1 } },
+      { zone: "a" },
+      { zone: "a", tasks: { fixed: 1, s0: 1, s1: 1 } },
+      { zone: "b", tasks: { fixed: 2, s0: 1, s1: 2 } },
+      { zone: "b", tasks: { s1: 1 } },
+    ],
+    services: [{ name: "s0" }, { name: "s1" }],
+    expected: ["s1 0→1", "s0 3→4"],
+  },
+  {
+    name: "zones tied for s1, a gain in each: its two moves are planned together, so zone b's own order (s0 first) cannot leave one out → s1 in a and in b",
+    instances: [
+      { zone: "a", tasks: { s0: 1, s1: 1, s2: 1 } },
+      { zone: "a", tasks: { s0: 1 } },
+      { zone: "b", tasks: { s0: 1, s1: 1, s2: 1 } },
+      { zone: "b" },
+    ],
+    services: [{ name: "s0" }, { name: "s1" }, { name: "s2" }],
+    expected: ["s1 0→1", "s1 2→3"],
+  },
+  {
     name: "ECS's pick among equally empty instances is a coin flip: ties of unequal load (0 and 2) → 0 moves",
     instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 2 })],
     services: [{ name: "web" }],
