@@ -12,9 +12,11 @@ import { movesFor } from "./spreadMoves";
  * surgeTag.ts) is not spread again: the surge is ended. It is finished when ECS has placed the
  * extra tasks: the tasks to give up are the surplus of a balanced distribution of the original
  * desired count over where the tasks now are, ties given up by the instance with the most tasks in
- * total, which is also the cluster load pass's choice. That choice is made fresh from the current
- * state, so it stays right even if ECS placed the extra tasks elsewhere. A surge that is not steady
- * within `surgeTimeoutSeconds` is rolled back; a tag that is not ours, or no longer fits, is forgotten.
+ * total, which is also the cluster load pass's choice within a zone (between zones, the zone whose
+ * instances hold the most tasks gives, which may not be a load move's zone). It is made fresh from
+ * the current state, so it stays right even if ECS placed the extra tasks elsewhere. A surge that
+ * is not steady within `surgeTimeoutSeconds` is rolled back; a tag that is not ours, or no longer
+ * fits, is forgotten.
  */
 export function planSurgeEnd(
   service: Service,
