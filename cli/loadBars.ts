@@ -1,6 +1,6 @@
 import type { ContainerInstance } from "@aws-sdk/client-ecs";
 import { InstanceLoad } from "../handler/ledger";
-import { LoadReport, ZoneLoad } from "../handler/planner";
+import { LoadReport, ZoneLoad } from "../handler/clusterLoad/loadReport";
 
 const WIDTH = 40;
 

@@ -14,7 +14,7 @@ export function tasksInLeavingOrder(tasks: readonly Task[]): Task[] {
   return [...tasks].sort(leavesFirst);
 }
 
-/** The first `count` tasks to leave, in leaving order. */
+/** The first `count` tasks to leave, in leaving order (a surge's rollback gives these up). */
 export function pickLeavingTasks(tasks: readonly Task[], count: number): Task[] {
   return tasksInLeavingOrder(tasks).slice(0, Math.max(0, count));
 }

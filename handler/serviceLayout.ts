@@ -1,6 +1,6 @@
 import type { ContainerInstance, Service, Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import { fillLevel, Slot } from "./balance";
-import { SkipReason } from "./eligibility";
+import { serviceSkipReason, SkipReason } from "./eligibility";
 import { FreeResources, freeResources, room, spreadFields, spreadValue, TaskNeeds, taskNeeds } from "./placement";
 import { compileConstraints } from "./placementConstraint";
 import { tasksInLeavingOrder } from "./leavingTask";
@@ -45,6 +45,11 @@ export interface ClusterState {
   /** Tasks by task group ("service:name"), with their positions: each task's instance looked up once. */
   tasksByGroup: Map<string, ServiceTasks>;
   taskDefinitions: Map<string, TaskDefinition>;
+}
+
+/** The service laid over its instances, or why it cannot be acted on now. */
+export function eligibleLayout(service: Service, tasks: ServiceTasks, cluster: ClusterState): ServiceLayout | SkipReason {
+  return serviceSkipReason(service, tasks.tasks) ?? layoutService(service, tasks, cluster);
 }
 
 /**

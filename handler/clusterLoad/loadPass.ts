@@ -1,8 +1,14 @@
 import type { Task } from "@aws-sdk/client-ecs";
-import { Ledger, positionsByZone, recordMove } from "../ledger";
+import { InstanceLoad, Ledger, positionsByZone, recordMove } from "../ledger";
 import { room, TaskNeeds } from "../placement";
+import type { Move, Skip, SurgeAction } from "../planner";
+import { ClusterState } from "../serviceLayout";
+import type { BalancedService } from "../serviceSpread/spreadPass";
 import { ClusterLoadArgs, isLoadPassOn } from "./args";
 import { Band, bandOf } from "./band";
+import { LoadCandidate, loadCandidates } from "./candidate";
+import { loadPassHold } from "./hold";
+import { LoadReport, reportLoad } from "./loadReport";
 
 /**
  * The cluster load pass: within each zone, move tasks from instances above the band to instances
@@ -18,22 +24,38 @@ import { Band, bandOf } from "./band";
  * Landing where planned: the move starts its task first (the executor surges the service), and
  * ECS places that task in the zone with the fewest tasks of the service and, within it, on the
  * instance with the fewest (UpdateService API reference). So a move is planned only when its zone
- * is the service's emptiest (or tied only with zones where the service has a planned gain too) and
- * every instance ECS could pick in the zone carries the same load as the target: whichever ECS
- * picks, the result is the planned one. The surge's
- * completion then stops the task on the busiest instance (see planner.ts), the one planned here.
+ * is the service's emptiest (where zones tie, with a move in each of them, planned together: the
+ * surge adds one task to each) and every instance ECS could pick in the zone carries the same load
+ * as the target: whichever ECS picks, the result is the planned one. The surge's completion then
+ * stops the task on the busiest instance of the zone (../serviceSpread/surgeEnd.ts), the one planned
+ * here; which zone gives back is not checked here (README, "Known limits").
  * One move per service and zone per plan: ECS counts the source's task until the surge completes.
+ *
+ * As the planner runs it: held while loads are still changing (hold.ts), else its candidates
+ * (candidate.ts) moved; the task that leaves is the first of the source in leaving order
+ * (leavingTask.ts, through the service's layout). Its args, defaults and validation: args.ts.
  */
-export interface LoadCandidate {
-  serviceArn: string;
-  serviceName: string;
-  needs: TaskNeeds;
-  /** The service's tasks per ledger position. */
-  counts: Map<number, number>;
-  /** Whether the service's placement constraints allow the instance at a position. */
-  allows: (at: number) => boolean;
-  /** The service's tasks on the instance at a position, in leaving order (leavingTask.ts). */
-  tasksOn: (at: number) => Task[];
+export function planClusterLoad(
+  ledger: Ledger,
+  cluster: ClusterState,
+  spread: { surges: SurgeAction[]; skipped: Skip[]; balanced: BalancedService[] },
+  args: ClusterLoadArgs,
+  before: InstanceLoad[],
+): { moves: Move[]; report: LoadReport } {
+  const held = loadPassHold(spread);
+  const result = planLoadMoves(ledger, held ? [] : loadCandidates(spread.balanced, cluster), args);
+  const moves = result.moves.map(
+    ({ candidate, from, to, task }): Move => ({
+      service: candidate.serviceArn,
+      serviceName: candidate.serviceName,
+      taskArn: task.taskArn!,
+      from: ledger.arns[from],
+      to: ledger.arns[to],
+      toGroup: [ledger.zones[to], ledger.arns[to]],
+      pass: "load",
+    }),
+  );
+  return { moves, report: reportLoad(ledger, result, args, before, held) };
 }
 
 export interface LoadMove {
@@ -82,6 +104,7 @@ interface Fewest {
   version: number;
 }
 
+/** The decision on ledger positions: the load moves in planning order, each zone's band, and what would not land. */
 export function planLoadMoves(ledger: Ledger, candidates: LoadCandidate[], args: ClusterLoadArgs): LoadPassResult {
   const zones: ZoneBand[] = [];
   const moves: LoadMove[] = [];
@@ -107,12 +130,14 @@ export function planLoadMoves(ledger: Ledger, candidates: LoadCandidate[], args:
   for (const { zone, positions, band } of zones) {
     if (!isLoadPassOn(args) || positions.length < 2) continue;
     for (
-      let move = nextMove(state, { zone, positions, band }, candidatesAt);
-      move;
-      move = nextMove(state, { zone, positions, band }, candidatesAt)
+      let bundle = nextMove(state, { zone, positions, band }, candidatesAt);
+      bundle;
+      bundle = nextMove(state, { zone, positions, band }, candidatesAt)
     ) {
-      apply(state, zone, move);
-      moves.push(move);
+      for (const move of bundle) {
+        apply(state, ledger.zones[move.from], move);
+        moves.push(move);
+      }
     }
   }
   const unlandable: Record<Unlandable, number> = { "other-zone-emptier": 0, "zone-tie": 0, "coin-flip": 0 };
@@ -120,8 +145,16 @@ export function planLoadMoves(ledger: Ledger, candidates: LoadCandidate[], args:
   return { moves, zones, unlandable };
 }
 
-/** The move that evens the zone most: from the busiest instance that has one, to the emptiest it can reach. */
-function nextMove(state: PassState, { zone, positions, band }: ZoneBand, candidatesAt: Map<number, LoadCandidate[]>): LoadMove | undefined {
+/**
+ * The move that evens the zone most: from the busiest instance that has one, to the emptiest it can
+ * reach; with the service's move in each other zone tied with this one as its emptiest (zoneRefusal),
+ * since one surge adds a task to each of them.
+ */
+function nextMove(
+  state: PassState,
+  { zone, positions, band }: ZoneBand,
+  candidatesAt: Map<number, LoadCandidate[]>,
+): LoadMove[] | undefined {
   const { ledger } = state;
   const busiestFirst = [...positions].sort((a, b) => ledger.tasks[b] - ledger.tasks[a] || shareOf(ledger, b) - shareOf(ledger, a) || a - b);
   const emptiest = ledger.tasks[busiestFirst[busiestFirst.length - 1]];
@@ -140,7 +173,7 @@ function nextMove(state: PassState, { zone, positions, band }: ZoneBand, candida
         if (task) best = { move: { candidate, from, to, task }, gap, evens };
       }
     }
-    if (best) return best.move;
+    if (best) return [best.move, ...partnerMoves(state, zone, best.move.candidate)];
   }
   return undefined;
 }
@@ -178,26 +211,50 @@ function usefulTarget(state: PassState, { zone, positions, band }: ZoneBand, fro
 }
 
 /**
- * ECS starts the task in the zone with the fewest tasks of the service, at random among tied
- * zones. A tied zone is fine only when the service has a landable gain in every other tied zone
- * too: the surge then adds one task to each of them, in whatever order, and every one is planned.
+ * ECS places a surge's extra tasks one by one, each in the zone with the fewest tasks of the service
+ * at that moment, at random among tied zones. So the zones of a service's load moves must be exactly
+ * its emptiest zones, one move in each: with fewer, ECS could give the task to a tied zone without
+ * one; with a zone beyond them, the first task would make it tie with them and the next pick would
+ * be random. The zone totals are those before the plan (load moves stay in their zone). A tied zone
+ * is fine only when the service has a landable gain there too; the moves are then planned together
+ * (partnerMoves), so the bundle is never cut short by that zone's own order.
  */
 function zoneRefusal(state: PassState, zone: string, candidate: LoadCandidate): Unlandable | undefined {
-  const totals = zoneTotalsOf(state, candidate);
-  const pending = state.pending.get(candidate);
-  const countIn = (z: string) => totals.get(z)! + (pending?.has(z) ? 1 : 0);
-  const least = Math.min(...[...totals.keys()].map(countIn));
-  if (countIn(zone) > least) return "other-zone-emptier";
-  for (const other of totals.keys()) {
-    if (other === zone || countIn(other) > least) continue;
-    const there = state.zones.get(other)!;
-    const gains = there.positions.some((at) => {
-      if (usefulTarget(state, there, at, candidate) === undefined) return false;
-      return fewestIn(state, other, there.positions, candidate).allEqual;
-    });
-    if (!gains) return "zone-tie";
-  }
+  const emptiest = emptiestZones(state, candidate);
+  if (!emptiest.includes(zone)) return "other-zone-emptier";
+  for (const other of emptiest) if (other !== zone && !partnerMove(state, other, candidate)) return "zone-tie";
   return undefined;
+}
+
+/** The service's zones with the fewest of its tasks, among those whose instances it may use. */
+function emptiestZones(state: PassState, candidate: LoadCandidate): string[] {
+  const totals = zoneTotalsOf(state, candidate);
+  const least = Math.min(...totals.values());
+  return [...totals].filter(([, total]) => total === least).map(([zone]) => zone);
+}
+
+/** The moves in the other emptiest zones that go with a move in `zone` (zoneRefusal found each). */
+function partnerMoves(state: PassState, zone: string, candidate: LoadCandidate): LoadMove[] {
+  return emptiestZones(state, candidate)
+    .filter((other) => other !== zone)
+    .map((other) => {
+      const move = partnerMove(state, other, candidate);
+      if (!move) throw new Error(`invariant: ${candidate.serviceName}'s landable gain in tied zone ${other} is gone`);
+      return move;
+    });
+}
+
+/** The service's landable gain in a zone: from its busiest instance that has one, to where ECS would place it. */
+function partnerMove(state: PassState, zone: string, candidate: LoadCandidate): LoadMove | undefined {
+  const there = state.zones.get(zone)!;
+  if (!fewestIn(state, zone, there.positions, candidate).allEqual) return undefined;
+  let best: { from: number; to: number } | undefined;
+  for (const from of there.positions) {
+    const to = usefulTarget(state, there, from, candidate);
+    if (to !== undefined && (!best || state.ledger.tasks[from] > state.ledger.tasks[best.from])) best = { from, to };
+  }
+  const task = best && candidate.tasksOn(best.from)[0];
+  return best && task && { candidate, from: best.from, to: best.to, task };
 }
 
 /**
@@ -259,6 +316,7 @@ function zoneTotalsOf(state: PassState, candidate: LoadCandidate): Map<string, n
 
 function apply(state: PassState, zone: string, move: LoadMove): void {
   const { candidate, from, to } = move;
+  state.refused.delete(`${candidate.serviceArn}\n${zone}`);
   candidate.counts.set(from, candidate.counts.get(from)! - 1);
   candidate.counts.set(to, (candidate.counts.get(to) ?? 0) + 1);
   const zones = state.pending.get(candidate) ?? new Set<string>();

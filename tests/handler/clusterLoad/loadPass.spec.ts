@@ -1,7 +1,8 @@
 import * as assert from "assert";
+import type { Task } from "@aws-sdk/client-ecs";
 import { Plan, planMoves } from "../../../handler/planner";
 import { formatSurge, IGNORE_TAG, SURGE_TAG } from "../../../handler/surgeTag";
-import { buildSnapshot, InstanceSpec, ServiceSpec, serviceArn, WEB_IDENTITY } from "../fixtures";
+import { buildSnapshot, InstanceSpec, instanceArn, ServiceSpec, serviceArn, WEB_IDENTITY } from "../fixtures";
 
 /**
  * The cluster load pass through the planner, as tables of (instances, services, band) → load
@@ -102,6 +103,29 @@ const cases: Case[] = [
     instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a" }, { zone: "b", tasks: { fixed: 2, web: 1 } }, { zone: "b" }],
     services: [{ name: "web" }],
     expected: ["web 0→1", "web 2→3"],
+  },
+  {
+    name: "s1's emptiest zone is a (a 2 | b 3): its move in a is planned, not one in b (with a's move the zones would tie, and ECS would give the surge's second task to either)",
+    instances: [
+      { zone: "a", tasks: { fixed: 1, s0: 1, s1: 1 } },
+      { zone: "a" },
+      { zone: "a", tasks: { fixed: 1, s0: 1, s1: 1 } },
+      { zone: "b", tasks: { fixed: 2, s0: 1, s1: 2 } },
+      { zone: "b", tasks: { s1: 1 } },
+    ],
+    services: [{ name: "s0" }, { name: "s1" }],
+    expected: ["s1 0→1", "s0 3→4"],
+  },
+  {
+    name: "zones tied for s1, a gain in each: its two moves are planned together, so zone b's own order (s0 first) cannot leave one out → s1 in a and in b",
+    instances: [
+      { zone: "a", tasks: { s0: 1, s1: 1, s2: 1 } },
+      { zone: "a", tasks: { s0: 1 } },
+      { zone: "b", tasks: { s0: 1, s1: 1, s2: 1 } },
+      { zone: "b" },
+    ],
+    services: [{ name: "s0" }, { name: "s1" }, { name: "s2" }],
+    expected: ["s1 0→1", "s1 2→3"],
   },
   {
     name: "ECS's pick among equally empty instances is a coin flip: ties of unequal load (0 and 2) → 0 moves",
@@ -242,7 +266,28 @@ describe("cluster load pass (table)", () => {
     assert.ok(zone.instances[0].after.cpuShare < zone.instances[0].before.cpuShare);
   });
 
-  it("the moved task is the one leavingTask.ts puts first: the youngest", () => {
+  const leaving: Array<[string, (webOnSource: Task[]) => Task]> = [
+    ["the youngest", (web) => web[web.length - 1]],
+    ["an UNHEALTHY task before a younger healthy one", (web) => Object.assign(web[0], { healthStatus: "UNHEALTHY" as const })],
+  ];
+  for (const [name, pick] of leaving) {
+    it(`a load move takes the task leavingTask.ts puts first on its source: ${name}`, () => {
+      // web (2,1 | 4) is balanced; zone a's loads (4,1) put instance 0 over the band
+      const snapshot = buildSnapshot(
+        [{ zone: "a", tasks: { fixed: 2, web: 2 } }, { zone: "a", tasks: { web: 1 } }, B({ web: 4 })],
+        [FIXED, { name: "web" }],
+      );
+      const onSource = snapshot.tasks.filter((t) => t.group === "service:web" && t.containerInstanceArn === instanceArn(0));
+      const expected = pick(onSource);
+      const result = planMoves(snapshot, { now: new Date(0), surgeTimeoutSeconds: 900 });
+      assert.deepStrictEqual(
+        result.moves.map((m) => [m.pass, m.taskArn]),
+        [["load", expected.taskArn]],
+      );
+    });
+  }
+
+  it("a spread move takes the task leavingTask.ts puts first too: the youngest", () => {
     const snapshot = buildSnapshot(
       [{ zone: "a", tasks: { fixed: 1, web: 2 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a", tasks: { web: 1 } }, { zone: "a" }],
       [FIXED, { name: "web", desiredCount: 4 }],

@@ -1,14 +1,15 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import type { PlacementStrategy } from "@aws-sdk/client-ecs";
-import { Move, Plan, planMoves } from "../../handler/planner";
-import { Snapshot } from "../../handler/snapshot";
-import { buildSnapshot, InstanceSpec, instanceArn, ServiceSpec, serviceArn } from "./fixtures";
+import { Move, Plan, planMoves } from "../../../handler/planner";
+import { Snapshot } from "../../../handler/snapshot";
+import { buildSnapshot, InstanceSpec, instanceArn, ServiceSpec, serviceArn } from "../fixtures";
 
 /**
- * Invariants of the planner over random clusters, checked against a model written here from the
- * rules alone (ECS's spread semantics and the definition of balance), not from the planner's code:
- * the least number of moves is found by enumerating every balanced distribution.
+ * Invariants of the service spread pass over random clusters (through the planner, with the cluster
+ * load pass off), checked against a model written here from the rules alone (ECS's spread semantics
+ * and the definition of balance), not from the planner's code: the least number of moves is found
+ * by enumerating every balanced distribution.
  */
 type StrategyName = "zone+instance" | "instance" | "zone";
 
@@ -286,7 +287,7 @@ function placeInGroup(
   return candidates[0] ?? -1;
 }
 
-describe("planner properties (random clusters, brute-force oracle)", function () {
+describe("service spread pass properties (random clusters, brute-force oracle)", function () {
   this.timeout(60000);
 
   it("moves are the fewest, leave only instances above target, land on eligible instances with room, and balance every service; a second plan moves nothing", () => {

@@ -1,0 +1,80 @@
+import type { Service } from "@aws-sdk/client-ecs";
+import { Distribution, distribute } from "../balance";
+import { SkipReason } from "../eligibility";
+import { pickLeavingTasks } from "../leavingTask";
+import type { Move, SurgeAction } from "../planner";
+import { ClusterState, eligibleLayout, ServiceLayout, ServiceTasks } from "../serviceLayout";
+import { Surge, surgeMisfit, UnreadableSurge } from "../surgeTag";
+import { movesFor } from "./spreadMoves";
+
+/**
+ * A service with a surge of ours recorded on it (a start-before-stop move of either pass, see
+ * surgeTag.ts) is not spread again: the surge is ended. It is finished when ECS has placed the
+ * extra tasks: the tasks to give up are the surplus of a balanced distribution of the original
+ * desired count over where the tasks now are, ties given up by the instance with the most tasks in
+ * total, which is also the cluster load pass's choice within a zone (between zones, the zone whose
+ * instances hold the most tasks gives, which may not be a load move's zone). It is made fresh from
+ * the current state, so it stays right even if ECS placed the extra tasks elsewhere. A surge that
+ * is not steady within `surgeTimeoutSeconds` is rolled back; a tag that is not ours, or no longer
+ * fits, is forgotten.
+ */
+export function planSurgeEnd(
+  service: Service,
+  tasks: ServiceTasks,
+  surge: Surge | UnreadableSurge,
+  cluster: ClusterState,
+  options: { now: Date; surgeTimeoutSeconds: number },
+): SurgeAction | SkipReason {
+  const ids = { service: service.serviceArn!, serviceName: service.serviceName! };
+  // a tag that is not ours, or no longer fits the service, is forgotten: never acted on
+  const misfit = "problem" in surge ? surge.problem : surgeMisfit(service, surge, options.now);
+  if (misfit !== undefined || "problem" in surge) return { kind: "forget", ...ids, detail: misfit! };
+  const layout = eligibleLayout(service, tasks, cluster);
+  if ("code" in layout) {
+    const ageSeconds = (options.now.getTime() - surge.startedAt.getTime()) / 1000;
+    if (ageSeconds > options.surgeTimeoutSeconds) {
+      // up to `from` running tasks are kept (scale-in protected before the count is lowered), so
+      // that ECS's scale-in takes the extra tasks that never started, not a running task; of more
+      // than `from` running, the ones that leave first (leavingTask.ts: an UNHEALTHY one) go
+      const running = tasks.tasks.filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus === "RUNNING");
+      const givenUp = new Set(pickLeavingTasks(running, running.length - surge.from));
+      const keep = running.filter((t) => !givenUp.has(t)).map((t) => t.taskArn!);
+      return { kind: "rollback", ...ids, surge, detail: `${layout.code}: ${layout.detail}`, keep };
+    }
+    return { code: "surge-in-flight", detail: `${layout.code}: ${layout.detail}` };
+  }
+  // never stop more than the surge added: if the extra tasks did not land where planned (an
+  // instance was lost, say), stopping every surplus would leave fewer than `from` tasks running
+  const distribution = distribute(layout.slots, surge.from);
+  const stop = netSurplus(movesFor(service, layout, distribution), distribution, layout)
+    .slice(0, Math.max(0, tasks.tasks.length - surge.from))
+    .map((m) => ({ ...m, to: null }));
+  const stopped = new Set(stop.map((m) => m.taskArn));
+  const keep = tasks.tasks.map((t) => t.taskArn!).filter((arn) => !stopped.has(arn));
+  return { kind: "complete", ...ids, surge, stop, keep };
+}
+
+/**
+ * The removals that are surplus at the first spread level, best first. Where the surge's extra
+ * tasks landed short of the plan, a balanced distribution both removes and adds within a zone (a
+ * move for a later wave); the stops must then come from the zones above their target, not from the
+ * first removals in order: stopping a paired removal would take a zone below its target and leave
+ * the zones uneven (which ECS's own AZ rebalancing would then undo).
+ */
+function netSurplus(moves: Move[], distribution: Distribution, layout: ServiceLayout): Move[] {
+  const groupOf = new Map(layout.slots.map((slot) => [slot.id, slot.path[0]]));
+  const paired = new Map<string, number>();
+  for (const addition of distribution.additions) paired.set(addition.group[0], (paired.get(addition.group[0]) ?? 0) + addition.count);
+  const surplus: Move[] = [];
+  const held: Move[] = [];
+  // the last removals of a group are the ones its additions pair with: the first, most valuable, are stopped
+  for (const move of [...moves].reverse()) {
+    const group = groupOf.get(move.from) ?? move.from;
+    const left = paired.get(group) ?? 0;
+    if (left > 0) {
+      paired.set(group, left - 1);
+      held.push(move);
+    } else surplus.push(move);
+  }
+  return [...surplus.reverse(), ...held.reverse()];
+}
