@@ -11,8 +11,8 @@ import { createHash } from "crypto";
 
 /**
  * The tag the engine writes while a surge is in flight (handler/surgeTag.ts):
- * `from=N to=M at=ISO proof=HEX`, the proof being the first 16 hex digits of SHA-256 over
- * "<service ARN>\n<createdAt in epoch ms>\n from=N to=M at=ISO" (without the space before from).
+ * `from=N to=M at=ISO [give=ID+ID] proof=HEX`, the proof being the first 16 hex digits of SHA-256
+ * over "<service ARN>\n<createdAt in epoch ms>\nfrom=N to=M at=ISO[ give=ID+ID]".
  */
 export const SURGE_TAG = "ecs-rebalancer:surge";
 
@@ -76,7 +76,8 @@ export function healthyCount(tasks: Iterable<TaskStatus>): number {
  */
 export function readSurgeTag(tags: Tag[], identity: ServiceIdentity): { from: number; to: number } | undefined {
   const value = tags.find((t) => t.key === SURGE_TAG)?.value;
-  const match = value === undefined ? null : /^(from=(\d+) to=(\d+) at=(\S+)) proof=(\S+)$/.exec(value);
+  // the optional ` give=ID+ID` (the tasks the surge's moves take away) belongs to the proven fields
+  const match = value === undefined ? null : /^(from=(\d+) to=(\d+) at=(\S+)(?: give=\S+)?) proof=(\S+)$/.exec(value);
   if (!match || Number.isNaN(new Date(match[4]).getTime())) return undefined;
   const expected = createHash("sha256").update(`${identity.arn}\n${identity.createdAtMs}\n${match[1]}`).digest("hex").slice(0, 16);
   if (match[5] !== expected) return undefined;

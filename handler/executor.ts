@@ -7,7 +7,7 @@ import { Move, Plan, Skip, SurgeAction } from "./planner";
 import { Snapshot } from "./snapshot";
 import { endSurge } from "./surgeCompletion";
 import { WAVE_DEADLINE } from "./writePacing";
-import { SURGE_TAG, surgeTag } from "./surgeTag";
+import { MAX_GIVE, SURGE_TAG, surgeTag, taskId } from "./surgeTag";
 
 /**
  * Plan to ECS writes: one wave, then return. The executor decides how and how much, never what:
@@ -198,7 +198,9 @@ async function startMoves(
   report.actions.push({ kind: "surge", ...ids, tasks: [], desiredCount: from + extra });
   if (options.dryRun) return;
   // the tag goes first: if the count change then fails, the next run finds the tag and forgets it
-  await ecs.tagResource(service.serviceArn!, [surgeTag({ from, to: from + extra, startedAt: options.now }, service)]);
+  // the tasks the moves take away, so that the completion stops those (surgeTag.ts, give)
+  const give = extra <= MAX_GIVE ? moves.slice(0, extra).map((m) => taskId(m.taskArn)) : undefined;
+  await ecs.tagResource(service.serviceArn!, [surgeTag({ from, to: from + extra, startedAt: options.now, give }, service)]);
   await ecs.updateServiceDesiredCount(cluster.arn, service.serviceArn!, from + extra);
 }
 

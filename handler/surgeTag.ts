@@ -26,7 +26,17 @@ export interface Surge {
   /** The raised desired count. */
   to: number;
   startedAt: Date;
+  /**
+   * The tasks (their IDs, the last part of the ARN) the planned moves take away: the completion
+   * stops these if the service is balanced without them, so that a move lands where it was planned
+   * rather than where a tie-break between equally balanced layouts would put it. Recorded for at
+   * most MAX_GIVE tasks (the value's 256 characters); absent, the completion chooses by the spread.
+   */
+  give?: string[];
 }
+
+export const MAX_GIVE = 4;
+const MAX_TAG_VALUE = 256;
 
 /** What the proof binds a surge to: the service as DescribeServices identifies it. */
 export type ServiceIdentity = Pick<Service, "serviceArn" | "createdAt">;
@@ -40,8 +50,12 @@ const PROOF_LENGTH = 16;
  * so the fields are separated by spaces and the proof is hexadecimal (about 75 characters in all).
  */
 export function formatSurge(surge: Surge, service: ServiceIdentity): string {
-  const fields = `from=${surge.from} to=${surge.to} at=${surge.startedAt.toISOString()}`;
-  return `${fields} proof=${surgeProof(fields, service)}`;
+  // task IDs joined by "+": a comma is outside ECS's tag value pattern
+  const give = surge.give?.length ? ` give=${surge.give.join("+")}` : "";
+  const fields = `from=${surge.from} to=${surge.to} at=${surge.startedAt.toISOString()}${give}`;
+  const value = `${fields} proof=${surgeProof(fields, service)}`;
+  // ECS's limit is 256 characters: without `give` the completion chooses by the spread instead
+  return value.length <= MAX_TAG_VALUE || !give ? value : formatSurge({ ...surge, give: undefined }, service);
 }
 
 export function surgeTag(surge: Surge, service: ServiceIdentity): Tag {
@@ -57,15 +71,23 @@ export interface UnreadableSurge {
 export function readSurge(service: Service): Surge | UnreadableSurge | undefined {
   const value = tagValue(service, SURGE_TAG);
   if (value === undefined) return undefined;
-  const match = /^(from=(\d{1,10}) to=(\d{1,10}) at=([0-9T:.\-Z]{1,30})) proof=([0-9a-f]+)$/.exec(value);
-  if (!match) return { problem: `the surge tag "${value.slice(0, 80)}" is not in the form from=N to=M at=ISO proof=HEX` };
-  const [, fields, from, to, at, proof] = match;
+  const match =
+    /^(from=(\d{1,10}) to=(\d{1,10}) at=([0-9T:.\-Z]{1,30})(?: give=([0-9A-Za-z-]{1,64}(?:\+[0-9A-Za-z-]{1,64}){0,3}))?) proof=([0-9a-f]+)$/.exec(
+      value,
+    );
+  if (!match) return { problem: `the surge tag "${value.slice(0, 80)}" is not in the form from=N to=M at=ISO [give=ID+ID] proof=HEX` };
+  const [, fields, from, to, at, give, proof] = match;
   if (proof !== surgeProof(fields, service)) {
     return { problem: "the surge tag's proof does not match this service (hand-written, or copied from another service)" };
   }
   const startedAt = new Date(at);
   if (Number.isNaN(startedAt.getTime())) return { problem: `the surge tag's time "${at}" is not a date` };
-  return { from: Number(from), to: Number(to), startedAt };
+  return { from: Number(from), to: Number(to), startedAt, ...(give ? { give: give.split("+") } : {}) };
+}
+
+/** A task's ID: the last part of its ARN (both ARN formats end with it). */
+export function taskId(taskArn: string): string {
+  return taskArn.slice(taskArn.lastIndexOf("/") + 1);
 }
 
 /** Clock skew allowed between the run that wrote a surge and the one reading it. */

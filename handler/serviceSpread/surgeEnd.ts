@@ -4,13 +4,14 @@ import { SkipReason } from "../eligibility";
 import { pickLeavingTasks } from "../leavingTask";
 import type { Move, SurgeAction } from "../planner";
 import { ClusterState, eligibleLayout, ServiceLayout, ServiceTasks } from "../serviceLayout";
-import { Surge, surgeMisfit, UnreadableSurge } from "../surgeTag";
+import { Surge, surgeMisfit, taskId, UnreadableSurge } from "../surgeTag";
 import { movesFor } from "./spreadMoves";
 
 /**
  * A service with a surge of ours recorded on it (a start-before-stop move of either pass, see
  * surgeTag.ts) is not spread again: the surge is ended. It is finished when ECS has placed the
- * extra tasks: the tasks to give up are the surplus of a balanced distribution of the original
+ * extra tasks: the tasks to give up are the ones the planned moves take away (the tag's `give`),
+ * when the service is balanced without them; otherwise the surplus of a balanced distribution of the original
  * desired count over where the tasks now are, ties given up by the instance with the most tasks in
  * total, which is also the cluster load pass's choice within a zone (between zones, the zone whose
  * instances hold the most tasks gives, which may not be a load move's zone). It is made fresh from
@@ -42,6 +43,11 @@ export function planSurgeEnd(
       return { kind: "rollback", ...ids, surge, detail: `${layout.code}: ${layout.detail}`, keep };
     }
     return { code: "surge-in-flight", detail: `${layout.code}: ${layout.detail}` };
+  }
+  const planned = plannedGiveUps(surge, tasks, layout, ids);
+  if (planned) {
+    const stopped = new Set(planned.map((m) => m.taskArn));
+    return { kind: "complete", ...ids, surge, stop: planned, keep: tasks.tasks.map((t) => t.taskArn!).filter((arn) => !stopped.has(arn)) };
   }
   // never stop more than the surge added: if the extra tasks did not land where planned (an
   // instance was lost, say), stopping every surplus would leave fewer than `from` tasks running
@@ -77,4 +83,43 @@ function netSurplus(moves: Move[], distribution: Distribution, layout: ServiceLa
     } else surplus.push(move);
   }
   return [...surplus.reverse(), ...held.reverse()];
+}
+
+/**
+ * The tasks the surge's moves were planned to take away (the tag's `give`), as stops, when all of
+ * them still run and the service is balanced by its strategy without them; undefined otherwise.
+ * This is how a move lands where it was planned: between equally balanced layouts, a tie-break
+ * would often give up a task in another zone and undo a load move (the load property found it in a
+ * third of two-zone completions).
+ */
+function plannedGiveUps(
+  surge: Surge,
+  tasks: ServiceTasks,
+  layout: ServiceLayout,
+  ids: { service: string; serviceName: string },
+): Move[] | undefined {
+  const give = new Set(surge.give ?? []);
+  const running = tasks.tasks.filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus === "RUNNING");
+  const leaving = running.filter((t) => give.has(taskId(t.taskArn!)));
+  if (give.size === 0 || leaving.length !== give.size || leaving.length !== tasks.tasks.length - surge.from) return undefined;
+  const slotOf = new Map(layout.slots.map((slot) => [slot.id, slot]));
+  const left = new Map(layout.slots.map((slot) => [slot.id, slot.count]));
+  for (const task of leaving) {
+    const count = left.get(task.containerInstanceArn ?? "");
+    if (count === undefined) return undefined; // on an instance the layout does not count: let the spread choose
+    left.set(task.containerInstanceArn!, count - 1);
+  }
+  const after = distribute(
+    layout.slots.map((slot) => ({ ...slot, count: left.get(slot.id)! })),
+    surge.from,
+  );
+  if (after.removals.size > 0) return undefined;
+  return leaving.map((task) => ({
+    ...ids,
+    taskArn: task.taskArn!,
+    from: task.containerInstanceArn!,
+    to: null,
+    toGroup: slotOf.get(task.containerInstanceArn!)!.path.slice(0, 1),
+    pass: "spread" as const,
+  }));
 }

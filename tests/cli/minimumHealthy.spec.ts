@@ -180,6 +180,14 @@ describe("minimum healthy: an UpdateService lowering the desired count, at worst
 describe("minimum healthy: the surge tag, read independently of the engine", () => {
   const cases: Array<[string, string | undefined, { from: number; to: number } | undefined]> = [
     ["as the engine writes it, from=2 to=3 → { from 2, to 3 }", engineTag(2, 3), { from: 2, to: 3 }],
+    [
+      "as the engine writes it with the tasks it gives up (give=ID+ID) → { from 2, to 4 }",
+      formatSurge(
+        { from: 2, to: 4, startedAt: new Date(AT), give: ["0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"] },
+        { serviceArn: IDENTITY.arn, createdAt: new Date(IDENTITY.createdAtMs) },
+      ),
+      { from: 2, to: 4 },
+    ],
     ["no tag → none", undefined, undefined],
     ["to not above from → none", engineTag(3, 3), undefined],
     ["the fields without a proof → none", `from=2 to=3 at=${AT}`, undefined],

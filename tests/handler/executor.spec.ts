@@ -4,7 +4,7 @@ import { silentLogger } from "../../handler/log";
 import { Plan, planMoves } from "../../handler/planner";
 import { rebalance, RebalanceReport } from "../../handler/rebalance";
 import { Snapshot } from "../../handler/snapshot";
-import { formatSurge, readSurge, SURGE_TAG } from "../../handler/surgeTag";
+import { formatSurge, readSurge, Surge, SURGE_TAG, taskId } from "../../handler/surgeTag";
 import { FakeEcs } from "./fakeEcs";
 import { buildSnapshot, CLUSTER_ARN, InstanceSpec, instanceArn, ServiceSpec, serviceArn, WEB_IDENTITY } from "./fixtures";
 
@@ -76,7 +76,18 @@ describe("executor: surge when minimumHealthyPercent is 100", () => {
       assert.ok(raisedTo - desired <= Math.floor((desired * maximumPercent) / 100) - desired);
       assert.deepStrictEqual(ops(fake), ["tagResource", "updateServiceDesiredCount"], "the tag is written before the count");
       assert.strictEqual(fake.serviceOf("web").desiredCount, raisedTo);
-      assert.deepStrictEqual(readSurge(fake.serviceOf("web")), { from: desired, to: raisedTo, startedAt: NOW });
+      const { give, ...surge } = readSurge(fake.serviceOf("web")) as Surge;
+      assert.deepStrictEqual(surge, { from: desired, to: raisedTo, startedAt: NOW });
+      // the tasks the surge's moves take away, for the completion to stop (on the first instance, which holds them all)
+      const onFirst = fake
+        .runningTasks("web")
+        .filter((t) => t.containerInstanceArn === instanceArn(0))
+        .map((t) => taskId(t.taskArn!));
+      assert.strictEqual(give?.length, raisedTo - desired);
+      assert.ok(
+        give!.every((id) => onFirst.includes(id)),
+        `${give} on the first instance`,
+      );
       assert.deepStrictEqual(stopped(fake), [], "no task is stopped before its replacement runs");
       assert.deepStrictEqual(
         report.actions.map((a) => [a.kind, a.desiredCount]),

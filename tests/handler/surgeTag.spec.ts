@@ -25,6 +25,29 @@ describe("surgeTag", () => {
     assert.deepStrictEqual(readSurge({ ...WEB, tags: [surgeTag(surge, WEB)] }), surge);
   });
 
+  const ids = ["0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210", "00000000000000000000000000000001", "a"];
+  it("with the tasks the moves give up (`give=ID+ID`, at most 4 task IDs): in ECS's pattern and length, round-trips, and the proof covers it", () => {
+    const withGive = { ...surge, give: ids };
+    const value = formatSurge(withGive, WEB);
+    assert.match(
+      value,
+      / give=0123456789abcdef0123456789abcdef\+fedcba9876543210fedcba9876543210\+00000000000000000000000000000001\+a proof=/,
+    );
+    assert.match(value, ECS_TAG_VALUE);
+    assert.ok(value.length <= 256, `${value.length} characters`);
+    assert.deepStrictEqual(readSurge(withTag(WEB, value)), withGive);
+    // another task named after writing: the proof no longer matches
+    const edited = value.replace("give=0123", "give=9123");
+    assert.match((readSurge(withTag(WEB, edited)) as { problem: string }).problem, /proof does not match/);
+  });
+
+  it("task IDs too long for 256 characters: written without `give` (the completion then chooses by the spread)", () => {
+    const long = Array.from({ length: 4 }, (_, i) => `${i}`.repeat(64));
+    const value = formatSurge({ ...surge, give: long }, WEB);
+    assert.ok(value.length <= 256);
+    assert.deepStrictEqual(readSurge(withTag(WEB, value)), surge);
+  });
+
   it("reads the same whether createdAt is the SDK's Date, the CLI's ISO string or the wire's epoch seconds", () => {
     const value = formatSurge(surge, WEB);
     const asString = { ...WEB, createdAt: "2026-01-01T00:00:00.000Z" } as unknown as Service;
