@@ -32,10 +32,19 @@ export interface Violation {
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 
 export function checkShape(shapes: ShapeTable, shapeName: string, value: unknown, at = ""): Violation[] {
-  const shape = shapes[shapeName];
-  if (!shape) return [{ at, message: `shape ${shapeName} is not in the model extract` }];
-  if (shape.document) return [];
   const out: Violation[] = [];
+  checkInto(shapes, shapeName, value, at, out);
+  return out;
+}
+
+// every request and response of the simulator passes here: violations are appended to one array
+function checkInto(shapes: ShapeTable, shapeName: string, value: unknown, at: string, out: Violation[]): void {
+  const shape = shapes[shapeName];
+  if (!shape) {
+    out.push({ at, message: `shape ${shapeName} is not in the model extract` });
+    return;
+  }
+  if (shape.document) return;
   const fail = (constraint: string) =>
     out.push({ at, message: `Value ${quote(value)} at '${at}' failed to satisfy constraint: ${constraint}` });
   switch (shape.type) {
@@ -58,7 +67,6 @@ export function checkShape(shapes: ShapeTable, shapeName: string, value: unknown
     default:
       checkScalar(shape, value, fail);
   }
-  return out;
 }
 
 function checkStructure(shapes: ShapeTable, shape: ExtractShape, value: Record<string, unknown>, at: string, out: Violation[]): void {
@@ -71,7 +79,7 @@ function checkStructure(shapes: ShapeTable, shape: ExtractShape, value: Record<s
     if (member === undefined) continue; // absent, as JSON sends it
     const shapeName = members[name];
     if (!shapeName) out.push({ at: join(at, name), message: `Member '${name}' at '${at || "(body)"}' is not defined in the ECS model` });
-    else out.push(...checkShape(shapes, shapeName, member, join(at, name)));
+    else checkInto(shapes, shapeName, member, join(at, name), out);
   }
 }
 
@@ -84,7 +92,7 @@ function checkList(
   out: Violation[],
 ): void {
   checkSize(shape, value.length, fail);
-  value.forEach((item, i) => out.push(...checkShape(shapes, shape.member!, item, `${join(at, String(i + 1))}.member`)));
+  value.forEach((item, i) => checkInto(shapes, shape.member!, item, `${join(at, String(i + 1))}.member`, out));
 }
 
 function checkMap(
@@ -97,13 +105,14 @@ function checkMap(
 ): void {
   checkSize(shape, Object.keys(value).length, fail);
   for (const [key, item] of Object.entries(value)) {
-    out.push(...checkShape(shapes, shape.key!, key, `${join(at, key)}.key`), ...checkShape(shapes, shape.value!, item, join(at, key)));
+    checkInto(shapes, shape.key!, key, `${join(at, key)}.key`, out);
+    checkInto(shapes, shape.value!, item, join(at, key), out);
   }
 }
 
 function checkString(shapeName: string, shape: ExtractShape, value: string, fail: (c: string) => void): void {
   // AWS counts characters, not UTF-16 code units
-  checkSize(shape, [...value].length, fail);
+  if (shape.min !== undefined || shape.max !== undefined) checkSize(shape, codePoints(value), fail);
   if (shape.enum && !shape.enum.includes(value)) fail(`Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
   if (shape.pattern !== undefined && !compilePattern(shape.pattern, shapeName).test(value)) {
     fail(`Member must satisfy regular expression pattern: ${anchoredPattern(shape.pattern)}`);
@@ -131,6 +140,19 @@ function checkScalar(shape: ExtractShape, value: unknown, fail: (c: string) => v
   if (shape.type === "timestamp" && value < 0) fail("Member must be a timestamp in epoch seconds");
   if (shape.min !== undefined && value < shape.min) fail(`Member must have value greater than or equal to ${shape.min}`);
   if (shape.max !== undefined && value > shape.max) fail(`Member must have value less than or equal to ${shape.max}`);
+}
+
+/** Characters (code points) without building an array: a low surrogate ends a pair counted already. */
+function codePoints(value: string): number {
+  let count = value.length;
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff && i > 0) {
+      const previous = value.charCodeAt(i - 1);
+      if (previous >= 0xd800 && previous <= 0xdbff) count--;
+    }
+  }
+  return count;
 }
 
 function join(at: string, name: string): string {
