@@ -202,7 +202,7 @@ export interface SoakResult {
   /**
    * Rounds of ECS's AZ rebalancing that our run set off: a round starting on a service whose last
    * change was a write of ours (an accepted StopTask or UpdateService on it), with no step action,
-   * instance loss or failed health check since. A doubled move, by the issue's definition: a zone
+   * instance joining or leaving the cluster, or failed health check since. A doubled move, by the issue's definition: a zone
    * change of ours that ECS then undid. More stops than ECS alone with none of these means the
    * layouts differed when the operator's scale-in or the loss hit them, not that we moved twice.
    */
@@ -219,12 +219,13 @@ export interface CutState {
   sim?: EcsSimulator;
   /** Per service name: simulated ms of our last accepted write to it (doubled moves). */
   lastWriteMs: Map<string, number>;
-  /** Simulated ms of the last change that was not ours: a step's action, the instance loss, failed health checks. */
+  /** Simulated ms of the last change that was not ours: a step's action, an instance joining or leaving, failed health checks. */
   lastDisturbanceMs: number;
   /** Rounds of ECS's AZ rebalancing already seen, and those our writes set off. */
   seenRounds: WeakSet<object>;
   doubledMoveRounds: string[];
   disturbedStep?: number;
+  activeInstances?: string;
   /** SOAK_TRACE only: ECS's AZ rebalancing stops seen so far. */
   traceAzStops?: number;
   /** The step under way and when it began (simulated ms), to date each write. */
@@ -532,6 +533,16 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
       cut.sim = c.sim;
       cut.step = c.stepIndex;
       cut.stepStartMs = c.sim.nowMs - c.elapsedSeconds * 1000;
+      // an instance that joined or left (a scale-out's instances booting, the group replacing the
+      // lost one) since the last tick changes the zones' room: ECS's rebalancing answers that
+      const instances = [...c.sim.state.cluster(clusterName).instances.values()]
+        .filter((i) => i.status === "ACTIVE")
+        .map((i) => i.arn)
+        .join(" ");
+      if (instances !== cut.activeInstances) {
+        cut.activeInstances = instances;
+        cut.lastDisturbanceMs = c.sim.nowMs;
+      }
       // rounds that began since the last tick, judged against what happened before this tick's faults
       watchAzRounds(c.sim, clusterName, cut, c.stepIndex, c.elapsedSeconds);
       if (c.stepIndex !== cut.disturbedStep) {
