@@ -18,6 +18,7 @@ import { benchScenarios } from "./scenarios";
 
 /**
  * npm run bench [-- --json] [-- --workers N] [-- --only name,name] [-- --no-plan-scale]
+ * npm run bench -- --tables out.json   (the tables of a saved `--json` run)
  *
  * Every (scenario, rebalancer) pair runs in a forked worker process (2 at a time by default); each
  * finished job is printed to stderr and appended to bench/out/results.jsonl at once, so a long run
@@ -39,6 +40,12 @@ async function worker(job: BenchJob): Promise<JobResult> {
 }
 
 async function main(): Promise<void> {
+  const saved = flag("--tables");
+  if (saved) {
+    // the Markdown tables of an earlier `--json` run, without running anything
+    printTables(JSON.parse(fs.readFileSync(saved, "utf8")) as Output);
+    return;
+  }
   const json = process.argv.includes("--json");
   const workers = Number(flag("--workers") ?? 2);
   const only = flag("--only")?.split(",");
