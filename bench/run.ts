@@ -43,7 +43,16 @@ async function main(): Promise<void> {
   const saved = flag("--tables");
   if (saved) {
     // the Markdown tables of an earlier `--json` run, without running anything
-    printTables(JSON.parse(fs.readFileSync(saved, "utf8")) as Output);
+    let output: Output;
+    try {
+      output = JSON.parse(fs.readFileSync(saved, "utf8")) as Output;
+      if (!Array.isArray(output.scenarios)) throw new Error("it has no scenarios");
+    } catch (error) {
+      console.error(`bench: --tables ${saved}: not the JSON that \`npm run bench -- --json\` prints (${(error as Error).message})`);
+      process.exitCode = 2;
+      return;
+    }
+    printTables(output);
     return;
   }
   const json = process.argv.includes("--json");
