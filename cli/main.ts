@@ -44,6 +44,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return name ? EXIT.ok : EXIT.usage;
   }
+  // `ecs-rebalance simulate --help`: the usage, and nothing run (a live `run` least of all)
+  if (COMMANDS[name] && rest.some((arg) => arg === "--help" || arg === "-h")) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
   const command = COMMANDS[name];
   try {
     if (!command) throw new CliError(`unknown command "${name}" (expected ${Object.keys(COMMANDS).join(", ")})`);

@@ -41,6 +41,15 @@ const spoiled = (name: string, spoil: (s: any) => void) => {
 };
 
 describe("cli: ecs-rebalance", () => {
+  for (const argv of [["--help"], ["simulate", "--help"], ["run", "--cluster", "prod", "-h"]]) {
+    it(`${argv.join(" ")} → the usage on stdout, exit 0, nothing run`, async () => {
+      const result = await cli(...argv);
+      assert.strictEqual(result.code, 0);
+      assert.match(result.stdout, /^Usage: ecs-rebalance <command>/);
+      assert.strictEqual(result.stderr, "");
+    });
+  }
+
   describe("bad input: one line on stderr, exit code 2, no stack trace", () => {
     const cases: Array<[string, () => string[], RegExp]> = [
       ["unknown command", () => ["frobnicate"], /unknown command "frobnicate"/],
