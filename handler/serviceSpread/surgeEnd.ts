@@ -11,11 +11,9 @@ import { movesFor } from "./spreadMoves";
  * A service with a surge of ours recorded on it (a start-before-stop move of either pass, see
  * surgeTag.ts) is not spread again: the surge is ended. It is finished when ECS has placed the
  * extra tasks: the tasks to give up are the ones the planned moves take away (the tag's `give`),
- * when the service is balanced without them; otherwise the surplus of a balanced distribution of the original
- * desired count over where the tasks now are, ties given up by the instance with the most tasks in
- * total, which is also the cluster load pass's choice within a zone (between zones, the zone whose
- * instances hold the most tasks gives, which may not be a load move's zone). It is made fresh from
- * the current state, so it stays right even if ECS placed the extra tasks elsewhere. A surge that
+ * when the service is balanced without them; otherwise the surplus of a balanced distribution of the
+ * original desired count over where the tasks now are (balance.ts breaks its ties). That fallback
+ * is made fresh from the current state, so it stays right even if ECS placed the extra tasks elsewhere. A surge that
  * is not steady within `surgeTimeoutSeconds` is rolled back; a tag that is not ours, or no longer
  * fits, is forgotten.
  */
@@ -44,20 +42,21 @@ export function planSurgeEnd(
     }
     return { code: "surge-in-flight", detail: `${layout.code}: ${layout.detail}` };
   }
+  // every task not stopped is kept (scale-in protected before the count is lowered)
+  const complete = (stop: Move[]): SurgeAction => {
+    const stopped = new Set(stop.map((m) => m.taskArn));
+    return { kind: "complete", ...ids, surge, stop, keep: tasks.tasks.map((t) => t.taskArn!).filter((arn) => !stopped.has(arn)) };
+  };
   const planned = plannedGiveUps(surge, tasks, layout, ids);
-  if (planned) {
-    const stopped = new Set(planned.map((m) => m.taskArn));
-    return { kind: "complete", ...ids, surge, stop: planned, keep: tasks.tasks.map((t) => t.taskArn!).filter((arn) => !stopped.has(arn)) };
-  }
+  if (planned) return complete(planned);
   // never stop more than the surge added: if the extra tasks did not land where planned (an
   // instance was lost, say), stopping every surplus would leave fewer than `from` tasks running
   const distribution = distribute(layout.slots, surge.from);
-  const stop = netSurplus(movesFor(service, layout, distribution), distribution, layout)
-    .slice(0, Math.max(0, tasks.tasks.length - surge.from))
-    .map((m) => ({ ...m, to: null }));
-  const stopped = new Set(stop.map((m) => m.taskArn));
-  const keep = tasks.tasks.map((t) => t.taskArn!).filter((arn) => !stopped.has(arn));
-  return { kind: "complete", ...ids, surge, stop, keep };
+  return complete(
+    netSurplus(movesFor(service, layout, distribution), distribution, layout)
+      .slice(0, Math.max(0, tasks.tasks.length - surge.from))
+      .map((m) => ({ ...m, to: null })),
+  );
 }
 
 /**
