@@ -148,6 +148,8 @@ export interface ScenarioResult {
   /** Cluster load moves started, and those that landed on their planned instance (landingTracker.ts). */
   loadMovesPlanned: number;
   loadMovesLanded: number;
+  /** Coin-flip load moves that landed on another instance their plan accepted (each a gain or a swap). */
+  loadMovesOnAcceptedTie: number;
   minHealthyHeld: boolean;
   /** Services whose running count dipped below the floor (name: lowest / floor). */
   belowFloor: string[];
@@ -212,6 +214,7 @@ export function mergeScenario(jobs: Record<RebalancerKind, JobResult>): Scenario
     bandOneMinMoves: fewestMovesForBandReached(before, after, 1) ?? null,
     loadMovesPlanned: report.loadMoves?.planned ?? 0,
     loadMovesLanded: report.loadMoves?.landed ?? 0,
+    loadMovesOnAcceptedTie: report.loadMoves?.onAcceptedTie ?? 0,
     minHealthyHeld: report.minHealthyHeld,
     belowFloor: floorMiss(report.lowestFloorMargin),
     belowFloorEcsAlone: floorMiss(ours.aloneLowestFloorMargin),

@@ -7,20 +7,24 @@ import { readSurge } from "../handler/surgeTag";
  * before each invocation it plans the cluster itself (the same engine, default settings) and keeps
  * the load moves; after it, a service that has just been surged is matched with its first planned
  * load moves (as many as the surge added). When the surge is over (its tag gone), a move landed as
- * planned if its target instance holds one more task of the service than when it was planned.
+ * planned if its target instance holds one more task of the service than when it was planned; a
+ * coin-flip move (`landsOn`) that landed on another of the instances it accepted is counted apart.
  */
 export interface LandingCounts {
   planned: number;
   landed: number;
+  /** Coin-flip moves that landed on another instance the plan accepted (each a gain or a swap), not on `to`. */
+  onAcceptedTie: number;
 }
 
 interface Pending {
-  to: string;
-  countThen: number;
+  /** The planned instance first, then the other instances a coin-flip move accepted. */
+  targets: string[];
+  countsThen: number[];
 }
 
 export class LandingTracker {
-  readonly counts: LandingCounts = { planned: 0, landed: 0 };
+  readonly counts: LandingCounts = { planned: 0, landed: 0, onAcceptedTie: 0 };
   private readonly pending = new Map<string, Pending[]>();
   private last?: { plan: Plan; snapshot: Snapshot };
 
@@ -44,14 +48,21 @@ export class LandingTracker {
     const name = plan.moves.find((m) => m.service === arn)!.serviceName;
     this.pending.set(
       arn,
-      moves.map((m) => ({ to: m.to!, countThen: tasksOn(snapshot, name, m.to!) })),
+      moves.map((m) => {
+        const targets = [m.to!, ...(m.landsOn ?? []).filter((arn) => arn !== m.to)];
+        return { targets, countsThen: targets.map((arn) => tasksOn(snapshot, name, arn)) };
+      }),
     );
     this.counts.planned += moves.length;
   }
 
   private settle(arn: string, snapshot: Snapshot): void {
     const name = snapshot.services.find((s) => s.serviceArn === arn)!.serviceName!;
-    for (const move of this.pending.get(arn)!) if (tasksOn(snapshot, name, move.to) > move.countThen) this.counts.landed++;
+    for (const { targets, countsThen } of this.pending.get(arn)!) {
+      const gained = targets.map((target, i) => tasksOn(snapshot, name, target) > countsThen[i]);
+      if (gained[0]) this.counts.landed++;
+      else if (gained.some(Boolean)) this.counts.onAcceptedTie++;
+    }
     this.pending.delete(arn);
   }
 }

@@ -287,7 +287,7 @@ function observe(sim: EcsSimulator, clusterName: string): Observer {
   };
 }
 
-function inProcessPort(sim: EcsSimulator, own: Record<string, number>): EcsPort {
+export function inProcessPort(sim: EcsSimulator, own: Record<string, number>): EcsPort {
   // the observer is not under test: faults never touch its reads
   const call = (operation: string, input: Record<string, unknown>): any => {
     own[operation] = (own[operation] ?? 0) + 1;

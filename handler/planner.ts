@@ -24,6 +24,11 @@ export interface Move {
    * and must start its task before stopping the old one (see clusterLoad/loadPass.ts).
    */
   pass: "spread" | "load";
+  /**
+   * A load move whose landing is a coin flip: every instance ECS may pick for the started task (one
+   * of them `to`, the lightest), each a gain or at worst a swap of two loads (clusterLoad/loadPass.ts).
+   */
+  landsOn?: string[];
 }
 
 export interface Skip {

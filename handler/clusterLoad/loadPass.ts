@@ -13,7 +13,7 @@ import { LoadReport, reportLoad } from "./loadReport";
 /**
  * The cluster load pass: within each zone, move tasks from instances above the band to instances
  * below it, one task of a service at a time, until every instance is in band or no move is left
- * that keeps each service balanced and lands where planned. It runs after the service spread pass,
+ * that keeps each service balanced and lands where ECS would put it. It runs after the service spread pass,
  * on the same ledger, and only moves services that pass left balanced and that spread by zone, then
  * instance; every other task is fixed load (counted, never moved).
  *
@@ -22,13 +22,16 @@ import { LoadReport, reportLoad } from "./loadReport";
  * counts, so the service stays exactly as balanced, at every level, for one move.
  *
  * Landing where planned: the move starts its task first (the executor surges the service), and
- * ECS places that task in the zone with the fewest tasks of the service and, within it, on the
- * instance with the fewest (UpdateService API reference). So a move is planned only when its zone
- * is the service's emptiest (where zones tie, with a move in each of them, planned together: the
- * surge adds one task to each) and every instance ECS could pick in the zone carries the same load
- * as the target: whichever ECS picks, the result is the planned one. The surge's completion then
- * stops the task on the busiest instance of the zone (../serviceSpread/surgeEnd.ts), the one planned
- * here; which zone gives back is not checked here (README, "Known limits").
+ * ECS places that task in the zone with the fewest tasks of the service and, within it, on an
+ * instance with the fewest, at random among ties (UpdateService API reference). So a move lands in
+ * the service's emptiest zone (where zones tie, one move in each, planned together: the surge adds
+ * one task to each; a tied zone without a gain of its own takes a swap), and the bundles are tried
+ * from the surest (Reach): every instance ECS could pick carries the same load (the result is the
+ * plan); each is a gain (a coin flip whose every outcome evens the zone); at least half are (the
+ * completion undoes a wrong pick, serviceSpread/surgeEnd.ts). A coin flip names every instance it
+ * may land on (Move.landsOn), and no later move of the plan touches them. Once no zone has a move of
+ * its own left, a service whose emptiest zone is another moves its task there (crossZoneMove).
+ * The surge's completion stops the planned source's task (surgeTag.ts, give).
  * One move per service and zone per plan: ECS counts the source's task until the surge completes.
  *
  * As the planner runs it: held while loads are still changing (hold.ts), else its candidates
@@ -45,7 +48,7 @@ export function planClusterLoad(
   const held = loadPassHold(spread);
   const result = planLoadMoves(ledger, held ? [] : loadCandidates(spread.balanced, cluster), args);
   const moves = result.moves.map(
-    ({ candidate, from, to, task }): Move => ({
+    ({ candidate, from, to, task, ties }): Move => ({
       service: candidate.serviceArn,
       serviceName: candidate.serviceName,
       taskArn: task.taskArn!,
@@ -53,6 +56,7 @@ export function planClusterLoad(
       to: ledger.arns[to],
       toGroup: [ledger.zones[to], ledger.arns[to]],
       pass: "load",
+      ...(ties ? { landsOn: ties.map((at) => ledger.arns[at]) } : {}),
     }),
   );
   return { moves, report: reportLoad(ledger, result, args, before, held) };
@@ -63,6 +67,8 @@ export interface LoadMove {
   from: number;
   to: number;
   task: Task;
+  /** A coin flip: every instance ECS may pick (each one evens the zone or keeps it); `to` is the lightest. */
+  ties?: number[];
 }
 
 export interface ZoneBand {
@@ -92,6 +98,8 @@ interface PassState {
   zoneTotals: Map<LoadCandidate, Map<string, number>>;
   fewest: Map<LoadCandidate, Map<string, Fewest>>;
   refused: Map<string, Unlandable>;
+  /** Instances a coin-flip move of this plan may land on: their load is unknown until it does. */
+  uncertain: Set<number>;
 }
 
 /** The instances of a zone where ECS would place the candidate's next task, and how many it holds there. */
@@ -126,23 +134,63 @@ export function planLoadMoves(ledger: Ledger, candidates: LoadCandidate[], args:
     zoneTotals: new Map(),
     fewest: new Map(),
     refused: new Map(),
+    uncertain: new Set(),
   };
-  for (const { zone, positions, band } of zones) {
-    if (!isLoadPassOn(args) || positions.length < 2) continue;
-    for (
-      let bundle = nextMove(state, { zone, positions, band }, candidatesAt);
-      bundle;
-      bundle = nextMove(state, { zone, positions, band }, candidatesAt)
-    ) {
-      for (const move of bundle) {
-        apply(state, ledger.zones[move.from], move);
-        moves.push(move);
+  // a partner move in one zone changes loads another zone's moves were refused on: sweep again;
+  // moves to another zone only once no zone has a move of its own left (they use up the service)
+  for (let sweep = 0, moved = isLoadPassOn(args), across = false; moved && sweep < MAX_SWEEPS; sweep++) {
+    moved = false;
+    for (const zoneBand of zones) {
+      if (zoneBand.positions.length < 2) continue;
+      for (
+        let bundle = bestBundle(state, zoneBand, candidatesAt, across);
+        bundle;
+        bundle = bestBundle(state, zoneBand, candidatesAt, across)
+      ) {
+        for (const move of bundle) {
+          apply(state, ledger.zones[move.from], move);
+          moves.push(move);
+        }
+        moved = true;
       }
     }
+    if (!moved && !across) moved = across = true;
   }
   const unlandable: Record<Unlandable, number> = { "other-zone-emptier": 0, "zone-tie": 0, "coin-flip": 0 };
   for (const reason of state.refused.values()) unlandable[reason]++;
   return { moves, zones, unlandable };
+}
+
+/** Sweeps over the zones; every move lowers the sum of squared loads on the ledger, so this only bounds the work. */
+const MAX_SWEEPS = 4;
+
+/**
+ * How sure a bundle must be, tried in this order, the next only when the zone has no bundle of the one before:
+ * - "certain": every instance ECS may pick carries the same load, for the move and each partner
+ *   move (a move in a zone tied with this one, see zoneRefusal): the result is the plan;
+ * - "gain": the move evens the zone wherever ECS puts the task, and so does each partner move;
+ * - "gain-with-swap": the same, but a partner may only swap two loads (one extra task move, the
+ *   tied zone's band unchanged) so that the surge lands in both zones;
+ * - "even-chance": at least half of the instances ECS may pick are a gain; on any other, as busy
+ *   as the source or busier, the surge's completion gives up the started task instead of the
+ *   source's (serviceSpread/surgeEnd.ts), so the zone is as it was and one task move is spent. About
+ *   two moves per task that evens the zone, for zones where nothing surer is left: two busy old
+ *   instances and a new one of three, where a one-task service lands on either of the other two.
+ */
+type Reach = "certain" | "gain" | "gain-with-swap" | "even-chance";
+
+function bestBundle(
+  state: PassState,
+  zoneBand: ZoneBand,
+  candidatesAt: Map<number, LoadCandidate[]>,
+  across: boolean,
+): LoadMove[] | undefined {
+  return (
+    nextMove(state, zoneBand, candidatesAt, "certain", across) ??
+    nextMove(state, zoneBand, candidatesAt, "gain", across) ??
+    nextMove(state, zoneBand, candidatesAt, "gain-with-swap", across) ??
+    nextMove(state, zoneBand, candidatesAt, "even-chance", across)
+  );
 }
 
 /**
@@ -154,34 +202,71 @@ function nextMove(
   state: PassState,
   { zone, positions, band }: ZoneBand,
   candidatesAt: Map<number, LoadCandidate[]>,
+  reach: Reach,
+  across: boolean,
 ): LoadMove[] | undefined {
   const { ledger } = state;
   const busiestFirst = [...positions].sort((a, b) => ledger.tasks[b] - ledger.tasks[a] || shareOf(ledger, b) - shareOf(ledger, a) || a - b);
   const emptiest = ledger.tasks[busiestFirst[busiestFirst.length - 1]];
   for (const from of busiestFirst) {
     if (ledger.tasks[from] - emptiest < 2) return undefined;
-    let best: { move: LoadMove; gap: number; evens: number } | undefined;
+    if (state.uncertain.has(from)) continue;
+    let best: { move: LoadMove; gap: number; certain: boolean; evens: number } | undefined;
+    let toOtherZone: LoadMove | undefined;
     for (const candidate of candidatesAt.get(from) ?? []) {
       if ((candidate.counts.get(from) ?? 0) === 0 || state.pending.get(candidate)?.has(zone)) continue;
-      const to = landingTarget(state, zone, positions, from, candidate, band);
-      if (to === undefined) continue;
-      const gap = ledger.tasks[from] - ledger.tasks[to];
+      const landing = landingTarget(state, zone, positions, from, candidate, band, reach);
+      if (landing === undefined) {
+        if (across && !best && (!toOtherZone || toOtherZone.ties))
+          toOtherZone = crossZoneMove(state, { zone, positions, band }, from, candidate, reach) ?? toOtherZone;
+        continue;
+      }
+      const { to, ties } = landing;
+      // what the move is sure to gain: on a coin flip, the gap to the busiest instance ECS may pick
+      const gap = ledger.tasks[from] - (ties ? Math.max(...ties.map((at) => ledger.tasks[at])) : ledger.tasks[to]);
+      const certain = ties === undefined;
       const evens = shareEvening(ledger, from, to, candidate.needs);
-      if (!best || gap > best.gap || (gap === best.gap && evens > best.evens)) {
+      // the widest sure gap; then a certain landing over a coin flip; then the move that evens CPU and memory
+      const better = !best || gap > best.gap || (gap === best.gap && (certain !== best.certain ? certain : evens > best.evens));
+      if (better) {
         // one move per service and zone: the instance gives its first task in leaving order
         const [task] = candidate.tasksOn(from);
-        if (task) best = { move: { candidate, from, to, task }, gap, evens };
+        if (task) best = { move: { candidate, from, to, task, ...(ties ? { ties } : {}) }, gap, certain, evens };
       }
     }
-    if (best) return [best.move, ...partnerMoves(state, zone, best.move.candidate)];
+    if (best) return [best.move, ...partnerMoves(state, zone, best.move.candidate, reach)];
+    if (toOtherZone) return [toOtherZone];
   }
   return undefined;
 }
 
 /**
+ * A move to another zone, for a service whose started task ECS would put there: its one emptiest
+ * zone is another (`other-zone-emptier`). The source's zone holds one more of its tasks than that
+ * zone, so one task out of the first and into the second swaps their totals, and the service stays
+ * balanced by zone and, within each, by instance. Zone bands are per zone, so this is a gain for the
+ * source's zone whenever the task lands on an instance that stays in its own zone's band: each
+ * instance ECS may pick there must be at least one task below that band's top.
+ */
+function crossZoneMove(state: PassState, here: ZoneBand, from: number, candidate: LoadCandidate, reach: Reach): LoadMove | undefined {
+  if (usefulTarget(state, here, from, candidate) === undefined) return undefined;
+  const emptiest = emptiestZones(state, candidate);
+  if (emptiest.length !== 1 || emptiest[0] === here.zone || state.pending.get(candidate)?.has(emptiest[0])) return undefined;
+  const there = state.zones.get(emptiest[0])!;
+  const totals = zoneTotalsOf(state, candidate);
+  if (totals.get(here.zone)! !== totals.get(there.zone)! + 1) return undefined;
+  const fewest = fewestIn(state, there.zone, there.positions, candidate);
+  const tasks = state.ledger.tasks;
+  if (fewest.ties.length === 0 || fewest.ties.some((at) => state.uncertain.has(at) || tasks[at] + 1 > there.band.high)) return undefined;
+  if (reach === "certain" && !fewest.allEqual) return undefined;
+  const [task] = candidate.tasksOn(from);
+  return task && { candidate, from, to: fewest.target, task, ...(fewest.allEqual ? {} : { ties: fewest.ties }) };
+}
+
+/**
  * Where ECS would place one more task of the candidate if `from` gave one up, when that is a
- * useful move, keeps the service balanced and is predictable; undefined otherwise (a useful move
- * that would not land is remembered with its reason).
+ * useful move, keeps the service balanced and lands as a gain whichever instance ECS picks;
+ * undefined otherwise (a useful move that would not land is remembered with its reason).
  */
 function landingTarget(
   state: PassState,
@@ -190,14 +275,49 @@ function landingTarget(
   from: number,
   candidate: LoadCandidate,
   band: Band,
-): number | undefined {
+  reach: Reach,
+): { to: number; ties?: number[] } | undefined {
   const to = usefulTarget(state, { zone, positions, band }, from, candidate);
   if (to === undefined) return undefined;
   const key = `${candidate.serviceArn}\n${zone}`;
-  const refusal = zoneRefusal(state, zone, candidate) ?? (fewestIn(state, zone, positions, candidate).allEqual ? undefined : "coin-flip");
+  const landing = pickOutcome(
+    state,
+    from,
+    fewestIn(state, zone, positions, candidate),
+    reach === "certain" || reach === "even-chance" ? reach : "gain",
+  );
+  const refusal = zoneRefusal(state, zone, candidate, reach) ?? (landing ? undefined : "coin-flip");
   if (refusal) state.refused.set(key, refusal);
   else state.refused.delete(key);
-  return refusal ? undefined : to;
+  return refusal || !landing ? undefined : { to, ...(landing.ties ? { ties: landing.ties } : {}) };
+}
+
+/**
+ * Whether a move from `from` is acceptable wherever ECS puts the task among the instances tied for
+ * the service's fewest in the zone (a coin flip between them, UpdateService API reference):
+ * - all carry the same load: any pick is the plan (`ties` left out);
+ * - "gain": each is at least 2 tasks lighter than the source, so the move evens the zone whichever
+ *   ECS picks; "swap": at least 1, so it at worst swaps two loads; "even-chance": at least half
+ *   are 2 lighter, and a pick of another is undone by the completion (see Reach).
+ * A coin flip lists them in `ties`: until the surge ends their loads are unknown, so no later move
+ * of this plan lands on them or leaves them (`uncertain`). The surge's completion gives up the
+ * source's task whichever ECS picks (surgeTag.ts, give).
+ */
+function pickOutcome(
+  state: PassState,
+  from: number,
+  fewest: Fewest,
+  rule: "certain" | "gain" | "swap" | "even-chance",
+): { ties?: number[] } | undefined {
+  if (fewest.ties.some((at) => state.uncertain.has(at))) return undefined;
+  if (fewest.allEqual) return {};
+  if (rule === "certain") return undefined;
+  const below = fewest.ties.map((at) => state.ledger.tasks[from] - state.ledger.tasks[at]);
+  const acceptable =
+    rule === "even-chance"
+      ? 2 * below.filter((gap) => gap >= 2).length >= below.length
+      : below.every((gap) => gap >= (rule === "gain" ? 2 : 1));
+  return acceptable ? { ties: fewest.ties } : undefined;
 }
 
 /** The emptiest instance ECS could pick when `from` gives one task up, if the move keeps balance and is a gain. */
@@ -219,10 +339,10 @@ function usefulTarget(state: PassState, { zone, positions, band }: ZoneBand, fro
  * is fine only when the service has a landable gain there too; the moves are then planned together
  * (partnerMoves), so the bundle is never cut short by that zone's own order.
  */
-function zoneRefusal(state: PassState, zone: string, candidate: LoadCandidate): Unlandable | undefined {
+function zoneRefusal(state: PassState, zone: string, candidate: LoadCandidate, reach: Reach): Unlandable | undefined {
   const emptiest = emptiestZones(state, candidate);
   if (!emptiest.includes(zone)) return "other-zone-emptier";
-  for (const other of emptiest) if (other !== zone && !partnerMove(state, other, candidate)) return "zone-tie";
+  for (const other of emptiest) if (other !== zone && !partnerMove(state, other, candidate, reach)) return "zone-tie";
   return undefined;
 }
 
@@ -234,27 +354,53 @@ function emptiestZones(state: PassState, candidate: LoadCandidate): string[] {
 }
 
 /** The moves in the other emptiest zones that go with a move in `zone` (zoneRefusal found each). */
-function partnerMoves(state: PassState, zone: string, candidate: LoadCandidate): LoadMove[] {
+function partnerMoves(state: PassState, zone: string, candidate: LoadCandidate, reach: Reach): LoadMove[] {
   return emptiestZones(state, candidate)
     .filter((other) => other !== zone)
     .map((other) => {
-      const move = partnerMove(state, other, candidate);
+      const move = partnerMove(state, other, candidate, reach);
       if (!move) throw new Error(`invariant: ${candidate.serviceName}'s landable gain in tied zone ${other} is gone`);
       return move;
     });
 }
 
-/** The service's landable gain in a zone: from its busiest instance that has one, to where ECS would place it. */
-function partnerMove(state: PassState, zone: string, candidate: LoadCandidate): LoadMove | undefined {
+/**
+ * The service's landable move in a tied zone: a gain from its busiest instance that has one, to
+ * where ECS would place it; failing that, under "gain-with-swap", a swap (a source at least one task
+ * above every instance ECS may pick), which at worst exchanges two loads and leaves the band as it was.
+ */
+function partnerMove(state: PassState, zone: string, candidate: LoadCandidate, reach: Reach): LoadMove | undefined {
   const there = state.zones.get(zone)!;
-  if (!fewestIn(state, zone, there.positions, candidate).allEqual) return undefined;
-  let best: { from: number; to: number } | undefined;
+  const fewest = fewestIn(state, zone, there.positions, candidate);
+  const tasks = state.ledger.tasks;
+  let best: { from: number; to: number; ties?: number[] } | undefined;
   for (const from of there.positions) {
+    if (state.uncertain.has(from)) continue;
     const to = usefulTarget(state, there, from, candidate);
-    if (to !== undefined && (!best || state.ledger.tasks[from] > state.ledger.tasks[best.from])) best = { from, to };
+    const landing = to !== undefined ? pickOutcome(state, from, fewest, reach === "certain" ? "certain" : "gain") : undefined;
+    if (to !== undefined && landing && (!best || tasks[from] > tasks[best.from])) best = { from, to, ties: landing.ties };
   }
+  if (!best && (reach === "gain-with-swap" || reach === "even-chance")) best = swapIn(state, there, candidate, fewest);
   const task = best && candidate.tasksOn(best.from)[0];
-  return best && task && { candidate, from: best.from, to: best.to, task };
+  return best && task && { candidate, from: best.from, to: best.to, task, ...(best.ties ? { ties: best.ties } : {}) };
+}
+
+/** A swap of the candidate's task in the zone: from its busiest instance holding one more than its fewest, above every instance ECS may pick. */
+function swapIn(
+  state: PassState,
+  there: ZoneBand,
+  candidate: LoadCandidate,
+  fewest: Fewest,
+): { from: number; to: number; ties?: number[] } | undefined {
+  const tasks = state.ledger.tasks;
+  let best: { from: number; to: number; ties?: number[] } | undefined;
+  for (const from of there.positions) {
+    if (state.uncertain.has(from) || (candidate.counts.get(from) ?? 0) !== fewest.count + 1) continue;
+    if (fewest.ties.length === 0 || !fewest.ties.every((at) => tasks[from] - tasks[at] >= 1)) continue;
+    const landing = pickOutcome(state, from, fewest, "swap");
+    if (landing && (!best || tasks[from] > tasks[best.from])) best = { from, to: fewest.target, ties: landing.ties };
+  }
+  return best;
 }
 
 /**
@@ -299,7 +445,7 @@ function withTarget(state: PassState, count: number, ties: number[]): Fewest {
   return { count, ties, target, allEqual, version: state.version };
 }
 
-/** The service's tasks per zone with an instance it may use (static while the pass plans: moves stay in their zone). */
+/** The service's tasks per zone with an instance it may use (a move to another zone updates them, apply). */
 function zoneTotalsOf(state: PassState, candidate: LoadCandidate): Map<string, number> {
   let totals = state.zoneTotals.get(candidate);
   if (!totals) {
@@ -315,12 +461,21 @@ function zoneTotalsOf(state: PassState, candidate: LoadCandidate): Map<string, n
 }
 
 function apply(state: PassState, zone: string, move: LoadMove): void {
-  const { candidate, from, to } = move;
+  const { candidate, from, to, ties } = move;
+  for (const at of ties ?? []) state.uncertain.add(at);
   state.refused.delete(`${candidate.serviceArn}\n${zone}`);
   candidate.counts.set(from, candidate.counts.get(from)! - 1);
   candidate.counts.set(to, (candidate.counts.get(to) ?? 0) + 1);
   const zones = state.pending.get(candidate) ?? new Set<string>();
   zones.add(zone);
+  const landing = state.ledger.zones[to];
+  if (landing !== zone) {
+    // a move to another zone (crossZoneMove): the service's zone totals change, and it moves no more this plan
+    const totals = zoneTotalsOf(state, candidate);
+    totals.set(zone, totals.get(zone)! - 1);
+    totals.set(landing, totals.get(landing)! + 1);
+    for (const z of state.zones.keys()) zones.add(z);
+  }
   state.pending.set(candidate, zones);
   recordMove(state.ledger, from, to, candidate.needs);
   state.version++;

@@ -1,5 +1,5 @@
-import type { Service } from "@aws-sdk/client-ecs";
-import { Distribution, distribute } from "../balance";
+import type { Service, Task } from "@aws-sdk/client-ecs";
+import { Distribution, distribute, Slot } from "../balance";
 import { SkipReason } from "../eligibility";
 import { pickLeavingTasks } from "../leavingTask";
 import type { Move, SurgeAction } from "../planner";
@@ -99,20 +99,13 @@ function plannedGiveUps(
 ): Move[] | undefined {
   const give = new Set(surge.give ?? []);
   const running = tasks.tasks.filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus === "RUNNING");
-  const leaving = running.filter((t) => give.has(taskId(t.taskArn!)));
-  if (give.size === 0 || leaving.length !== give.size || leaving.length !== tasks.tasks.length - surge.from) return undefined;
+  const planned = running.filter((t) => give.has(taskId(t.taskArn!)));
+  if (give.size === 0 || planned.length !== give.size || planned.length !== tasks.tasks.length - surge.from) return undefined;
   const slotOf = new Map(layout.slots.map((slot) => [slot.id, slot]));
-  const left = new Map(layout.slots.map((slot) => [slot.id, slot.count]));
-  for (const task of leaving) {
-    const count = left.get(task.containerInstanceArn ?? "");
-    if (count === undefined) return undefined; // on an instance the layout does not count: let the spread choose
-    left.set(task.containerInstanceArn!, count - 1);
-  }
-  const after = distribute(
-    layout.slots.map((slot) => ({ ...slot, count: left.get(slot.id)! })),
-    surge.from,
+  const leaving = [startedInstead(planned, running, surge, slotOf), planned].find(
+    (stops) => stops && isBalancedWithout(stops, layout, surge),
   );
-  if (after.removals.size > 0) return undefined;
+  if (!leaving) return undefined;
   return leaving.map((task) => ({
     ...ids,
     taskArn: task.taskArn!,
@@ -121,4 +114,51 @@ function plannedGiveUps(
     toGroup: slotOf.get(task.containerInstanceArn!)!.path.slice(0, 1),
     pass: "spread" as const,
   }));
+}
+
+/** Whether the service is balanced by its strategy once these tasks are gone. */
+function isBalancedWithout(stops: Task[], layout: ServiceLayout, surge: Surge): boolean {
+  const left = new Map(layout.slots.map((slot) => [slot.id, slot.count]));
+  for (const task of stops) {
+    const count = left.get(task.containerInstanceArn ?? "");
+    if (count === undefined) return false; // on an instance the layout does not count: let the spread choose
+    left.set(task.containerInstanceArn!, count - 1);
+  }
+  const after = distribute(
+    layout.slots.map((slot) => ({ ...slot, count: left.get(slot.id)! })),
+    surge.from,
+  );
+  return after.removals.size === 0;
+}
+
+/**
+ * The planned stops with a coin flip that went the wrong way undone: where ECS put a started task
+ * on an instance of the same zone now busier than the planned source, that task is given up instead
+ * and the zone is as before the surge (the move is spent, not harmful; the next plan tries again).
+ * This is the completion choosing by the cluster objective (clusterLoad/loadPass.ts, "even-chance").
+ * Undefined when nothing is to be exchanged.
+ */
+function startedInstead(planned: Task[], running: Task[], surge: Surge, slotOf: Map<string, Slot>): Task[] | undefined {
+  const since = surge.startedAt.getTime();
+  const plannedArns = new Set(planned.map((t) => t.taskArn));
+  const started = running.filter(
+    (t) => !plannedArns.has(t.taskArn) && t.createdAt !== undefined && new Date(t.createdAt).getTime() >= since,
+  );
+  const taken = new Set<Task>();
+  let exchanged = false;
+  const stops = planned.map((task) => {
+    const source = slotOf.get(task.containerInstanceArn ?? "");
+    if (!source) return task;
+    let busiest: { task: Task; load: number } | undefined;
+    for (const candidate of started) {
+      const landed = slotOf.get(candidate.containerInstanceArn ?? "");
+      if (!landed || taken.has(candidate) || landed.path[0] !== source.path[0] || landed.load <= source.load) continue;
+      if (!busiest || landed.load > busiest.load) busiest = { task: candidate, load: landed.load };
+    }
+    if (!busiest) return task;
+    taken.add(busiest.task);
+    exchanged = true;
+    return busiest.task;
+  });
+  return exchanged ? stops : undefined;
 }

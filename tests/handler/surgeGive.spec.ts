@@ -1,9 +1,10 @@
 import * as assert from "assert";
 import { silentLogger } from "../../handler/log";
 import { rebalance } from "../../handler/rebalance";
-import { readSurge, SURGE_TAG } from "../../handler/surgeTag";
+import { planMoves } from "../../handler/planner";
+import { formatSurge, IGNORE_TAG, readSurge, SURGE_TAG, taskId } from "../../handler/surgeTag";
 import { FakeEcs } from "./fakeEcs";
-import { buildSnapshot, CLUSTER_ARN, InstanceSpec, instanceArn, ServiceSpec } from "./fixtures";
+import { buildSnapshot, CLUSTER_ARN, InstanceSpec, instanceArn, ServiceSpec, WEB_IDENTITY } from "./fixtures";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 const virtualClock = { now: () => 0, sleep: async () => {} };
@@ -50,5 +51,46 @@ describe("surge completion gives up the planned tasks (surgeTag.ts, give)", () =
     assert.strictEqual(fake.state.tasks.filter((t) => t.lastStatus === "STOPPED").length, 1, "one task moved");
     assert.strictEqual(fake.serviceOf("web").desiredCount, 3);
     assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
+  });
+});
+
+/**
+ * A load move's started task is placed by ECS among the service's emptiest instances of the zone,
+ * a coin flip where they carry unequal loads (clusterLoad/loadPass.ts, "even-chance"). When it
+ * landed on an instance busier than the planned source, the completion gives up the started task
+ * instead: the zone is as it was, and the move is spent, never harmful.
+ */
+describe("surge completion undoes a coin flip that went the wrong way (serviceSpread/surgeEnd.ts)", () => {
+  const fixed: ServiceSpec = { name: "fixed", tags: { [IGNORE_TAG]: "true" } };
+  const startedAt = new Date("2026-03-01T12:00:00Z");
+
+  /** web surged 2 → 3 to move its task off instance 0 (load 4); its started task runs on `landedOn`. */
+  function completionStops(landedOn: 1 | 2): number[] {
+    const instances: InstanceSpec[] = [
+      { zone: "a", tasks: { fixed: 3, web: 1 } },
+      { zone: "a", tasks: landedOn === 1 ? { web: 1 } : {} },
+      { zone: "a", tasks: landedOn === 2 ? { fixed: 4, web: 1 } : { fixed: 4 } },
+      { zone: "b", tasks: { web: 1 } },
+    ];
+    const snapshot = buildSnapshot(instances, [fixed, { name: "web" }]);
+    const web = snapshot.tasks.filter((t) => t.group === "service:web");
+    for (const task of web) task.createdAt = new Date(startedAt.getTime() - 3_600_000);
+    web.find((t) => t.containerInstanceArn === instanceArn(landedOn))!.createdAt = new Date(startedAt.getTime() + 10_000);
+    const source = web.find((t) => t.containerInstanceArn === instanceArn(0))!;
+    const service = snapshot.services.find((s) => s.serviceName === "web")!;
+    service.desiredCount = 3;
+    service.tags = [{ key: SURGE_TAG, value: formatSurge({ from: 2, to: 3, startedAt, give: [taskId(source.taskArn!)] }, WEB_IDENTITY) }];
+    const plan = planMoves(snapshot, { now: new Date(startedAt.getTime() + 60_000), surgeTimeoutSeconds: 900 });
+    const [completion] = plan.surges;
+    assert.strictEqual(completion?.kind, "complete");
+    return completion.kind === "complete" ? completion.stop.map((m) => Number(m.from.slice(-32))) : [];
+  }
+
+  it("landed on the empty instance (load 1 now, the source 4): the source's task is given up, as planned", () => {
+    assert.deepStrictEqual(completionStops(1), [0]);
+  });
+
+  it("landed on the busy instance (load 5 now, the source 4): the started task is given up instead, zone a stays (4, 0, 4)", () => {
+    assert.deepStrictEqual(completionStops(2), [2]);
   });
 });

@@ -9,11 +9,15 @@ import { ExactCluster, exactLoadMoves, isZoneInBand } from "./exactLoad";
 /**
  * The cluster load pass against the exact solver (exactLoad.ts) on random small clusters of
  * balanced services (each spread by zone, then instance) and fixed load, in one, two and three
- * zones: wave after wave, moves applied as planned, the planner puts every zone in band whenever
- * some layout does, with at most 1.1 × the fewest moves, never unbalances a service, and plans only
- * moves that land where ECS's documented placement puts the started task (checked here apart from
- * the planner: each service's moves are in exactly its emptiest zones, one per zone, each to an
- * instance with its fewest tasks there, every such instance carrying the same load).
+ * zones, wave after wave. Every planned move is checked apart from the planner against ECS's
+ * documented placement: a service's moves land in exactly its emptiest zones, one per zone, each on
+ * an instance with its fewest tasks there; where those carry unequal loads (a coin flip) the plan
+ * names them all and either each is lighter than the source or at least half are a gain; a move to
+ * another zone keeps the service's zones balanced. Each cluster runs twice: with ECS putting every
+ * task where the plan named (the plan's quality: in band with at most 1.1 × the exact minimum, + 1
+ * with several zones) and with ECS picking at random, a wrong pick undone by the completion (what a
+ * cluster sees). The exact solver plans only certain landings within a zone, so the planner can
+ * beat it; its minimum is the one to meet.
  *
  * What "as planned" leaves out: when a surge completes, the planner chooses the tasks to stop
  * afresh (serviceSpread/surgeEnd.ts), and with two or more zones that choice can fall in another
@@ -40,6 +44,10 @@ function gens(zones: fc.Arbitrary<number>, instances: { minLength: number; maxLe
 const oneZone = gens(fc.constant(1), { minLength: 2, maxLength: 6 });
 // two or three zones: which of several tied zones ECS starts a task in couples the zones
 const severalZones = gens(fc.constantFrom(2, 3), { minLength: 3, maxLength: 7 });
+
+function seedOf(g: Gen): number {
+  return g.services.reduce((acc, s) => acc * 31 + s.seedZones * 7 + s.seedInstances, g.instances.length);
+}
 
 /** A balanced layout: zone totals differ by at most one, and so do instance counts within a zone. */
 function layout(g: Gen): ExactCluster {
@@ -82,27 +90,79 @@ function snapshotOf(cluster: ExactCluster) {
   return buildSnapshot(instances, services);
 }
 
-/** Plans and applies waves until a plan moves nothing; returns the moves made and the final layout. */
-function converge(start: ExactCluster, tolerance: number): { moves: number; end: ExactCluster } {
+/**
+ * Plans and applies waves until a plan moves nothing; returns the moves made (`undone`: coin flips
+ * that went the wrong way, each one move spent for nothing) and the final layout.
+ */
+function converge(start: ExactCluster, tolerance: number, random?: () => number): { moves: number; undone: number; end: ExactCluster } {
   const state: ExactCluster = { ...start, services: start.services.map((c) => [...c]) };
   let moves = 0;
-  for (let wave = 0; wave < 40; wave++) {
+  let undone = 0;
+  for (let wave = 0; wave < WAVES; wave++) {
     const plan = planMoves(snapshotOf(state), { now: new Date(0), surgeTimeoutSeconds: 900, clusterLoad: { bandTasks: tolerance } });
-    if (plan.moves.length === 0) return { moves, end: state };
+    if (plan.moves.length === 0) return { moves, undone, end: state };
     assertZonesLand(state, plan);
     for (const move of plan.moves) {
       assert.strictEqual(move.pass, "load", `a balanced cluster got a spread move of ${move.serviceName}`);
       const s = Number(move.serviceName.slice(1));
       const from = indexOf(move.from);
       const to = indexOf(move.to!);
-      assert.strictEqual(state.zones[from], state.zones[to], "a load move stays in its zone");
-      assertInstanceLands(state, s, from, to);
-      state.services[s][from] -= 1;
-      state.services[s][to] += 1;
+      const across = state.zones[from] !== state.zones[to];
+      if (across) assertAcrossKeepsBalance(state, s, from, to, tolerance);
+      const landed = landingOf(state, s, from, to, move.landsOn?.map(indexOf), random, across);
       moves++;
+      // the completion gives up the started task instead when it landed as busy as the source or busier (surgeEnd.ts)
+      if (!across && load(state, landed) >= load(state, from)) {
+        undone++;
+        continue;
+      }
+      state.services[s][from] -= 1;
+      state.services[s][landed] += 1;
     }
   }
-  throw new Error("the load pass did not settle within 40 waves");
+  throw new Error(`the load pass did not settle within ${WAVES} waves`);
+}
+
+/**
+ * A move to another zone: the service holds one more task in the source's zone than in the landing
+ * zone, which is its only emptiest, so the swap keeps its zones balanced; and every instance ECS may
+ * pick there stays in its zone's band with the task.
+ */
+function assertAcrossKeepsBalance(state: ExactCluster, s: number, from: number, to: number, tolerance: number): void {
+  const total = (zone: string) => state.zones.reduce((sum, z, i) => sum + (z === zone ? state.services[s][i] : 0), 0);
+  assert.strictEqual(
+    total(state.zones[from]),
+    total(state.zones[to]) + 1,
+    `s${s}: a move between zones that does not keep its zones balanced`,
+  );
+  const members = state.zones.flatMap((z, i) => (z === state.zones[to] ? [i] : []));
+  const fewest = Math.min(...members.map((i) => state.services[s][i]));
+  for (const tie of members.filter((i) => state.services[s][i] === fewest)) {
+    const loads = members.map((i) => load(state, i) + (i === tie ? 1 : 0));
+    const sum = loads.reduce((a, b) => a + b, 0);
+    assert.ok(
+      Math.abs(members.length * (load(state, tie) + 1) - sum) < members.length * tolerance + members.length,
+      `s${s}: instance ${tie} would leave its zone's band`,
+    );
+  }
+}
+
+/** Waves before giving up: a coin flip that goes the wrong way is undone and tried again in the next wave. */
+const WAVES = 80;
+
+function load(state: ExactCluster, i: number): number {
+  return state.fixed[i] + state.services.reduce((sum, counts) => sum + counts[i], 0);
+}
+
+/** ECS's pick among tied instances, at random: a small seeded generator, so that a failure replays. */
+function seededRandom(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
 }
 
 /**
@@ -116,23 +176,46 @@ function assertZonesLand(state: ExactCluster, plan: Plan): void {
   for (const s of services) {
     const totals = zoneNames.map((zone) => state.zones.reduce((sum, z, i) => sum + (z === zone ? state.services[s][i] : 0), 0));
     const emptiest = zoneNames.filter((_, z) => totals[z] === Math.min(...totals));
-    const planned = plan.moves.filter((m) => m.serviceName === `s${s}`).map((m) => state.zones[indexOf(m.from)]);
+    const planned = plan.moves.filter((m) => m.serviceName === `s${s}`).map((m) => state.zones[indexOf(m.to!)]);
     assert.deepStrictEqual([...planned].sort(), emptiest, `s${s}: moves in zones ${planned}, its emptiest zones are ${emptiest}`);
   }
 }
 
-/** Inside the zone ECS picks an instance with the fewest tasks of the service: all of them must carry the target's load. */
-function assertInstanceLands(state: ExactCluster, s: number, from: number, to: number): void {
+/**
+ * Inside the zone ECS picks an instance with the fewest tasks of the service, at random among ties.
+ * Where the ties carry the same load any pick is the plan (the first stands for them all). Where
+ * they do not, the plan must name them all (`landsOn`), and either each is lighter than the source
+ * (the move gains or at worst swaps two loads) or at least half are two lighter (a gain; a pick of
+ * another is undone by the completion). ECS's pick is then drawn at random, or the plan's (`random` absent).
+ */
+function landingOf(
+  state: ExactCluster,
+  s: number,
+  from: number,
+  to: number,
+  landsOn: number[] | undefined,
+  random: (() => number) | undefined,
+  across: boolean,
+): number {
+  const fewestIn = (zone: string) => Math.min(...state.zones.flatMap((z, i) => (z === zone ? [state.services[s][i]] : [])));
+  assert.strictEqual(
+    state.services[s][from],
+    fewestIn(state.zones[from]) + 1,
+    `s${s} moves from an instance holding one more than its fewest`,
+  );
   const members = state.zones.flatMap((z, i) => (z === state.zones[to] ? [i] : []));
-  const load = (i: number) => state.fixed[i] + state.services.reduce((sum, counts) => sum + counts[i], 0);
-  const fewest = Math.min(...members.map((i) => state.services[s][i]));
-  assert.strictEqual(state.services[s][from], fewest + 1, `s${s} moves from an instance holding one more than its fewest`);
+  const fewest = fewestIn(state.zones[to]);
   const ties = members.filter((i) => state.services[s][i] === fewest);
   assert.ok(ties.includes(to), `s${s}: instance ${to} does not hold its fewest tasks in its zone`);
+  if (ties.every((i) => load(state, i) === load(state, to))) return to;
+  assert.deepStrictEqual([...(landsOn ?? [])].sort(), [...ties].sort(), `s${s}: a coin flip between ${ties} not named as one`);
+  if (across || !random) return random ? ties[Math.floor(random() * ties.length)] : to;
+  const below = ties.map((i) => load(state, from) - load(state, i));
   assert.ok(
-    ties.every((i) => load(i) === load(to)),
-    `s${s}: ECS would pick among instances of unequal load ${ties.map(load)}`,
+    below.every((gap) => gap >= 1) || 2 * below.filter((gap) => gap >= 2).length >= below.length,
+    `s${s}: a coin flip with too little chance of a gain (${ties.map((i) => load(state, i))} against ${load(state, from)})`,
   );
+  return random ? ties[Math.floor(random() * ties.length)] : to;
 }
 
 /** The bench's min-cost flow (bench/loadOracle.ts): moves to within one task, ignoring where ECS lands a task. */
@@ -162,70 +245,84 @@ function loadsByZone(cluster: ExactCluster): number[][] {
   );
 }
 
+/** Each service keeps its task count, its zones within one task of each other, and its instances within one inside each zone. */
 function isBalancedLike(start: ExactCluster, end: ExactCluster): boolean {
-  return start.services.every((counts, s) =>
-    [...new Set(start.zones)].every((zone) => {
-      const members = start.zones.map((z, i) => (z === zone ? i : -1)).filter((i) => i >= 0);
-      const before = members.map((i) => counts[i]);
-      const after = members.map((i) => end.services[s][i]);
-      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-      return sum(before) === sum(after) && Math.max(...after) - Math.min(...after) <= 1;
-    }),
-  );
+  const zones = [...new Set(start.zones)];
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  return start.services.every((counts, s) => {
+    const inZone = zones.map((zone) => start.zones.flatMap((z, i) => (z === zone ? [end.services[s][i]] : [])));
+    const totals = inZone.map(sum);
+    return (
+      sum(end.services[s]) === sum(counts) &&
+      Math.max(...totals) - Math.min(...totals) <= 1 &&
+      inZone.every((after) => Math.max(...after) - Math.min(...after) <= 1)
+    );
+  });
 }
 
 describe("cluster load pass against the exact solver (random small clusters)", function () {
   this.timeout(120000);
 
-  it("never unbalances a service; in band with at most 1.1 × the fewest moves; reaches the band in ≥ 96 % of the clusters where a layout is", () => {
-    let reachable = 0;
-    let reached = 0;
+  /**
+   * Each cluster twice: ECS placing every started task where the plan named (the plan's own quality:
+   * its moves against the exact minimum), and ECS picking at random among the instances tied for the
+   * service's fewest (what a cluster sees: coin flips that go the wrong way cost a move and are tried again).
+   */
+  function check(g: Gen, tally: Tally, bound: (exact: number) => number): void {
+    const start = layout(g);
+    const exact = exactLoadMoves(start, g.tolerance);
+    const planned = converge(start, g.tolerance);
+    const atRandom = converge(start, g.tolerance, seededRandom(seedOf(g)));
+    assert.ok(isBalancedLike(start, planned.end), "a service lost its balance (as planned)");
+    assert.ok(isBalancedLike(start, atRandom.end), "a service lost its balance (ECS at random)");
+    tally.moves += atRandom.moves;
+    tally.undone += atRandom.undone;
+    if (exact.moves === undefined) return;
+    // the solver itself: never below the bench's landing-free minimum (an independent flow)
+    if (g.tolerance === 1) assert.ok(exact.moves >= landingFreeLowerBound(start)!, "the exact solver beat a lower bound");
+    tally.reachable++;
+    if (loadsByZone(atRandom.end).every((loads) => isZoneInBand(loads, g.tolerance))) tally.reachedAtRandom++;
+    if (!loadsByZone(planned.end).every((loads) => isZoneInBand(loads, g.tolerance))) return;
+    tally.reached++;
+    assert.ok(planned.moves <= bound(exact.moves), `${planned.moves} moves as planned, the fewest is ${exact.moves}`);
+  }
+
+  interface Tally {
+    reachable: number;
+    reached: number;
+    reachedAtRandom: number;
+    moves: number;
+    undone: number;
+  }
+  const tally = (): Tally => ({ reachable: 0, reached: 0, reachedAtRandom: 0, moves: 0, undone: 0 });
+
+  it("one zone: never unbalances a service; as planned, in band with at most 1.1 × the fewest moves in ≥ 97 % of the clusters where a layout is; at random, in band in ≥ 97 %", () => {
+    const t = tally();
     fc.assert(
-      fc.property(oneZone, (g) => {
-        const start = layout(g);
-        const exact = exactLoadMoves(start, g.tolerance);
-        const { moves, end } = converge(start, g.tolerance);
-        assert.ok(isBalancedLike(start, end), "a service lost its balance or its zone totals");
-        if (exact.moves === undefined) return;
-        reachable++;
-        if (!loadsByZone(end).every((loads) => isZoneInBand(loads, g.tolerance))) return;
-        reached++;
-        assert.ok(moves <= 1.1 * exact.moves, `${moves} moves, the fewest is ${exact.moves}`);
-      }),
+      fc.property(oneZone, (g) => check(g, t, (exact) => 1.1 * exact)),
       { numRuns: 3000, seed: 12 },
     );
-    // a greedy of improving moves: it stops short where only a non-improving move first makes a
-    // later one land (about 3 % of these clusters); the next scheduled run does not change that
-    assert.ok(reachable > 500, `only ${reachable} clusters had a reachable band`);
-    // measured with this seed: 960 of 990
-    assert.ok(reached >= 0.96 * reachable, `in band in ${reached} of ${reachable} reachable clusters`);
+    assert.ok(t.reachable > 500, `only ${t.reachable} clusters had a reachable band`);
+    // measured with this seed: 989 of 990 as planned and at random (960 when the pass refused coin
+    // flips); at random, 659 of the 4,217 moves were coin flips undone (the price of the zones where
+    // nothing surer is left). The one left: a non-improving move must come first
+    assert.ok(t.reached >= 0.97 * t.reachable, `as planned, in band in ${t.reached} of ${t.reachable} reachable clusters`);
+    assert.ok(t.reachedAtRandom >= 0.97 * t.reachable, `at random, in band in ${t.reachedAtRandom} of ${t.reachable} reachable clusters`);
+    assert.ok(t.undone <= 0.2 * t.moves, `${t.undone} of ${t.moves} moves were coin flips undone`);
   });
 
-  it("two and three zones: never unbalances a service, every move lands; in band with at most 1.1 × the fewest moves + 1; reaches the band in ≥ 96 % of the clusters where a layout is", () => {
-    let reachable = 0;
-    let reached = 0;
+  it("two and three zones: never unbalances a service, every move lands where ECS may put it; as planned, in band with at most 1.1 × the fewest moves + 1 in ≥ 98 % of the clusters where a layout is; at random, in band in ≥ 98 %", () => {
+    const t = tally();
     fc.assert(
-      fc.property(severalZones, (g) => {
-        const start = layout(g);
-        const exact = exactLoadMoves(start, g.tolerance);
-        const { moves, end } = converge(start, g.tolerance);
-        assert.ok(isBalancedLike(start, end), "a service lost its balance or its zone totals");
-        if (exact.moves === undefined) return;
-        // the solver itself: never below the bench's landing-free minimum (an independent flow)
-        if (g.tolerance === 1) assert.ok(exact.moves >= landingFreeLowerBound(start)!, "the exact solver beat a lower bound");
-        reachable++;
-        if (!loadsByZone(end).every((loads) => isZoneInBand(loads, g.tolerance))) return;
-        reached++;
-        assert.ok(moves <= 1.1 * exact.moves + 1, `${moves} moves, the fewest is ${exact.moves}`);
-      }),
+      fc.property(severalZones, (g) => check(g, t, (exact) => 1.1 * exact + 1)),
       { numRuns: 3000, seed: 12 },
     );
-    assert.ok(reachable > 500, `only ${reachable} clusters had a reachable band`);
-    // measured with this seed: 1,040 of 1,069 (97.3 %; two zones 363 of 382, three zones 677 of 687),
-    // every one of them with exactly the fewest moves. The ones missed: a tied zone needs a move of the service that is no gain there (a swap
-    // inside the band) for the surge to land, and the pass moves only where it gains; or, as in one
-    // zone, a non-improving move must come first
-    assert.ok(reached >= 0.96 * reachable, `in band in ${reached} of ${reachable} reachable clusters`);
+    assert.ok(t.reachable > 500, `only ${t.reachable} clusters had a reachable band`);
+    // measured with this seed: 1,058 of 1,069 as planned and at random (1,040, 97.3 %, before swaps,
+    // coin flips and moves to another zone); at random, 179 of the 1,622 moves were coin flips undone
+    assert.ok(t.reached >= 0.98 * t.reachable, `as planned, in band in ${t.reached} of ${t.reachable} reachable clusters`);
+    assert.ok(t.reachedAtRandom >= 0.98 * t.reachable, `at random, in band in ${t.reachedAtRandom} of ${t.reachable} reachable clusters`);
+    assert.ok(t.undone <= 0.2 * t.moves, `${t.undone} of ${t.moves} moves were coin flips undone`);
   });
 
   // the planner's moves, wave after wave, equal the exact minimum on these (fixed tasks, then each service's tasks per instance)

@@ -82,7 +82,7 @@ const cases: Case[] = [
       .sort(),
   },
   {
-    name: "the zone holding the service's extra task is not its emptiest: ECS would start the task in the other zone → 0 moves",
+    name: "the zone holding the service's extra task is not its emptiest: ECS would start the task in zone b, whose one instance would leave its band → 0 moves",
     instances: [
       { zone: "a", tasks: { fixed: 2, web: 1 } },
       { zone: "a", tasks: { web: 1 } },
@@ -93,8 +93,19 @@ const cases: Case[] = [
     expected: [],
   },
   {
-    name: "zones tied for the service, a gain in only one of them: ECS would pick the zone at random → 0 moves",
+    name: "zones tied for the service, a gain in a only: b takes a swap (loads 1,0 → 0,1), so the surge adds a task to each zone → 2 moves",
     instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b" }],
+    services: [{ name: "web" }],
+    expected: ["web 0→1", "web 2→3"],
+  },
+  {
+    name: "zones tied for the service, a gain in a only, and no swap in b (its loads are equal, 1 and 1): ECS would pick the zone at random → 0 moves",
+    instances: [
+      { zone: "a", tasks: { fixed: 2, web: 1 } },
+      { zone: "a" },
+      { zone: "b", tasks: { web: 1 } },
+      { zone: "b", tasks: { fixed: 1 } },
+    ],
     services: [{ name: "web" }],
     expected: [],
   },
@@ -128,10 +139,41 @@ const cases: Case[] = [
     expected: ["s1 0→1", "s1 2→3"],
   },
   {
-    name: "ECS's pick among equally empty instances is a coin flip: ties of unequal load (0 and 2) → 0 moves",
+    name: "ECS's pick among equally empty instances is a coin flip: ties of unequal load (0 and 2), each at least 2 below the source (4), gain either way → 1 move",
     instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 2 })],
     services: [{ name: "web" }],
+    expected: ["web 0→1"],
+  },
+  {
+    name: "an even chance: a coin flip between loads 0 and 3 from a source of 4, when nothing surer is left → 1 move (a pick of the 3 is undone at completion)",
+    instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 3 } }, B({ web: 2 })],
+    services: [{ name: "web" }],
+    expected: ["web 0→1"],
+  },
+  {
+    name: "less than an even chance: loads 0, 3 and 3 for ECS to pick from, from a source of 4 (one pick in three gains) → 0 moves",
+    instances: [
+      { zone: "a", tasks: { fixed: 3, web: 1 } },
+      { zone: "a" },
+      { zone: "a", tasks: { fixed: 3 } },
+      { zone: "a", tasks: { fixed: 3 } },
+      B({ web: 2 }),
+    ],
+    services: [{ name: "web" }],
     expected: [],
+  },
+  {
+    name: "the service's emptiest zone is another (a 2 | b 1): its task moves from a's busiest instance (3) to b, where it stays in band (3, 2, 2 → 3, 3, 2); web is then a 1 | b 2",
+    instances: [
+      { zone: "a", tasks: { fixed: 2, web: 1 } },
+      { zone: "a", tasks: { web: 1 } },
+      { zone: "a" },
+      { zone: "b", tasks: { fixed: 2, web: 1 } },
+      { zone: "b", tasks: { fixed: 2 } },
+      { zone: "b", tasks: { fixed: 2 } },
+    ],
+    services: [{ name: "web" }],
+    expected: ["web 0→4"],
   },
   {
     name: "ties of equal load are as good as each other: loads (4,0,0) → 1 move, named on the first",
@@ -235,9 +277,30 @@ describe("cluster load pass (table)", () => {
     });
   }
 
+  it("a coin-flip move names every instance ECS may pick, and no later move of the plan lands on or leaves them (their loads are unknown until it lands)", () => {
+    // web and api each hold one task in zone a, on instance 0 (load 8); instances 1 (0) and 2 (2) hold none of either
+    const result = plan(
+      [{ zone: "a", tasks: { fixed: 6, web: 1, api: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 2, api: 2 })],
+      [{ name: "web" }, { name: "api" }],
+    );
+    const moves = result.moves.filter((m) => m.pass === "load");
+    assert.strictEqual(moves.length, 1, `planned ${loadMoves(result)}`);
+    assert.deepStrictEqual(
+      moves[0].landsOn?.map((arn) => Number(arn.slice(-32))),
+      [1, 2],
+    );
+    assert.strictEqual(Number(moves[0].to!.slice(-32)), 1, "the lightest of them is the planned target");
+  });
+
   it("a useful move that would not land is reported with its reason, not planned", () => {
     const coinFlip = plan(
-      [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 2 })],
+      [
+        { zone: "a", tasks: { fixed: 3, web: 1 } },
+        { zone: "a" },
+        { zone: "a", tasks: { fixed: 3 } },
+        { zone: "a", tasks: { fixed: 3 } },
+        B({ web: 2 }),
+      ],
       [{ name: "web" }],
     );
     assert.deepStrictEqual(coinFlip.load.unlandable, { "coin-flip": 1, "other-zone-emptier": 0, "zone-tie": 0 });
