@@ -8,7 +8,16 @@ import { loadBarLines } from "./loadBars";
 export function planJson(plan: Plan) {
   return {
     clusterArn: plan.clusterArn,
-    moves: plan.moves.map(({ service, serviceName, taskArn, from, to, pass }) => ({ service, serviceName, taskArn, from, to, pass })),
+    // landsOn: a coin-flip load move's instances, every one ECS may put the started task on
+    moves: plan.moves.map(({ service, serviceName, taskArn, from, to, pass, landsOn }) => ({
+      service,
+      serviceName,
+      taskArn,
+      from,
+      to,
+      pass,
+      ...(landsOn ? { landsOn } : {}),
+    })),
     surges: plan.surges.map((s) => ({
       kind: s.kind,
       service: s.service,
@@ -35,7 +44,11 @@ export function planText(plan: Plan, snapshot: Snapshot): string {
         m.serviceName,
         shortId(m.taskArn),
         name(m.from),
-        m.to ? name(m.to) : `ECS chooses in ${m.toGroup.join("/") || "cluster"}`,
+        m.landsOn
+          ? `${m.landsOn.map(name).join(" or ")} (coin flip)`
+          : m.to
+            ? name(m.to)
+            : `ECS chooses in ${m.toGroup.join("/") || "cluster"}`,
         m.pass,
       ]),
     ),

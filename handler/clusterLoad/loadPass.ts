@@ -167,7 +167,7 @@ const MAX_SWEEPS = 4;
 /**
  * How sure a bundle must be, tried in this order, the next only when the zone has no bundle of the one before:
  * - "certain": every instance ECS may pick carries the same load, for the move and each partner
- *   move (a move in a zone tied with this one, see zoneRefusal): the result is the plan;
+ *   move (a move in a zone tied with this one, see emptiestZones): the result is the plan;
  * - "gain": the move evens the zone wherever ECS puts the task, and so does each partner move;
  * - "gain-with-swap": the same, but a partner may only swap two loads (one extra task move, the
  *   tied zone's band unchanged) so that the surge lands in both zones;
@@ -179,64 +179,119 @@ const MAX_SWEEPS = 4;
  */
 type Reach = "certain" | "gain" | "gain-with-swap" | "even-chance";
 
-function bestBundle(
-  state: PassState,
-  zoneBand: ZoneBand,
-  candidatesAt: Map<number, LoadCandidate[]>,
-  across: boolean,
-): LoadMove[] | undefined {
-  return (
-    nextMove(state, zoneBand, candidatesAt, "certain", across) ??
-    nextMove(state, zoneBand, candidatesAt, "gain", across) ??
-    nextMove(state, zoneBand, candidatesAt, "gain-with-swap", across) ??
-    nextMove(state, zoneBand, candidatesAt, "even-chance", across)
-  );
+/** The reaches in order, surest first: a move acceptable at one is acceptable at every later one. */
+const REACHES: Reach[] = ["certain", "gain", "gain-with-swap", "even-chance"];
+
+/** A source's possible move and the surest reach it is acceptable at (an index into REACHES). */
+interface Option {
+  move: LoadMove;
+  level: number;
+  inZone: boolean;
+  gap: number;
+  evens: number;
 }
 
 /**
- * The move that evens the zone most: from the busiest instance that has one, to the emptiest it can
- * reach; with the service's move in each other zone tied with this one as its emptiest (zoneRefusal),
- * since one surge adds a task to each of them.
+ * The bundle of the surest reach the zone has (Reach), and within it the move that evens the zone
+ * most: from the busiest instance that has one, to the emptiest it can reach; with the service's
+ * move in each other zone tied with this one as its emptiest (emptiestZones), since one surge adds a
+ * task to each of them; a move to another zone (crossZoneMove, once `across`) only for a source with
+ * no move inside the zone. One scan serves every reach: each candidate is rated at its surest.
  */
-function nextMove(
+function bestBundle(
   state: PassState,
   { zone, positions, band }: ZoneBand,
   candidatesAt: Map<number, LoadCandidate[]>,
-  reach: Reach,
   across: boolean,
 ): LoadMove[] | undefined {
   const { ledger } = state;
   const busiestFirst = [...positions].sort((a, b) => ledger.tasks[b] - ledger.tasks[a] || shareOf(ledger, b) - shareOf(ledger, a) || a - b);
   const emptiest = ledger.tasks[busiestFirst[busiestFirst.length - 1]];
+  // per reach, the move of the first source (busiest first) that has one acceptable there
+  const found: Array<Option | undefined> = REACHES.map(() => undefined);
   for (const from of busiestFirst) {
-    if (ledger.tasks[from] - emptiest < 2) return undefined;
+    if (ledger.tasks[from] - emptiest < 2 || found[0]) break;
     if (state.uncertain.has(from)) continue;
-    let best: { move: LoadMove; gap: number; certain: boolean; evens: number } | undefined;
-    let toOtherZone: LoadMove | undefined;
+    const options: Option[] = [];
     for (const candidate of candidatesAt.get(from) ?? []) {
       if ((candidate.counts.get(from) ?? 0) === 0 || state.pending.get(candidate)?.has(zone)) continue;
-      const landing = landingTarget(state, zone, positions, from, candidate, band, reach);
-      if (landing === undefined) {
-        if (across && !best && (!toOtherZone || toOtherZone.ties))
-          toOtherZone = crossZoneMove(state, { zone, positions, band }, from, candidate, reach) ?? toOtherZone;
-        continue;
-      }
-      const { to, ties } = landing;
-      // what the move is sure to gain: on a coin flip, the gap to the busiest instance ECS may pick
-      const gap = ledger.tasks[from] - (ties ? Math.max(...ties.map((at) => ledger.tasks[at])) : ledger.tasks[to]);
-      const certain = ties === undefined;
-      const evens = shareEvening(ledger, from, to, candidate.needs);
-      // the widest sure gap; then a certain landing over a coin flip; then the move that evens CPU and memory
-      const better = !best || gap > best.gap || (gap === best.gap && (certain !== best.certain ? certain : evens > best.evens));
-      if (better) {
-        // one move per service and zone: the instance gives its first task in leaving order
-        const [task] = candidate.tasksOn(from);
-        if (task) best = { move: { candidate, from, to, task, ...(ties ? { ties } : {}) }, gap, certain, evens };
-      }
+      const option = rate(state, { zone, positions, band }, from, candidate, across);
+      if (option) options.push(option);
     }
-    if (best) return [best.move, ...partnerMoves(state, zone, best.move.candidate, reach)];
-    if (toOtherZone) return [toOtherZone];
+    REACHES.forEach((_, level) => (found[level] ??= bestOf(options.filter((o) => o.level <= level))));
   }
+  const level = found.findIndex((option) => option !== undefined);
+  if (level < 0) return undefined;
+  const { move, inZone } = found[level]!;
+  return inZone ? [move, ...partnerMoves(state, zone, move.candidate, REACHES[level])] : [move];
+}
+
+/** The source's best option: inside the zone, the widest sure gap, then a certain landing over a coin flip, then the move that evens CPU and memory; else a certain move to another zone, then any. */
+function bestOf(options: Option[]): Option | undefined {
+  let best: Option | undefined;
+  for (const option of options.filter((o) => o.inZone)) {
+    const certain = option.move.ties === undefined;
+    const better =
+      !best ||
+      option.gap > best.gap ||
+      (option.gap === best.gap && (certain !== (best.move.ties === undefined) ? certain : option.evens > best.evens));
+    if (better) best = option;
+  }
+  return best ?? options.find((o) => o.move.ties === undefined) ?? options[0];
+}
+
+/**
+ * The candidate's move from `from` rated at the surest reach it is acceptable at; undefined when it
+ * has none (a useful move that would not land is remembered with its reason).
+ */
+function rate(state: PassState, here: ZoneBand, from: number, candidate: LoadCandidate, across: boolean): Option | undefined {
+  const to = usefulTarget(state, here, from, candidate);
+  if (to === undefined) return undefined;
+  const key = `${candidate.serviceArn}\n${here.zone}`;
+  const fewest = fewestIn(state, here.zone, here.positions, candidate);
+  const [task] = candidate.tasksOn(from);
+  if (!task) return undefined;
+  const emptiest = emptiestZones(state, candidate);
+  if (!emptiest.includes(here.zone)) {
+    state.refused.set(key, "other-zone-emptier");
+    const moved = across ? crossZoneMove(state, here, from, candidate) : undefined;
+    return moved && { move: moved, level: moved.ties ? 1 : 0, inZone: false, gap: 0, evens: 0 };
+  }
+  // the surest reach of the move itself, then of its partners in the other tied zones
+  const main = landingLevel(state, from, fewest);
+  let partners = 0;
+  for (const other of emptiest) {
+    if (other === here.zone) continue;
+    const level = REACHES.findIndex((reach) => reach !== "even-chance" && partnerMove(state, other, candidate, reach) !== undefined);
+    if (level < 0) {
+      state.refused.set(key, "zone-tie");
+      return undefined;
+    }
+    partners = Math.max(partners, level);
+  }
+  if (main === undefined) {
+    state.refused.set(key, "coin-flip");
+    return undefined;
+  }
+  state.refused.delete(key);
+  const ties = fewest.allEqual ? undefined : fewest.ties;
+  const tasks = state.ledger.tasks;
+  // what the move is sure to gain: on a coin flip, the gap to the busiest instance ECS may pick
+  const gap = tasks[from] - (ties ? Math.max(...ties.map((at) => tasks[at])) : tasks[to]);
+  return {
+    move: { candidate, from, to, task, ...(ties ? { ties } : {}) },
+    level: Math.max(main, partners),
+    inZone: true,
+    gap,
+    evens: shareEvening(state.ledger, from, to, candidate.needs),
+  };
+}
+
+/** The surest reach at which a move from `from` lands acceptably (see pickOutcome), as an index into REACHES. */
+function landingLevel(state: PassState, from: number, fewest: Fewest): number | undefined {
+  if (pickOutcome(state, from, fewest, "certain")) return 0;
+  if (pickOutcome(state, from, fewest, "gain")) return 1;
+  if (pickOutcome(state, from, fewest, "even-chance")) return 3;
   return undefined;
 }
 
@@ -248,7 +303,7 @@ function nextMove(
  * source's zone whenever the task lands on an instance that stays in its own zone's band: each
  * instance ECS may pick there must be at least one task below that band's top.
  */
-function crossZoneMove(state: PassState, here: ZoneBand, from: number, candidate: LoadCandidate, reach: Reach): LoadMove | undefined {
+function crossZoneMove(state: PassState, here: ZoneBand, from: number, candidate: LoadCandidate): LoadMove | undefined {
   if (usefulTarget(state, here, from, candidate) === undefined) return undefined;
   const emptiest = emptiestZones(state, candidate);
   if (emptiest.length !== 1 || emptiest[0] === here.zone || state.pending.get(candidate)?.has(emptiest[0])) return undefined;
@@ -258,38 +313,8 @@ function crossZoneMove(state: PassState, here: ZoneBand, from: number, candidate
   const fewest = fewestIn(state, there.zone, there.positions, candidate);
   const tasks = state.ledger.tasks;
   if (fewest.ties.length === 0 || fewest.ties.some((at) => state.uncertain.has(at) || tasks[at] + 1 > there.band.high)) return undefined;
-  if (reach === "certain" && !fewest.allEqual) return undefined;
   const [task] = candidate.tasksOn(from);
   return task && { candidate, from, to: fewest.target, task, ...(fewest.allEqual ? {} : { ties: fewest.ties }) };
-}
-
-/**
- * Where ECS would place one more task of the candidate if `from` gave one up, when that is a
- * useful move, keeps the service balanced and lands as a gain whichever instance ECS picks;
- * undefined otherwise (a useful move that would not land is remembered with its reason).
- */
-function landingTarget(
-  state: PassState,
-  zone: string,
-  positions: number[],
-  from: number,
-  candidate: LoadCandidate,
-  band: Band,
-  reach: Reach,
-): { to: number; ties?: number[] } | undefined {
-  const to = usefulTarget(state, { zone, positions, band }, from, candidate);
-  if (to === undefined) return undefined;
-  const key = `${candidate.serviceArn}\n${zone}`;
-  const landing = pickOutcome(
-    state,
-    from,
-    fewestIn(state, zone, positions, candidate),
-    reach === "certain" || reach === "even-chance" ? reach : "gain",
-  );
-  const refusal = zoneRefusal(state, zone, candidate, reach) ?? (landing ? undefined : "coin-flip");
-  if (refusal) state.refused.set(key, refusal);
-  else state.refused.delete(key);
-  return refusal || !landing ? undefined : { to, ...(landing.ties ? { ties: landing.ties } : {}) };
 }
 
 /**
@@ -335,17 +360,11 @@ function usefulTarget(state: PassState, { zone, positions, band }: ZoneBand, fro
  * at that moment, at random among tied zones. So the zones of a service's load moves must be exactly
  * its emptiest zones, one move in each: with fewer, ECS could give the task to a tied zone without
  * one; with a zone beyond them, the first task would make it tie with them and the next pick would
- * be random. The zone totals are those before the plan (load moves stay in their zone). A tied zone
- * is fine only when the service has a landable gain there too; the moves are then planned together
- * (partnerMoves), so the bundle is never cut short by that zone's own order.
+ * be random. A tied zone is fine only when the service has a landable move there too (a gain, or at
+ * a later reach a swap); the moves are then planned together (partnerMoves), so the bundle is never
+ * cut short by that zone's own order. A service whose one emptiest zone is another may move there
+ * instead (crossZoneMove).
  */
-function zoneRefusal(state: PassState, zone: string, candidate: LoadCandidate, reach: Reach): Unlandable | undefined {
-  const emptiest = emptiestZones(state, candidate);
-  if (!emptiest.includes(zone)) return "other-zone-emptier";
-  for (const other of emptiest) if (other !== zone && !partnerMove(state, other, candidate, reach)) return "zone-tie";
-  return undefined;
-}
-
 /** The service's zones with the fewest of its tasks, among those whose instances it may use. */
 function emptiestZones(state: PassState, candidate: LoadCandidate): string[] {
   const totals = zoneTotalsOf(state, candidate);
@@ -353,7 +372,7 @@ function emptiestZones(state: PassState, candidate: LoadCandidate): string[] {
   return [...totals].filter(([, total]) => total === least).map(([zone]) => zone);
 }
 
-/** The moves in the other emptiest zones that go with a move in `zone` (zoneRefusal found each). */
+/** The moves in the other emptiest zones that go with a move in `zone` (rate found each). */
 function partnerMoves(state: PassState, zone: string, candidate: LoadCandidate, reach: Reach): LoadMove[] {
   return emptiestZones(state, candidate)
     .filter((other) => other !== zone)

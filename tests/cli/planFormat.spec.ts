@@ -1,0 +1,37 @@
+import * as assert from "assert";
+import { planJson, planText } from "../../cli/planFormat";
+import { planMoves } from "../../handler/planner";
+import { IGNORE_TAG } from "../../handler/surgeTag";
+import { buildSnapshot, InstanceSpec, instanceArn, ServiceSpec } from "../handler/fixtures";
+
+/**
+ * `ecs-rebalance plan` shows where a load move's started task may land: a coin-flip move names every
+ * instance ECS may pick (`landsOn`), a certain one only its target.
+ */
+describe("plan output: where a load move lands", () => {
+  const fixed: ServiceSpec = { name: "fixed", tags: { [IGNORE_TAG]: "true" } };
+  // web's one task in zone a is on instance 0 (load 4); instances 1 (0) and 2 (2) hold none of it
+  const plan = (third: InstanceSpec) => {
+    const snapshot = buildSnapshot(
+      [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, third, { zone: "b", tasks: { web: 2 } }],
+      [fixed, { name: "web" }],
+    );
+    return { snapshot, plan: planMoves(snapshot, { now: new Date(0), surgeTimeoutSeconds: 900 }) };
+  };
+
+  it("a coin flip between loads 0 and 2: --json lists both instances, the text says it is a coin flip", () => {
+    const { snapshot, plan: result } = plan({ zone: "a", tasks: { fixed: 2 } });
+    const [move] = planJson(result).moves;
+    assert.deepStrictEqual(move.landsOn, [instanceArn(1), instanceArn(2)]);
+    assert.strictEqual(move.to, instanceArn(1));
+    assert.match(planText(result, snapshot), /web\s+\S+\s+i-0+ \(a\)\s+i-0+1 \(a\) or i-0+2 \(a\) \(coin flip\)\s+load/);
+  });
+
+  it("control: loads 0 and 0 are as good as each other, so the move is certain and names only its target", () => {
+    const { snapshot, plan: result } = plan({ zone: "a" });
+    const [move] = planJson(result).moves;
+    assert.strictEqual(move.landsOn, undefined);
+    assert.strictEqual(move.to, instanceArn(1));
+    assert.doesNotMatch(planText(result, snapshot), /coin flip/);
+  });
+});
