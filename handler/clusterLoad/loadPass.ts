@@ -258,7 +258,7 @@ function rate(state: PassState, here: ZoneBand, from: number, candidate: LoadCan
     return moved && { move: moved, level: moved.ties ? 1 : 0, inZone: false, gap: 0, evens: 0 };
   }
   // the surest reach of the move itself, then of its partners in the other tied zones
-  const main = landingLevel(state, from, fewest);
+  const main = landingLevel(state, from, fewest, here.band.high);
   let partners = 0;
   for (const other of emptiest) {
     if (other === here.zone) continue;
@@ -288,10 +288,10 @@ function rate(state: PassState, here: ZoneBand, from: number, candidate: LoadCan
 }
 
 /** The surest reach at which a move from `from` lands acceptably (see pickOutcome), as an index into REACHES. */
-function landingLevel(state: PassState, from: number, fewest: Fewest): number | undefined {
-  if (pickOutcome(state, from, fewest, "certain")) return 0;
-  if (pickOutcome(state, from, fewest, "gain")) return 1;
-  if (pickOutcome(state, from, fewest, "even-chance")) return 3;
+function landingLevel(state: PassState, from: number, fewest: Fewest, high: number): number | undefined {
+  if (pickOutcome(state, from, fewest, "certain", high)) return 0;
+  if (pickOutcome(state, from, fewest, "gain", high)) return 1;
+  if (pickOutcome(state, from, fewest, "even-chance", high)) return 3;
   return undefined;
 }
 
@@ -333,15 +333,20 @@ function pickOutcome(
   from: number,
   fewest: Fewest,
   rule: "certain" | "gain" | "swap" | "even-chance",
+  high: number,
 ): { ties?: number[] } | undefined {
   if (fewest.ties.some((at) => state.uncertain.has(at))) return undefined;
   if (fewest.allEqual) return {};
   if (rule === "certain") return undefined;
-  const below = fewest.ties.map((at) => state.ledger.tasks[from] - state.ledger.tasks[at]);
+  const tasks = state.ledger.tasks;
+  // a gain that costs no later move: the source gives one and the instance stays within the band's top
+  const gains = (at: number) => tasks[from] - tasks[at] >= 2 && tasks[at] < high;
   const acceptable =
     rule === "even-chance"
-      ? 2 * below.filter((gap) => gap >= 2).length >= below.length
-      : below.every((gap) => gap >= (rule === "gain" ? 2 : 1));
+      ? 2 * fewest.ties.filter(gains).length >= fewest.ties.length
+      : rule === "gain"
+        ? fewest.ties.every(gains)
+        : fewest.ties.every((at) => tasks[from] - tasks[at] >= 1);
   return acceptable ? { ties: fewest.ties } : undefined;
 }
 
@@ -396,7 +401,8 @@ function partnerMove(state: PassState, zone: string, candidate: LoadCandidate, r
   for (const from of there.positions) {
     if (state.uncertain.has(from)) continue;
     const to = usefulTarget(state, there, from, candidate);
-    const landing = to !== undefined ? pickOutcome(state, from, fewest, reach === "certain" ? "certain" : "gain") : undefined;
+    const landing =
+      to !== undefined ? pickOutcome(state, from, fewest, reach === "certain" ? "certain" : "gain", there.band.high) : undefined;
     if (to !== undefined && landing && (!best || tasks[from] > tasks[best.from])) best = { from, to, ties: landing.ties };
   }
   if (!best && (reach === "gain-with-swap" || reach === "even-chance")) best = swapIn(state, there, candidate, fewest);
@@ -416,7 +422,7 @@ function swapIn(
   for (const from of there.positions) {
     if (state.uncertain.has(from) || (candidate.counts.get(from) ?? 0) !== fewest.count + 1) continue;
     if (fewest.ties.length === 0 || !fewest.ties.every((at) => tasks[from] - tasks[at] >= 1)) continue;
-    const landing = pickOutcome(state, from, fewest, "swap");
+    const landing = pickOutcome(state, from, fewest, "swap", there.band.high);
     if (landing && (!best || tasks[from] > tasks[best.from])) best = { from, to: fewest.target, ties: landing.ties };
   }
   return best;
