@@ -174,7 +174,9 @@ function printTables(output: Output): void {
       bands(r.zoneBandsAfter),
       r.bandMinMoves ?? "none",
       r.bandOneMinMoves ?? "unreachable",
-      r.loadMovesPlanned ? `${r.loadMovesLanded}/${r.loadMovesPlanned}${r.loadMovesOnAcceptedTie ? ` (+${r.loadMovesOnAcceptedTie} tie)` : ""}` : "-",
+      r.loadMovesPlanned
+        ? `${r.loadMovesLanded}/${r.loadMovesPlanned}${r.loadMovesOnAcceptedTie ? ` (+${r.loadMovesOnAcceptedTie} tie)` : ""}`
+        : "-",
     ].map(String),
   );
   console.log(markdownTable(header, rows));
