@@ -171,11 +171,12 @@ const MAX_SWEEPS = 4;
  * - "gain": the move evens the zone wherever ECS puts the task, and so does each partner move;
  * - "gain-with-swap": the same, but a partner may only swap two loads (one extra task move, the
  *   tied zone's band unchanged) so that the surge lands in both zones;
- * - "even-chance": at least half of the instances ECS may pick are a gain; on any other, as busy
- *   as the source or busier, the surge's completion gives up the started task instead of the
- *   source's (serviceSpread/surgeEnd.ts), so the zone is as it was and one task move is spent. About
- *   two moves per task that evens the zone, for zones where nothing surer is left: two busy old
- *   instances and a new one of three, where a one-task service lands on either of the other two.
+ * - "even-chance": at least half of the instances ECS may pick are a gain (see pickOutcome). On
+ *   another the move gains less, and where that instance ends busier than the source the surge's
+ *   completion gives up the started task instead of the source's (serviceSpread/surgeEnd.ts): the
+ *   zone is as it was and one task move is spent. About two moves per task that evens the zone, for
+ *   zones where nothing surer is left: two busy old instances and a new one of three, where a
+ *   one-task service lands on either of the other two.
  */
 type Reach = "certain" | "gain" | "gain-with-swap" | "even-chance";
 
