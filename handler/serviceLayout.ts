@@ -150,24 +150,21 @@ function sparseSlots(cluster: ClusterState, fields: string[], occupied: number[]
     const chosen = occupiedIn[g];
     let chosenLoad = 0;
     for (const at of chosen) chosenLoad += cluster.availableLoad[at];
-    // the least busy empty instances with room, in the group's order
+    // the least busy empty instances with room, in the group's order: as many as the group's most
+    // tasks need beside the occupied ones, which water-filling prefers (each saves a move)
+    const wanted = Math.max(0, most[g] - chosen.length);
     let kept = 0;
     let next = 0;
-    for (; next < group.positions.length && kept < most[g]; next++) {
+    for (; next < group.positions.length && kept < wanted; next++) {
       const at = group.positions[next];
       if (view.count(at) > 0 || view.capacity(at) === 0) continue;
       chosen.push(at);
       chosenLoad += cluster.availableLoad[at];
       kept++;
     }
-    // in the group's order: ranks are distinct within a group, and a typed array sorts fast
-    const ranks = new Int32Array(chosen.length);
-    for (let i = 0; i < chosen.length; i++) ranks[i] = grouping.rank[chosen[i]];
-    ranks.sort();
-    for (const rank of ranks) {
-      const at = grouping.groups[g].positions[rank];
-      slots.push(view.slot(at, view.capacity(at)));
-    }
+    // in the group's order (ranks are distinct within a group)
+    chosen.sort((x, y) => grouping.rank[x] - grouping.rank[y]);
+    for (const at of chosen) slots.push(view.slot(at, view.capacity(at)));
     if (chosen.length === group.positions.length) return;
     let restCapacity = 0;
     for (; next < group.positions.length && restCapacity <= view.tasks; next++) {
@@ -217,8 +214,9 @@ function onlyAllowed(groups: LeafGroup[], allowed: number[], cluster: ClusterSta
 }
 
 function placeholder(group: LeafGroup, capacity: number, load: number): Slot {
-  const id = `~${group.prefix.join("/")}`;
-  return { id, path: [...group.prefix, id], count: 0, capacity, load };
+  // every service folds the same group: its id and path are built once (slot paths are read-only)
+  group.placeholderPath ??= [...group.prefix, `~${group.prefix.join("/")}`];
+  return { id: group.placeholderPath[group.placeholderPath.length - 1], path: group.placeholderPath, count: 0, capacity, load };
 }
 
 interface LeafGroup {
@@ -227,6 +225,8 @@ interface LeafGroup {
   positions: number[];
   /** Tasks of all services on the group's instances. */
   load: number;
+  /** The placeholder slot's path, its id last (built on first use). */
+  placeholderPath?: string[];
 }
 
 /** The groups above the instance level, with each position's group and its rank within it. */
