@@ -1,3 +1,4 @@
+import { distribute } from "./balance";
 import type { Move } from "./planner";
 import type { ServiceLayout } from "./serviceLayout";
 
@@ -75,8 +76,35 @@ export function crossZoneRelocation(planned: Move[], layout: ServiceLayout): Mov
     if (count >= landsOn + 2) return true;
     // even now, progress next: the source's zone becomes the only one with the fewest tasks, so the
     // next surge lands inside it, where its own instances are still uneven (seeds 106, 156, 183, 186)
-    return landing.length === 1 && count === landsOn + 1 && zone.count === fewest + 1 && count - 1 >= zone.landing + 2;
+    if (landing.length === 1 && count === landsOn + 1 && zone.count === fewest + 1 && count - 1 >= zone.landing + 2) return true;
+    // or it ends the service balanced, wherever ECS puts the task: nothing is left to move (seed 100:
+    // zones (1,2,0 | 1,1) become (1,1,0 | 2,1))
+    return balancedAfterRelocation(move.from, landing, layout);
   });
   if (!source) return undefined;
   return { ...source, to: null, toGroup: landing.length === 1 ? [landing[0]] : [] };
+}
+
+/** Whether the service needs no move once a task leaves `from` and one lands on any instance ECS may pick in `landing`. */
+function balancedAfterRelocation(from: string, landing: string[], layout: ServiceLayout): boolean {
+  const total = layout.slots.reduce((sum, slot) => sum + slot.count, 0);
+  const zones = zonesOf(layout);
+  // a sparse layout's placeholder stands for empty instances like those beside it: those are checked
+  const targets = layout.slots.filter(
+    (slot) =>
+      !slot.id.startsWith("~") &&
+      landing.includes(slot.path[0]) &&
+      slot.capacity > slot.count &&
+      slot.count === zones.get(slot.path[0])!.landing,
+  );
+  return (
+    targets.length > 0 &&
+    targets.every((target) => {
+      const after = layout.slots.map((slot) => ({
+        ...slot,
+        count: slot.count + (slot.id === target.id ? 1 : 0) - (slot.id === from ? 1 : 0),
+      }));
+      return distribute(after, total).removals.size === 0;
+    })
+  );
 }

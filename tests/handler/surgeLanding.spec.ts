@@ -29,6 +29,9 @@ const cases: Array<[string, InstanceSpec[], number]> = [
   ["seed 156: (3,0 | 2 | 3)", [zone("a", 3), zone("a", 0), zone("b", 2), zone("c", 3)], 2],
   // seeds 106 and 183: (4,0 | 3)
   ["seed 183: (4,0 | 3)", [zone("a", 4), zone("a", 0), zone("b", 3)], 2],
+  // seed 100: a (1,2,0), b (1,1): the extra task lands in b, and only a relocation that ends the
+  // service balanced, (1,1,0 | 2,1), is left (the squares' sum does not fall)
+  ["seed 100: (1,2,0 | 1,1)", [zone("a", 1), zone("a", 2), zone("a", 0), zone("b", 1), zone("b", 1)], 1],
 ];
 
 function zone(name: string, web: number): InstanceSpec {

@@ -426,8 +426,26 @@ describe("service spread pass: ECS's AZ rebalancing ENABLED owns the zone level"
       [[0, null, ["b"]]],
     );
   });
-  it("(2,0 | 1) at 100 % → no move, skipped surge-cannot-land: the extra task would land in b and a relocation there evens nothing (2 → 1 against 1 → 2)", () => {
+  it("(2,0 | 1) at 100 % → one relocation: the extra task lands on b's one instance and a task leaves a's 2, which ends the service balanced (1,0 | 2)", () => {
     const snapshot = buildSnapshot([{ zone: "a", tasks: { web: 2 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }], [enabled()]);
+    const result = plan(snapshot);
+    assert.deepStrictEqual(
+      result.moves.map((m) => [index(m.from), m.to, m.toGroup]),
+      [[0, null, ["b"]]],
+    );
+  });
+  it("(2,2,0 | 1,1,1) at 100 % → no move, skipped surge-cannot-land: the extra task would land in b, and a relocation leaves a uneven (1,2,0) while the squares' sum stays 11", () => {
+    const snapshot = buildSnapshot(
+      [
+        { zone: "a", tasks: { web: 2 } },
+        { zone: "a", tasks: { web: 2 } },
+        { zone: "a" },
+        { zone: "b", tasks: { web: 1 } },
+        { zone: "b", tasks: { web: 1 } },
+        { zone: "b", tasks: { web: 1 } },
+      ],
+      [enabled()],
+    );
     const result = plan(snapshot);
     assert.deepStrictEqual(result.moves, []);
     assert.deepStrictEqual(
