@@ -130,7 +130,8 @@ interface ServiceView {
 /**
  * When the last spread level is the instance, a service of N tasks can only ever place tasks on
  * the instances it occupies and on the best empty ones of each group (fewest tasks in total, then
- * ARN: the order balance.ts prefers), no more of them than the group can be given (mostPerGroup).
+ * ARN: the order balance.ts prefers), no more of them than the group can be given (mostPerGroup)
+ * beyond the occupied ones, which water-filling fills first (each task kept there saves a move).
  * The other instances of a group are folded into one placeholder slot that keeps the group's load
  * sum exact and its capacity exact up to N + 1 (no target exceeds N, so more capacity changes
  * nothing), and is never chosen (it holds nothing and sorts last). So a large cluster costs each
@@ -213,9 +214,17 @@ function onlyAllowed(groups: LeafGroup[], allowed: number[], cluster: ClusterSta
   });
 }
 
+/** A placeholder's id starts with it; no instance ARN does. */
+const PLACEHOLDER_MARK = "~";
+
+/** Whether a slot is a group's placeholder for empty instances (see sparseSlots), not one instance. */
+export function isPlaceholder(slot: Slot): boolean {
+  return slot.id.startsWith(PLACEHOLDER_MARK);
+}
+
 function placeholder(group: LeafGroup, capacity: number, load: number): Slot {
   // every service folds the same group: its id and path are built once (slot paths are read-only)
-  group.placeholderPath ??= [...group.prefix, `~${group.prefix.join("/")}`];
+  group.placeholderPath ??= [...group.prefix, `${PLACEHOLDER_MARK}${group.prefix.join("/")}`];
   return { id: group.placeholderPath[group.placeholderPath.length - 1], path: group.placeholderPath, count: 0, capacity, load };
 }
 

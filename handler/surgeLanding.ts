@@ -1,6 +1,6 @@
 import { distribute } from "./balance";
 import type { Move } from "./planner";
-import type { ServiceLayout } from "./serviceLayout";
+import { isPlaceholder, ServiceLayout } from "./serviceLayout";
 
 /**
  * Where a surge's extra task lands is ECS's choice, and for a service that spreads by zone first it
@@ -79,32 +79,30 @@ export function crossZoneRelocation(planned: Move[], layout: ServiceLayout): Mov
     if (landing.length === 1 && count === landsOn + 1 && zone.count === fewest + 1 && count - 1 >= zone.landing + 2) return true;
     // or it ends the service balanced, wherever ECS puts the task: nothing is left to move (seed 100:
     // zones (1,2,0 | 1,1) become (1,1,0 | 2,1))
-    return balancedAfterRelocation(move.from, landing, layout);
+    return balancedAfterRelocation(move.from, landing, zones, layout);
   });
   if (!source) return undefined;
   return { ...source, to: null, toGroup: landing.length === 1 ? [landing[0]] : [] };
 }
 
 /** Whether the service needs no move once a task leaves `from` and one lands on any instance ECS may pick in `landing`. */
-function balancedAfterRelocation(from: string, landing: string[], layout: ServiceLayout): boolean {
+function balancedAfterRelocation(from: string, landing: string[], zones: Map<string, Zone>, layout: ServiceLayout): boolean {
   const total = layout.slots.reduce((sum, slot) => sum + slot.count, 0);
-  const zones = zonesOf(layout);
-  // a sparse layout's placeholder stands for empty instances like those beside it: those are checked
+  // a placeholder stands for many empty instances and is never given a task: where a landing zone
+  // has no instance in view to check, the relocation is not taken
   const targets = layout.slots.filter(
     (slot) =>
-      !slot.id.startsWith("~") &&
+      !isPlaceholder(slot) &&
       landing.includes(slot.path[0]) &&
       slot.capacity > slot.count &&
       slot.count === zones.get(slot.path[0])!.landing,
   );
-  return (
-    targets.length > 0 &&
-    targets.every((target) => {
-      const after = layout.slots.map((slot) => ({
-        ...slot,
-        count: slot.count + (slot.id === target.id ? 1 : 0) - (slot.id === from ? 1 : 0),
-      }));
-      return distribute(after, total).removals.size === 0;
-    })
-  );
+  if (!landing.every((zone) => targets.some((slot) => slot.path[0] === zone))) return false;
+  return targets.every((target) => {
+    const after = layout.slots.map((slot) => ({
+      ...slot,
+      count: slot.count + (slot.id === target.id ? 1 : 0) - (slot.id === from ? 1 : 0),
+    }));
+    return distribute(after, total).removals.size === 0;
+  });
 }

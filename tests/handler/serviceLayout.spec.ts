@@ -3,7 +3,7 @@ import * as fc from "fast-check";
 import type { PlacementStrategy } from "@aws-sdk/client-ecs";
 import { distribute, Distribution, Slot } from "../../handler/balance";
 import { freeResources, room, taskNeeds } from "../../handler/placement";
-import { layoutService, readClusterState } from "../../handler/serviceLayout";
+import { isPlaceholder, layoutService, readClusterState } from "../../handler/serviceLayout";
 import { buildSnapshot, InstanceSpec, ServiceSpec, ZONE_THEN_INSTANCE } from "./fixtures";
 
 /**
@@ -122,7 +122,7 @@ describe("serviceLayout: the sparse view of a large cluster", () => {
         const layout = layoutService(web, tasks, cluster);
         if ("code" in layout) return; // too few eligible instances, say: nothing to compare
         const full = everyInstance(c);
-        if (layout.slots.some((s) => s.id.startsWith("~"))) sparseSeen++;
+        if (layout.slots.some(isPlaceholder)) sparseSeen++;
         const total = web.desiredCount!;
         const fullCapacity = full.reduce((a, s) => a + s.capacity, 0);
         if (total > fullCapacity) {
