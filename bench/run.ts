@@ -175,7 +175,9 @@ function printTables(output: Output): void {
       r.bandMinMoves ?? "none",
       r.bandOneMinMoves ?? "unreachable",
       r.loadMovesPlanned
-        ? `${r.loadMovesLanded}/${r.loadMovesPlanned}${r.loadMovesOnAcceptedTie ? ` (+${r.loadMovesOnAcceptedTie} tie)` : ""}`
+        ? `${r.loadMovesLanded}/${r.loadMovesPlanned}${r.loadMovesOnAcceptedTie ? ` (+${r.loadMovesOnAcceptedTie} tie)` : ""}${
+            r.loadFillers ? `, fillers ${r.loadFillersGivenBack}/${r.loadFillers} given back` : ""
+          }`
         : "-",
     ].map(String),
   );

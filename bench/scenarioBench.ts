@@ -150,6 +150,9 @@ export interface ScenarioResult {
   loadMovesLanded: number;
   /** Coin-flip load moves that landed on another instance their plan accepted (each a gain or a swap). */
   loadMovesOnAcceptedTie: number;
+  /** Fillers started so that a load move lands (each a task started and stopped, counted in `moves`), and those given up as planned. */
+  loadFillers: number;
+  loadFillersGivenBack: number;
   minHealthyHeld: boolean;
   /** Services whose running count dipped below the floor (name: lowest / floor). */
   belowFloor: string[];
@@ -215,6 +218,8 @@ export function mergeScenario(jobs: Record<RebalancerKind, JobResult>): Scenario
     loadMovesPlanned: report.loadMoves?.planned ?? 0,
     loadMovesLanded: report.loadMoves?.landed ?? 0,
     loadMovesOnAcceptedTie: report.loadMoves?.onAcceptedTie ?? 0,
+    loadFillers: report.loadMoves?.fillers ?? 0,
+    loadFillersGivenBack: report.loadMoves?.fillersGivenBack ?? 0,
     minHealthyHeld: report.minHealthyHeld,
     belowFloor: floorMiss(report.lowestFloorMargin),
     belowFloorEcsAlone: floorMiss(ours.aloneLowestFloorMargin),

@@ -9,22 +9,28 @@ import { readSurge } from "../handler/surgeTag";
  * load moves (as many as the surge added). When the surge is over (its tag gone), a move landed as
  * planned if its target instance holds one more task of the service than when it was planned; a
  * coin-flip move (`landsOn`) that landed on another of the instances it accepted is counted apart.
+ * A filler (`Move.filler`) moves nothing and is counted apart: given back if its named task still runs.
  */
 export interface LandingCounts {
   planned: number;
   landed: number;
   /** Coin-flip moves that landed on another instance the plan accepted (each a gain or a swap), not on `to`. */
   onAcceptedTie: number;
+  /** Fillers started in a tied zone (tasks started only so that a load move lands), and those given up again as planned. */
+  fillers: number;
+  fillersGivenBack: number;
 }
 
 interface Pending {
   /** The planned instance first, then the other instances a coin-flip move accepted. */
   targets: string[];
   countsThen: number[];
+  /** A filler's named task: it is given back if this instance holds as many of the service's tasks as then. */
+  filler?: { from: string; countThen: number };
 }
 
 export class LandingTracker {
-  readonly counts: LandingCounts = { planned: 0, landed: 0, onAcceptedTie: 0 };
+  readonly counts: LandingCounts = { planned: 0, landed: 0, onAcceptedTie: 0, fillers: 0, fillersGivenBack: 0 };
   private readonly pending = new Map<string, Pending[]>();
   private last?: { plan: Plan; snapshot: Snapshot };
 
@@ -50,15 +56,22 @@ export class LandingTracker {
       arn,
       moves.map((m) => {
         const targets = [m.to!, ...(m.landsOn ?? []).filter((arn) => arn !== m.to)];
-        return { targets, countsThen: targets.map((arn) => tasksOn(snapshot, name, arn)) };
+        const filler = m.filler ? { from: m.from, countThen: tasksOn(snapshot, name, m.from) } : undefined;
+        return { targets, countsThen: targets.map((arn) => tasksOn(snapshot, name, arn)), ...(filler ? { filler } : {}) };
       }),
     );
-    this.counts.planned += moves.length;
+    const fillers = moves.filter((m) => m.filler).length;
+    this.counts.fillers += fillers;
+    this.counts.planned += moves.length - fillers;
   }
 
   private settle(arn: string, snapshot: Snapshot): void {
     const name = snapshot.services.find((s) => s.serviceArn === arn)!.serviceName!;
-    for (const { targets, countsThen } of this.pending.get(arn)!) {
+    for (const { targets, countsThen, filler } of this.pending.get(arn)!) {
+      if (filler) {
+        if (tasksOn(snapshot, name, filler.from) >= filler.countThen) this.counts.fillersGivenBack++;
+        continue;
+      }
       const gained = targets.map((target, i) => tasksOn(snapshot, name, target) > countsThen[i]);
       if (gained[0]) this.counts.landed++;
       else if (gained.some(Boolean)) this.counts.onAcceptedTie++;

@@ -8,8 +8,9 @@ import { loadBarLines } from "./loadBars";
 export function planJson(plan: Plan) {
   return {
     clusterArn: plan.clusterArn,
-    // landsOn: a coin-flip load move's instances, every one ECS may put the started task on
-    moves: plan.moves.map(({ service, serviceName, taskArn, from, to, pass, landsOn }) => ({
+    // landsOn: a coin-flip load move's instances, every one ECS may put the started task on;
+    // filler: a task started in a tied zone only so that the service's load move lands, given up again
+    moves: plan.moves.map(({ service, serviceName, taskArn, from, to, pass, landsOn, filler }) => ({
       service,
       serviceName,
       taskArn,
@@ -17,6 +18,7 @@ export function planJson(plan: Plan) {
       to,
       pass,
       ...(landsOn ? { landsOn } : {}),
+      ...(filler ? { filler } : {}),
     })),
     surges: plan.surges.map((s) => ({
       kind: s.kind,
@@ -36,7 +38,10 @@ export function planJson(plan: Plan) {
 export function planText(plan: Plan, snapshot: Snapshot): string {
   const name = instanceNamer(snapshot.containerInstances);
   const lines = [`Cluster ${plan.clusterArn}`, ""];
-  lines.push(`Moves: ${plan.moves.length}`);
+  const fillers = plan.moves.filter((m) => m.filler).length;
+  lines.push(
+    `Moves: ${plan.moves.length - fillers}${fillers ? ` (and ${fillers} filler${fillers === 1 ? "" : "s"}: started, then given up)` : ""}`,
+  );
   lines.push(
     ...table(
       ["SERVICE", "TASK", "FROM", "TO", "PASS"],
@@ -44,11 +49,13 @@ export function planText(plan: Plan, snapshot: Snapshot): string {
         m.serviceName,
         shortId(m.taskArn),
         name(m.from),
-        m.landsOn
-          ? `${m.landsOn.map(name).join(" or ")} (coin flip)`
-          : m.to
-            ? name(m.to)
-            : `ECS chooses in ${m.toGroup.join("/") || "cluster"}`,
+        m.filler
+          ? `${(m.landsOn ?? [m.to!]).map(name).join(" or ")} (filler: started, then given up)`
+          : m.landsOn
+            ? `${m.landsOn.map(name).join(" or ")} (coin flip)`
+            : m.to
+              ? name(m.to)
+              : `ECS chooses in ${m.toGroup.join("/") || "cluster"}`,
         m.pass,
       ]),
     ),

@@ -29,6 +29,12 @@ export interface Move {
    * of them `to`, the lightest), each a gain or at worst a swap of two loads (clusterLoad/loadPass.ts).
    */
   landsOn?: string[];
+  /**
+   * A load move's filler in a zone tied with it (clusterLoad/loadPass.ts, fillerIn): the surge
+   * starts a task there only so that the move's own task lands where planned, and gives it up when
+   * it ends; `from` and `to` say where. It moves no task.
+   */
+  filler?: true;
 }
 
 export interface Skip {

@@ -25,7 +25,8 @@ import { LoadReport, reportLoad } from "./loadReport";
  * ECS places that task in the zone with the fewest tasks of the service and, within it, on an
  * instance with the fewest, at random among ties (UpdateService API reference). So a move lands in
  * the service's emptiest zone (where zones tie, one move in each, planned together: the surge adds
- * one task to each; a tied zone without a gain of its own takes a swap), and the bundles are tried
+ * one task to each; a tied zone without a gain of its own takes a swap, and as a last resort a
+ * filler, a task started there and given up again, fillerIn), and the bundles are tried
  * from the surest (Reach): every instance ECS could pick carries the same load (the result is the
  * plan); each is a gain (a coin flip whose every outcome evens the zone); at least half are (the
  * completion undoes a wrong pick, serviceSpread/surgeEnd.ts). A coin flip names every instance it
@@ -48,7 +49,7 @@ export function planClusterLoad(
   const held = loadPassHold(spread);
   const result = planLoadMoves(ledger, held ? [] : loadCandidates(spread.balanced, cluster), args);
   const moves = result.moves.map(
-    ({ candidate, from, to, task, ties }): Move => ({
+    ({ candidate, from, to, task, ties, filler }): Move => ({
       service: candidate.serviceArn,
       serviceName: candidate.serviceName,
       taskArn: task.taskArn!,
@@ -57,6 +58,7 @@ export function planClusterLoad(
       toGroup: [ledger.zones[to], ledger.arns[to]],
       pass: "load",
       ...(ties ? { landsOn: ties.map((at) => ledger.arns[at]) } : {}),
+      ...(filler ? { filler } : {}),
     }),
   );
   return { moves, report: reportLoad(ledger, result, args, before, held) };
@@ -69,6 +71,11 @@ export interface LoadMove {
   task: Task;
   /** A coin flip: every instance ECS may pick (each one evens the zone or keeps it); `to` is the lightest. */
   ties?: number[];
+  /**
+   * A tie filler (fillerIn): the task the surge starts in a tied zone that has no gain of its own,
+   * given up again when the surge ends. It moves nothing; `from` holds the task named in its place.
+   */
+  filler?: true;
 }
 
 export interface ZoneBand {
@@ -100,6 +107,8 @@ interface PassState {
   refused: Map<string, Unlandable>;
   /** Instances a coin-flip move of this plan may land on: their load is unknown until it does. */
   uncertain: Set<number>;
+  /** Fillers (fillerIn) are a last resort: allowed once no zone has a move without one. */
+  fillers: boolean;
 }
 
 /** The instances of a zone where ECS would place the candidate's next task, and how many it holds there. */
@@ -135,9 +144,11 @@ export function planLoadMoves(ledger: Ledger, candidates: LoadCandidate[], args:
     fewest: new Map(),
     refused: new Map(),
     uncertain: new Set(),
+    fillers: false,
   };
   // a partner move in one zone changes loads another zone's moves were refused on: sweep again;
-  // moves to another zone only once no zone has a move of its own left (they use up the service)
+  // moves to another zone only once no zone has a move of its own left (they use up the service),
+  // and fillers only once no move of either kind is left (each costs a task started and stopped)
   for (let sweep = 0, moved = isLoadPassOn(args), across = false; moved && sweep < MAX_SWEEPS; sweep++) {
     moved = false;
     for (const zoneBand of zones) {
@@ -155,6 +166,7 @@ export function planLoadMoves(ledger: Ledger, candidates: LoadCandidate[], args:
       }
     }
     if (!moved && !across) moved = across = true;
+    else if (!moved && !state.fillers) moved = state.fillers = true;
   }
   const unlandable: Record<Unlandable, number> = { "other-zone-emptier": 0, "zone-tie": 0, "coin-flip": 0 };
   for (const reason of state.refused.values()) unlandable[reason]++;
@@ -162,7 +174,7 @@ export function planLoadMoves(ledger: Ledger, candidates: LoadCandidate[], args:
 }
 
 /** Sweeps over the zones; every move lowers the sum of squared loads on the ledger, so this only bounds the work. */
-const MAX_SWEEPS = 4;
+const MAX_SWEEPS = 6;
 
 /**
  * How sure a bundle must be, tried in this order, the next only when the zone has no bundle of the one before:
@@ -171,17 +183,26 @@ const MAX_SWEEPS = 4;
  * - "gain": the move evens the zone wherever ECS puts the task, and so does each partner move;
  * - "gain-with-swap": the same, but a partner may only swap two loads (one extra task move, the
  *   tied zone's band unchanged) so that the surge lands in both zones;
+ * - "gain-with-filler": the same, but a tied zone with neither a gain nor a swap gets a filler
+ *   (fillerIn): the task the surge starts there is given up when it ends, one task started and
+ *   stopped so that the gain lands where planned. Only once no zone has a move without one;
  * - "even-chance": at least half of the instances ECS may pick are a gain (see pickOutcome). On
  *   another the move gains less, and where that instance ends busier than the source the surge's
  *   completion gives up the started task instead of the source's (serviceSpread/surgeEnd.ts): the
  *   zone is as it was and one task move is spent. About two moves per task that evens the zone, for
  *   zones where nothing surer is left: two busy old instances and a new one of three, where a
- *   one-task service lands on either of the other two.
+ *   one-task service lands on either of the other two. Such a move may take a filler in a tied
+ *   zone: about two fillers then for each task that evens the zone.
  */
-type Reach = "certain" | "gain" | "gain-with-swap" | "even-chance";
+type Reach = "certain" | "gain" | "gain-with-swap" | "gain-with-filler" | "even-chance";
 
 /** The reaches in order, surest first: a move acceptable at one is acceptable at every later one. */
-const REACHES: Reach[] = ["certain", "gain", "gain-with-swap", "even-chance"];
+const REACHES: Reach[] = ["certain", "gain", "gain-with-swap", "gain-with-filler", "even-chance"];
+
+/** Where a reach is at or after another: what is acceptable at one is acceptable at every later one. */
+function atLeast(reach: Reach, than: Reach): boolean {
+  return REACHES.indexOf(reach) >= REACHES.indexOf(than);
+}
 
 /** A source's possible move and the surest reach it is acceptable at (an index into REACHES). */
 interface Option {
@@ -264,6 +285,7 @@ function rate(state: PassState, here: ZoneBand, from: number, candidate: LoadCan
   for (const other of emptiest) {
     if (other === here.zone) continue;
     const level = REACHES.findIndex((reach) => reach !== "even-chance" && partnerMove(state, other, candidate, reach) !== undefined);
+    // a filler spends a task start on a move that lands for sure, never on a coin flip
     if (level < 0) {
       state.refused.set(key, "zone-tie");
       return undefined;
@@ -292,9 +314,11 @@ function rate(state: PassState, here: ZoneBand, from: number, candidate: LoadCan
 function landingLevel(state: PassState, from: number, fewest: Fewest, high: number): number | undefined {
   if (pickOutcome(state, from, fewest, "certain", high)) return 0;
   if (pickOutcome(state, from, fewest, "gain", high)) return 1;
-  if (pickOutcome(state, from, fewest, "even-chance", high)) return 3;
+  if (pickOutcome(state, from, fewest, "even-chance", high)) return EVEN_CHANCE;
   return undefined;
 }
+
+const EVEN_CHANCE = REACHES.indexOf("even-chance");
 
 /**
  * A move to another zone, for a service whose started task ECS would put there: its one emptiest
@@ -398,7 +422,7 @@ function partnerMove(state: PassState, zone: string, candidate: LoadCandidate, r
   const there = state.zones.get(zone)!;
   const fewest = fewestIn(state, zone, there.positions, candidate);
   const tasks = state.ledger.tasks;
-  let best: { from: number; to: number; ties?: number[] } | undefined;
+  let best: { from: number; to: number; ties?: number[]; filler?: true } | undefined;
   for (const from of there.positions) {
     if (state.uncertain.has(from)) continue;
     const to = usefulTarget(state, there, from, candidate);
@@ -406,9 +430,47 @@ function partnerMove(state: PassState, zone: string, candidate: LoadCandidate, r
       to !== undefined ? pickOutcome(state, from, fewest, reach === "certain" ? "certain" : "gain", there.band.high) : undefined;
     if (to !== undefined && landing && (!best || tasks[from] > tasks[best.from])) best = { from, to, ties: landing.ties };
   }
-  if (!best && (reach === "gain-with-swap" || reach === "even-chance")) best = swapIn(state, there, candidate, fewest);
+  if (!best && atLeast(reach, "gain-with-swap")) best = swapIn(state, there, candidate, fewest);
+  if (!best && atLeast(reach, "gain-with-filler") && state.fillers) best = fillerIn(state, there, candidate, fewest);
   const task = best && candidate.tasksOn(best.from)[0];
-  return best && task && { candidate, from: best.from, to: best.to, task, ...(best.ties ? { ties: best.ties } : {}) };
+  return (
+    best &&
+    task && {
+      candidate,
+      from: best.from,
+      to: best.to,
+      task,
+      ...(best.ties ? { ties: best.ties } : {}),
+      ...(best.filler ? { filler: true } : {}),
+    }
+  );
+}
+
+/**
+ * A filler for a tied zone where the service has neither a gain nor a swap: the surge's task in
+ * this zone is started only so that the surge's other task lands in the zone that gains (one task
+ * per tied zone, see emptiestZones), and the completion gives it up again. It names, as its `from`,
+ * the service's task on an instance holding one more than its fewest, no busier than any instance
+ * ECS may pick: the started task then lands on an instance busier than that source, and the
+ * completion stops the started task instead (serviceSpread/surgeEnd.ts, startedInstead). The zone
+ * ends as it was; one task is started and stopped. Its instances are kept out of the rest of the
+ * plan (`uncertain`), so that no later move changes the loads the completion compares.
+ */
+function fillerIn(
+  state: PassState,
+  there: ZoneBand,
+  candidate: LoadCandidate,
+  fewest: Fewest,
+): { from: number; to: number; ties?: number[]; filler: true } | undefined {
+  const tasks = state.ledger.tasks;
+  if (fewest.ties.length === 0 || fewest.ties.some((at) => state.uncertain.has(at))) return undefined;
+  const lightest = Math.min(...fewest.ties.map((at) => tasks[at]));
+  let best: number | undefined;
+  for (const from of there.positions) {
+    if (state.uncertain.has(from) || (candidate.counts.get(from) ?? 0) !== fewest.count + 1 || tasks[from] > lightest) continue;
+    if (best === undefined || tasks[from] < tasks[best]) best = from;
+  }
+  return best === undefined ? undefined : { from: best, to: fewest.target, ties: fewest.ties, filler: true };
 }
 
 /** A swap of the candidate's task in the zone: from its busiest instance holding one more than its fewest, above every instance ECS may pick. */
@@ -490,6 +552,12 @@ function apply(state: PassState, zone: string, move: LoadMove): void {
   const { candidate, from, to, ties } = move;
   for (const at of ties ?? []) state.uncertain.add(at);
   state.refused.delete(`${candidate.serviceArn}\n${zone}`);
+  if (move.filler) {
+    // nothing moves: the zone is as it was once the surge ends, and its instances stay out of the plan
+    state.uncertain.add(from);
+    state.pending.set(candidate, (state.pending.get(candidate) ?? new Set<string>()).add(zone));
+    return;
+  }
   candidate.counts.set(from, candidate.counts.get(from)! - 1);
   candidate.counts.set(to, (candidate.counts.get(to) ?? 0) + 1);
   const zones = state.pending.get(candidate) ?? new Set<string>();

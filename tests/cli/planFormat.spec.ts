@@ -35,3 +35,27 @@ describe("plan output: where a load move lands", () => {
     assert.doesNotMatch(planText(result, snapshot), /coin flip/);
   });
 });
+
+describe("plan output: a filler in a tied zone", () => {
+  // web (1, 0 | 1, 0) with fixed load (2, 0 | 0, 1): the move 0 → 1 in zone a needs a task in zone b too
+  const fixed: ServiceSpec = { name: "fixed", tags: { [IGNORE_TAG]: "true" } };
+  const snapshot = buildSnapshot(
+    [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b", tasks: { fixed: 1 } }],
+    [fixed, { name: "web" }],
+  );
+  const result = planMoves(snapshot, { now: new Date(0), surgeTimeoutSeconds: 900 });
+
+  it("--json marks the filler; the text counts it apart from the moves and says it is given up", () => {
+    const moves = planJson(result).moves;
+    assert.deepStrictEqual(
+      moves.map((m) => [m.from, m.to, m.filler ?? false]),
+      [
+        [instanceArn(0), instanceArn(1), false],
+        [instanceArn(2), instanceArn(3), true],
+      ],
+    );
+    const text = planText(result, snapshot);
+    assert.match(text, /^Moves: 1 \(and 1 filler: started, then given up\)$/m);
+    assert.match(text, /i-0+3 \(b\) \(filler: started, then given up\)/);
+  });
+});

@@ -106,15 +106,16 @@ export class FakeEcs implements EcsPort {
    * One step of a service scheduler, for every service of every cluster: start tasks up to the
    * desired count on the instance with room in the zone, then of the instances, holding the fewest
    * of the service's tasks; stop tasks above it from the fullest zone and instance. Constraints
-   * other than resources and ports are not modelled.
+   * other than resources and ports are not modelled. Given `now`, the tasks it starts carry it as
+   * their `createdAt` (a surge's completion tells the tasks it started by it).
    */
-  advance(): void {
+  advance(now?: Date): void {
     for (const cluster of this.clusters) {
       for (const service of cluster.services) {
         if (service.status !== "ACTIVE" || service.schedulingStrategy === "DAEMON") continue;
         const desired = service.desiredCount ?? 0;
         while (this.running(cluster, service).length > desired) if (!this.scaleIn(cluster, service)) break;
-        while (this.running(cluster, service).length < desired) if (!this.place(cluster, service)) break;
+        while (this.running(cluster, service).length < desired) if (!this.place(cluster, service, now)) break;
       }
     }
   }
@@ -284,7 +285,7 @@ export class FakeEcs implements EcsPort {
     return true;
   }
 
-  private place(cluster: Snapshot, service: Service): boolean {
+  private place(cluster: Snapshot, service: Service, now?: Date): boolean {
     const definition = cluster.taskDefinitions.find((d) => d.taskDefinitionArn === service.taskDefinition);
     if (!definition) return false;
     const needs = needsOf(definition);
@@ -317,6 +318,7 @@ export class FakeEcs implements EcsPort {
       desiredStatus: "RUNNING",
       launchType: "EC2",
       startedAt: new Date(Date.UTC(2026, 1, 1, 0, 0, this.started)),
+      ...(now ? { createdAt: now } : {}),
     });
     return true;
   }

@@ -94,3 +94,52 @@ describe("surge completion undoes a coin flip that went the wrong way (serviceSp
     assert.deepStrictEqual(completionStops(2), [2]);
   });
 });
+
+/**
+ * A load move whose service's zones tie, where the tied zone has neither a gain nor a swap: the
+ * surge adds a task to each zone (so the one in zone a lands on its planned instance) and the task
+ * started in zone b is a filler, given up when the surge ends (clusterLoad/loadPass.ts, fillerIn).
+ * web (1, 0 | 1, 0) with fixed load (2, 0 | 0, 1): zone a evens to (2, 1); zone b stays (1, 1).
+ */
+describe("a filler in a tied zone is given up when the surge ends", () => {
+  const fixed: ServiceSpec = { name: "fixed", tags: { [IGNORE_TAG]: "true" } };
+  const instances: InstanceSpec[] = [
+    { zone: "a", tasks: { fixed: 2, web: 1 } },
+    { zone: "a" },
+    { zone: "b", tasks: { web: 1 } },
+    { zone: "b", tasks: { fixed: 1 } },
+  ];
+  const webOn = (fake: FakeEcs, at: number) => fake.runningTasks("web").filter((t) => t.containerInstanceArn === instanceArn(at)).length;
+
+  it("plan, surge, completion: web ends (0, 1 | 1, 0), b's original task still runs, two tasks stopped (a0's and the filler)", async () => {
+    const fake = new FakeEcs(buildSnapshot(instances, [fixed, { name: "web" }]));
+    const bTask = fake.runningTasks("web").find((t) => t.containerInstanceArn === instanceArn(2))!.taskArn;
+    let raisedTo = 0;
+    for (let i = 0; i < 10; i++) {
+      await rebalance(fake, CLUSTER_ARN, {
+        dryRun: false,
+        log: silentLogger,
+        maxMovesPerRun: 10,
+        maxMovesPerService: 5,
+        maxMovesPerInstance: 3,
+        clock: virtualClock,
+        now: new Date(NOW.getTime() + i * 30_000),
+        surgeTimeoutSeconds: 900,
+      });
+      raisedTo = Math.max(raisedTo, fake.serviceOf("web").desiredCount!);
+      fake.advance(new Date(NOW.getTime() + i * 30_000 + 10_000));
+    }
+    assert.strictEqual(raisedTo, 4, "the surge added one task to each tied zone");
+    assert.deepStrictEqual(
+      [0, 1, 2, 3].map((at) => webOn(fake, at)),
+      [0, 1, 1, 0],
+    );
+    assert.ok(
+      fake.runningTasks("web").some((t) => t.taskArn === bTask),
+      "zone b's own task was kept: the filler was given up",
+    );
+    assert.strictEqual(fake.state.tasks.filter((t) => t.lastStatus === "STOPPED").length, 2);
+    assert.strictEqual(fake.serviceOf("web").desiredCount, 2);
+    assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
+  });
+});

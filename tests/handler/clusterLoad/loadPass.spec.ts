@@ -25,7 +25,9 @@ interface Case {
 
 function loadMoves(plan: Plan): string[] {
   const index = (arn: string | null) => Number(arn!.slice(-32));
-  return plan.moves.filter((m) => m.pass === "load").map((m) => `${m.serviceName} ${index(m.from)}→${index(m.to)}`);
+  return plan.moves
+    .filter((m) => m.pass === "load")
+    .map((m) => `${m.serviceName} ${index(m.from)}→${index(m.to)}${m.filler ? " filler" : ""}`);
 }
 
 function plan(instances: InstanceSpec[], services: ServiceSpec[], band = 1): Plan {
@@ -99,7 +101,7 @@ const cases: Case[] = [
     expected: ["web 0→1", "web 2→3"],
   },
   {
-    name: "zones tied for the service, a gain in a only, and no swap in b (its loads are equal, 1 and 1): ECS would pick the zone at random → 0 moves",
+    name: "zones tied for the service, a sure gain in a only, and no swap in b (its loads are equal, 1 and 1): b takes a filler, given up when the surge ends, so that the surge's task in a lands → 1 move and 1 filler",
     instances: [
       { zone: "a", tasks: { fixed: 2, web: 1 } },
       { zone: "a" },
@@ -107,7 +109,30 @@ const cases: Case[] = [
       { zone: "b", tasks: { fixed: 1 } },
     ],
     services: [{ name: "web" }],
-    expected: [],
+    expected: ["web 0→1", "web 2→3 filler"],
+  },
+  {
+    name: "a coin flip takes a filler too, once nothing surer is left: a's move lands on 1 (a gain) or 2 (load 4, as busy as the source: given up), b takes a filler → 1 move and 1 filler",
+    instances: [
+      { zone: "a", tasks: { fixed: 3, web: 1 } },
+      { zone: "a" },
+      { zone: "a", tasks: { fixed: 4 } },
+      { zone: "b", tasks: { web: 1 } },
+      { zone: "b", tasks: { fixed: 1 } },
+    ],
+    services: [{ name: "web" }],
+    expected: ["web 0→1", "web 3→4 filler"],
+  },
+  {
+    name: "a filler names a source no busier than where ECS will put the task: b's loads (2 with the service's task, 1 without) take a swap, not a filler",
+    instances: [
+      { zone: "a", tasks: { fixed: 2, web: 1 } },
+      { zone: "a" },
+      { zone: "b", tasks: { fixed: 1, web: 1 } },
+      { zone: "b", tasks: { fixed: 1 } },
+    ],
+    services: [{ name: "web" }],
+    expected: ["web 0→1", "web 2→3"],
   },
   {
     name: "zones tied for the service, a gain in each: one move in each, the surge adds one task to each zone",
