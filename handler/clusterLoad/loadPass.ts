@@ -30,7 +30,8 @@ import { LoadReport, reportLoad } from "./loadReport";
  * from the surest (Reach): every instance ECS could pick carries the same load (the result is the
  * plan); each is a gain (a coin flip whose every outcome evens the zone); at least half are (the
  * completion undoes a wrong pick, serviceSpread/surgeEnd.ts). A coin flip names every instance it
- * may land on (Move.landsOn), and no later move of the plan touches them. Once no zone has a move of
+ * may land on (Move.landsOn), and no later move of the plan touches them, nor its source where a
+ * pick may be undone. Once no zone has a move of
  * its own left, a service whose emptiest zone is another moves its task there (crossZoneMove).
  * The surge's completion stops the planned source's task (surgeTag.ts, give).
  * One move per service and zone per plan: ECS counts the source's task until the surge completes.
@@ -551,6 +552,8 @@ function zoneTotalsOf(state: PassState, candidate: LoadCandidate): Map<string, n
 function apply(state: PassState, zone: string, move: LoadMove): void {
   const { candidate, from, to, ties } = move;
   for (const at of ties ?? []) state.uncertain.add(at);
+  // a coin flip may be undone (surgeEnd.ts, startedInstead): its source's load is as unknown as theirs
+  if (ties && ties.some((at) => state.ledger.tasks[at] >= state.ledger.tasks[from])) state.uncertain.add(from);
   state.refused.delete(`${candidate.serviceArn}\n${zone}`);
   if (move.filler) {
     // nothing moves: the zone is as it was once the surge ends, and its instances stay out of the plan

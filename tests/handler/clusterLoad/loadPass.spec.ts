@@ -317,6 +317,31 @@ describe("cluster load pass (table)", () => {
     assert.strictEqual(Number(moves[0].to!.slice(-32)), 1, "the lightest of them is the planned target");
   });
 
+  it("a coin flip that may be undone keeps its source out of the rest of the plan: s1's move, whose picks include s0's source, waits", () => {
+    // one zone, loads 3, 7, 5, 7, 7, 5. s0 moves off 1 by a coin flip among 0 (3), 3 (7) and 5 (5):
+    // a pick of 3 (as busy as the source) is undone and 1 keeps its task, so its load is unknown
+    // until the surge ends. s1's move off 4 could land on 1 or 2: on 1 it would gain nothing then.
+    const result = planMoves(
+      buildSnapshot(
+        [
+          { zone: "a", tasks: { fixed: 1, s1: 1, s3: 1 } },
+          { zone: "a", tasks: { fixed: 5, s0: 1, s2: 1 } },
+          { zone: "a", tasks: { fixed: 4, s0: 1 } },
+          { zone: "a", tasks: { fixed: 5, s1: 1, s2: 1 } },
+          { zone: "a", tasks: { fixed: 5, s0: 1, s1: 1 } },
+          { zone: "a", tasks: { fixed: 4, s1: 1 } },
+        ],
+        [FIXED, { name: "s0" }, { name: "s1" }, { name: "s2" }, { name: "s3" }],
+      ),
+      { now: new Date(0), surgeTimeoutSeconds: 900 },
+    );
+    assert.deepStrictEqual(loadMoves(result), ["s0 1→0"]);
+    assert.deepStrictEqual(
+      result.moves[0].landsOn?.map((arn) => Number(arn.slice(-32))),
+      [0, 3, 5],
+    );
+  });
+
   it("a useful move that would not land is reported with its reason, not planned", () => {
     const coinFlip = plan(
       [
