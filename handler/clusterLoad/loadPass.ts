@@ -26,13 +26,13 @@ import { LoadReport, reportLoad } from "./loadReport";
  * instance with the fewest, at random among ties (UpdateService API reference). So a move lands in
  * the service's emptiest zone (where zones tie, one move in each, planned together: the surge adds
  * one task to each; a tied zone without a gain of its own takes a swap, and as a last resort a
- * filler, a task started there and given up again, fillerIn), and the bundles are tried
- * from the surest (Reach): every instance ECS could pick carries the same load (the result is the
- * plan); each is a gain (a coin flip whose every outcome evens the zone); at least half are (the
+ * filler, a task started there and given up again, fillerIn), and the bundles are tried from the
+ * surest (Reach): every instance ECS could pick carries the same load (the result is the plan);
+ * each is a gain (a coin flip whose every outcome evens the zone); at least half are (the
  * completion undoes a wrong pick, serviceSpread/surgeEnd.ts). A coin flip names every instance it
  * may land on (Move.landsOn), and no later move of the plan touches them, nor its source where a
- * pick may be undone. Once no zone has a move of
- * its own left, a service whose emptiest zone is another moves its task there (crossZoneMove).
+ * pick may be undone. Once no zone has a move of its own left, a service whose emptiest zone is
+ * another moves its task there (crossZoneMove).
  * The surge's completion stops the planned source's task (surgeTag.ts, give).
  * One move per service and zone per plan: ECS counts the source's task until the surge completes.
  *
