@@ -10,6 +10,28 @@ const NOW = new Date("2026-03-01T12:00:00Z");
 const virtualClock = { now: () => 0, sleep: async () => {} };
 
 /**
+ * Ten runs of the rebalancer 30 s apart, with the fake scheduler's step after each (its started
+ * tasks stamped 10 s into the gap when `stampCreated`); `afterRun` looks at the fake after each run.
+ */
+async function runTenTimes(fake: FakeEcs, afterRun: () => void, stampCreated = false): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    const now = new Date(NOW.getTime() + i * 30_000);
+    await rebalance(fake, CLUSTER_ARN, {
+      dryRun: false,
+      log: silentLogger,
+      maxMovesPerRun: 10,
+      maxMovesPerService: 5,
+      maxMovesPerInstance: 3,
+      clock: virtualClock,
+      now,
+      surgeTimeoutSeconds: 900,
+    });
+    afterRun();
+    fake.advance(stampCreated ? new Date(now.getTime() + 10_000) : undefined);
+  }
+}
+
+/**
  * A surge's completion stops the tasks its moves were planned to take away (the tag's `give`), when
  * the service is balanced without them. The load property's minimal case: web (1,0 | 1,1) with
  * fixed load (3,0 | 5,0). The load pass moves web a0 → a1; once the extra task runs on a1, web is
@@ -29,20 +51,7 @@ describe("surge completion gives up the planned tasks (surgeTag.ts, give)", () =
   it("the load move a0 → a1 lands and stays: a0's web task is the one stopped, b's two stay", async () => {
     const fake = new FakeEcs(buildSnapshot(instances, [fixed, { name: "web" }]));
     let tagged: string | undefined;
-    for (let i = 0; i < 10; i++) {
-      await rebalance(fake, CLUSTER_ARN, {
-        dryRun: false,
-        log: silentLogger,
-        maxMovesPerRun: 10,
-        maxMovesPerService: 5,
-        maxMovesPerInstance: 3,
-        clock: virtualClock,
-        now: new Date(NOW.getTime() + i * 30_000),
-        surgeTimeoutSeconds: 900,
-      });
-      tagged ??= fake.serviceOf("web").tags?.find((t) => t.key === SURGE_TAG)?.value;
-      fake.advance();
-    }
+    await runTenTimes(fake, () => (tagged ??= fake.serviceOf("web").tags?.find((t) => t.key === SURGE_TAG)?.value));
     assert.match(tagged ?? "", / give=[0-9A-Za-z-]+ proof=/, "the surge recorded the task it gives up");
     assert.deepStrictEqual(
       [0, 1, 2, 3].map((at) => webOn(fake, at)),
@@ -115,20 +124,7 @@ describe("a filler in a tied zone is given up when the surge ends", () => {
     const fake = new FakeEcs(buildSnapshot(instances, [fixed, { name: "web" }]));
     const bTask = fake.runningTasks("web").find((t) => t.containerInstanceArn === instanceArn(2))!.taskArn;
     let raisedTo = 0;
-    for (let i = 0; i < 10; i++) {
-      await rebalance(fake, CLUSTER_ARN, {
-        dryRun: false,
-        log: silentLogger,
-        maxMovesPerRun: 10,
-        maxMovesPerService: 5,
-        maxMovesPerInstance: 3,
-        clock: virtualClock,
-        now: new Date(NOW.getTime() + i * 30_000),
-        surgeTimeoutSeconds: 900,
-      });
-      raisedTo = Math.max(raisedTo, fake.serviceOf("web").desiredCount!);
-      fake.advance(new Date(NOW.getTime() + i * 30_000 + 10_000));
-    }
+    await runTenTimes(fake, () => (raisedTo = Math.max(raisedTo, fake.serviceOf("web").desiredCount!)), true);
     assert.strictEqual(raisedTo, 4, "the surge added one task to each tied zone");
     assert.deepStrictEqual(
       [0, 1, 2, 3].map((at) => webOn(fake, at)),
