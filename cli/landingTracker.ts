@@ -21,13 +21,12 @@ export interface LandingCounts {
   fillersGivenBack: number;
 }
 
-interface Pending {
-  /** The planned instance first, then the other instances a coin-flip move accepted. */
-  targets: string[];
-  countsThen: number[];
-  /** A filler's named task: it is given back if this instance holds as many of the service's tasks as then. */
-  filler?: { from: string; countThen: number };
-}
+/** What is read when the surge is over, from the service's tasks per instance when it was planned. */
+type Pending =
+  /** A load move: the planned instance first, then the other instances a coin-flip move accepted. */
+  | { targets: string[]; countsThen: number[] }
+  /** A filler: given back if the instance of the task it names holds as many of the service's tasks as then. */
+  | { filler: string; countThen: number };
 
 export class LandingTracker {
   readonly counts: LandingCounts = { planned: 0, landed: 0, onAcceptedTie: 0, fillers: 0, fillersGivenBack: 0 };
@@ -54,10 +53,10 @@ export class LandingTracker {
     const name = plan.moves.find((m) => m.service === arn)!.serviceName;
     this.pending.set(
       arn,
-      moves.map((m) => {
+      moves.map((m): Pending => {
+        if (m.filler) return { filler: m.from, countThen: tasksOn(snapshot, name, m.from) };
         const targets = [m.to!, ...(m.landsOn ?? []).filter((arn) => arn !== m.to)];
-        const filler = m.filler ? { from: m.from, countThen: tasksOn(snapshot, name, m.from) } : undefined;
-        return { targets, countsThen: targets.map((arn) => tasksOn(snapshot, name, arn)), ...(filler ? { filler } : {}) };
+        return { targets, countsThen: targets.map((arn) => tasksOn(snapshot, name, arn)) };
       }),
     );
     const fillers = moves.filter((m) => m.filler).length;
@@ -67,12 +66,12 @@ export class LandingTracker {
 
   private settle(arn: string, snapshot: Snapshot): void {
     const name = snapshot.services.find((s) => s.serviceArn === arn)!.serviceName!;
-    for (const { targets, countsThen, filler } of this.pending.get(arn)!) {
-      if (filler) {
-        if (tasksOn(snapshot, name, filler.from) >= filler.countThen) this.counts.fillersGivenBack++;
+    for (const watched of this.pending.get(arn)!) {
+      if ("filler" in watched) {
+        if (tasksOn(snapshot, name, watched.filler) >= watched.countThen) this.counts.fillersGivenBack++;
         continue;
       }
-      const gained = targets.map((target, i) => tasksOn(snapshot, name, target) > countsThen[i]);
+      const gained = watched.targets.map((target, i) => tasksOn(snapshot, name, target) > watched.countsThen[i]);
       if (gained[0]) this.counts.landed++;
       else if (gained.some(Boolean)) this.counts.onAcceptedTie++;
     }

@@ -286,7 +286,6 @@ function rate(state: PassState, here: ZoneBand, from: number, candidate: LoadCan
   for (const other of emptiest) {
     if (other === here.zone) continue;
     const level = REACHES.findIndex((reach) => reach !== "even-chance" && partnerMove(state, other, candidate, reach) !== undefined);
-    // a filler spends a task start on a move that lands for sure, never on a coin flip
     if (level < 0) {
       state.refused.set(key, "zone-tie");
       return undefined;
@@ -434,17 +433,7 @@ function partnerMove(state: PassState, zone: string, candidate: LoadCandidate, r
   if (!best && atLeast(reach, "gain-with-swap")) best = swapIn(state, there, candidate, fewest);
   if (!best && atLeast(reach, "gain-with-filler") && state.fillers) best = fillerIn(state, there, candidate, fewest);
   const task = best && candidate.tasksOn(best.from)[0];
-  return (
-    best &&
-    task && {
-      candidate,
-      from: best.from,
-      to: best.to,
-      task,
-      ...(best.ties ? { ties: best.ties } : {}),
-      ...(best.filler ? { filler: true } : {}),
-    }
-  );
+  return best && task && { candidate, ...best, task };
 }
 
 /**
@@ -462,7 +451,7 @@ function fillerIn(
   there: ZoneBand,
   candidate: LoadCandidate,
   fewest: Fewest,
-): { from: number; to: number; ties?: number[]; filler: true } | undefined {
+): { from: number; to: number; ties: number[]; filler: true } | undefined {
   const tasks = state.ledger.tasks;
   if (fewest.ties.length === 0 || fewest.ties.some((at) => state.uncertain.has(at))) return undefined;
   const lightest = Math.min(...fewest.ties.map((at) => tasks[at]));
@@ -555,16 +544,13 @@ function apply(state: PassState, zone: string, move: LoadMove): void {
   // a coin flip may be undone (surgeEnd.ts, startedInstead): its source's load is as unknown as theirs
   if (ties && ties.some((at) => state.ledger.tasks[at] >= state.ledger.tasks[from])) state.uncertain.add(from);
   state.refused.delete(`${candidate.serviceArn}\n${zone}`);
-  if (move.filler) {
-    // nothing moves: the zone is as it was once the surge ends, and its instances stay out of the plan
-    state.uncertain.add(from);
-    state.pending.set(candidate, (state.pending.get(candidate) ?? new Set<string>()).add(zone));
-    return;
-  }
+  const zones = state.pending.get(candidate) ?? new Set<string>();
+  state.pending.set(candidate, zones.add(zone));
+  // a filler moves nothing: every pick is at least as busy as its source, so the coin-flip rule
+  // above already keeps its instances out of the plan, and the zone is as it was once the surge ends
+  if (move.filler) return;
   candidate.counts.set(from, candidate.counts.get(from)! - 1);
   candidate.counts.set(to, (candidate.counts.get(to) ?? 0) + 1);
-  const zones = state.pending.get(candidate) ?? new Set<string>();
-  zones.add(zone);
   const landing = state.ledger.zones[to];
   if (landing !== zone) {
     // a move to another zone (crossZoneMove): the service's zone totals change, and it moves no more this plan
@@ -573,7 +559,6 @@ function apply(state: PassState, zone: string, move: LoadMove): void {
     totals.set(landing, totals.get(landing)! + 1);
     for (const z of state.zones.keys()) zones.add(z);
   }
-  state.pending.set(candidate, zones);
   recordMove(state.ledger, from, to, candidate.needs);
   state.version++;
 }

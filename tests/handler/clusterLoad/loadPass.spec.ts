@@ -124,7 +124,7 @@ const cases: Case[] = [
     expected: ["web 0→1", "web 3→4 filler"],
   },
   {
-    name: "a filler names a source no busier than where ECS will put the task: b's loads (2 with the service's task, 1 without) take a swap, not a filler",
+    name: "control: a filler names a source no busier than where ECS will put the task: b's loads (2 with the service's task, 1 without) take a swap, not a filler",
     instances: [
       { zone: "a", tasks: { fixed: 2, web: 1 } },
       { zone: "a" },
