@@ -41,10 +41,150 @@ function targetZone(move: Move, layout: ServiceLayout): string | undefined {
   return move.toGroup[0] ?? layout.slots.find((slot) => slot.id === move.to)?.path[0];
 }
 
-/** The moves whose extra task ECS would place in their target zone. */
-export function surgesThatLand(moves: Move[], layout: ServiceLayout): Move[] {
-  const landing = new Set(landingZones(zonesOf(layout)));
+/**
+ * The moves whose extra tasks ECS is sure to place in their target zones, with a partner move in
+ * each tied zone that needs one; else, when none is sure, the moves into a zone ECS may pick (a
+ * coin flip between tied zones, which the surge's completion undoes when it goes the wrong way).
+ *
+ * ECS places a surge's tasks one at a time, each in the zone then holding the fewest of the
+ * service's tasks, at random among ties. The surge lands only if every zone ECS may pick at each
+ * step is still owed a task (landsForSure). A move into zone b while zone a ties with it lands half
+ * the time: the started task goes to a, the completion gives a task back, and the move is planned
+ * again (3->6 with 50 services spent five moves so). A partner in a (partnerIn) makes the surge add
+ * a task to each zone: one within-zone move there that keeps the service as balanced as it is,
+ * from its busiest instance to where ECS puts the task, often a light new instance, so the extra
+ * task is work done rather than a coin flip. Moves are taken in order (most valuable first) while
+ * the set still lands.
+ */
+export function surgesThatLand(moves: Move[], layout: ServiceLayout, loadOf: (instanceArn: string) => number): Move[] {
+  const zones = zonesOf(layout);
+  // a partner costs a task move of its own: only where no move lands without one
+  const sure = landingInOrder(moves, zones, layout, loadOf, 0);
+  if (sure.length > 0) return sure;
+  const partnered = landingInOrder(moves, zones, layout, loadOf, zones.size);
+  if (partnered.length > 0) return partnered;
+  const landing = new Set(landingZones(zones));
   return moves.filter((move) => landing.has(targetZone(move, layout) ?? ""));
+}
+
+/** The moves, in order, that land together for sure with at most `partners` partner moves (no more than the first needed). */
+function landingInOrder(
+  moves: Move[],
+  zones: Map<string, Zone>,
+  layout: ServiceLayout,
+  loadOf: (instanceArn: string) => number,
+  partners: number,
+): Move[] {
+  let wanted: Move[] = [];
+  let sure: Move[] = [];
+  for (const move of moves) {
+    const landing = withPartners([...wanted, move], zones, layout, loadOf, partners);
+    if (!landing) continue;
+    // later moves ride along only if they need no partner beyond the first move's
+    if (wanted.length === 0) partners = landing.length - 1;
+    wanted = [...wanted, move];
+    sure = landing;
+  }
+  return sure;
+}
+
+/** The moves and a partner in each zone ECS could pick without a move of its own there, if that makes the surge land for sure. */
+function withPartners(
+  moves: Move[],
+  zones: Map<string, Zone>,
+  layout: ServiceLayout,
+  loadOf: (instanceArn: string) => number,
+  most: number,
+): Move[] | undefined {
+  const demand = new Map<string, number>();
+  for (const move of moves) {
+    const zone = targetZone(move, layout);
+    if (zone === undefined) return undefined;
+    demand.set(zone, (demand.get(zone) ?? 0) + 1);
+  }
+  const partners: Move[] = [];
+  // each partner owes one more task to a zone, so this ends within the zones' count
+  for (;;) {
+    const stray = strayZone(zones, demand);
+    if (stray === undefined) return [...moves, ...partners];
+    if (partners.length >= most) return undefined;
+    const partner = partnerIn(stray, [...moves, ...partners], layout, loadOf);
+    if (!partner) return undefined;
+    partners.push(partner);
+    demand.set(stray, (demand.get(stray) ?? 0) + 1);
+  }
+}
+
+/**
+ * A zone ECS may give one of the surge's tasks to although no move is owed there, trying every
+ * order of its picks among tied zones; undefined when every order lands each task where it is owed.
+ */
+function strayZone(zones: Map<string, Zone>, owed: Map<string, number>): string | undefined {
+  const withRoom = [...zones].filter(([, zone]) => zone.landing !== Infinity).map(([key]) => key);
+  const counts = new Map([...zones].map(([key, zone]) => [key, zone.count]));
+  const left = new Map(withRoom.map((key) => [key, owed.get(key) ?? 0]));
+  if ([...owed.keys()].some((key) => !left.has(key))) return [...owed.keys()].find((key) => !left.has(key));
+  const seen = new Set<string>();
+  const search = (remaining: number): string | undefined => {
+    if (remaining === 0) return undefined;
+    const state = withRoom.map((key) => left.get(key)).join(",");
+    if (seen.has(state)) return undefined;
+    seen.add(state);
+    const fewest = Math.min(...withRoom.map((key) => counts.get(key)!));
+    const picks = withRoom.filter((key) => counts.get(key) === fewest);
+    const stray = picks.find((key) => left.get(key) === 0);
+    if (stray !== undefined) return stray;
+    for (const key of picks) {
+      counts.set(key, counts.get(key)! + 1);
+      left.set(key, left.get(key)! - 1);
+      const found = search(remaining - 1);
+      counts.set(key, counts.get(key)! - 1);
+      left.set(key, left.get(key)! + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return search([...left.values()].reduce((a, b) => a + b, 0));
+}
+
+/**
+ * A move inside `zone` that keeps the service exactly as balanced (one task from an instance holding
+ * one more than the zone's fewest with room, to where ECS puts it: an instance with the fewest), from
+ * the busiest such instance by load, and only where it is a gain wherever ECS puts the task (the
+ * source at least two tasks busier than each instance it may pick): a partner that only swaps two
+ * loads costs a task move, as much as the coin flip it replaces. None either when the zone holds a
+ * move already, or a level between zone and instance (a custom attribute) would change.
+ */
+function partnerIn(zone: string, moves: Move[], layout: ServiceLayout, loadOf: (instanceArn: string) => number): Move | undefined {
+  if (layout.fields.length !== 2 || layout.fields[1] !== "instanceId") return undefined;
+  const members = layout.slots.filter((slot) => slot.path[0] === zone);
+  const busy = new Set(moves.flatMap((move) => [move.from, move.to ?? ""]));
+  if (members.some((slot) => busy.has(slot.id))) return undefined;
+  const landing = Math.min(...members.filter((slot) => slot.capacity > slot.count).map((slot) => slot.count));
+  const targets = members.filter((slot) => slot.capacity > slot.count && slot.count === landing);
+  // a placeholder stands for many empty instances whose loads it does not tell apart
+  if (targets.length === 0 || targets.some(isPlaceholder)) return undefined;
+  const busiestPick = Math.max(...targets.map((slot) => loadOf(slot.id)));
+  let source: { id: string; load: number } | undefined;
+  for (const slot of members) {
+    if (isPlaceholder(slot) || slot.count !== landing + 1) continue;
+    const load = loadOf(slot.id);
+    if (load - busiestPick < 2) continue;
+    if (!source || load > source.load || (load === source.load && slot.id < source.id)) source = { id: slot.id, load };
+  }
+  const task = source && layout.tasksOn(source.id)[0];
+  if (!source || !task) return undefined;
+  const [first] = moves;
+  const to = targets.length === 1 ? targets[0].id : null;
+  return {
+    service: first.service,
+    serviceName: first.serviceName,
+    taskArn: task.taskArn!,
+    from: source.id,
+    to,
+    toGroup: to ? targets[0].path : [zone],
+    pass: "spread",
+  };
 }
 
 /**

@@ -86,7 +86,9 @@ function spreadService(
   if ("code" in distributions) return distributions;
   const planned = distributions.flatMap((distribution) => movesFor(service, layout, distribution));
   const moves =
-    layout.fields[0] === ZONE_FIELD && deploymentBounds(service, tasks.tasks).stoppable === 0 ? landingSurges(planned, layout) : planned;
+    layout.fields[0] === ZONE_FIELD && deploymentBounds(service, tasks.tasks).stoppable === 0
+      ? landingSurges(planned, layout, (arn) => ledger.tasks[cluster.position.get(arn) ?? -1] ?? 0)
+      : planned;
   if (moves.length === 0 && planned.length > 0) {
     return {
       code: "surge-cannot-land",
@@ -100,8 +102,8 @@ function spreadService(
 }
 
 /** Every move must be a surge (surgeLanding.ts): those that land, else one relocation through ECS's choice. */
-function landingSurges(planned: Move[], layout: ServiceLayout): Move[] {
-  const landing = surgesThatLand(planned, layout);
+function landingSurges(planned: Move[], layout: ServiceLayout, loadOf: (instanceArn: string) => number): Move[] {
+  const landing = surgesThatLand(planned, layout, loadOf);
   if (landing.length > 0 || planned.length === 0) return landing;
   const relocation = crossZoneRelocation(planned, layout);
   return relocation ? [relocation] : [];
