@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { archivedRebalancer } from "../cli/archivedRebalancer";
 import { measureArchive } from "./archiveSize";
+import { markdownTable } from "./markdownTable";
 import { measurePlanScale } from "./planScale";
 import { runPool, serveJobs } from "./pool";
 import {
@@ -247,11 +248,6 @@ function printTables(output: Output): void {
   );
   console.log(`Wall time: scenarios ${output.scenarioWallSeconds.toFixed(0)} s, total ${output.totalWallSeconds.toFixed(0)} s`);
   for (const error of output.errors) console.log(`ERROR ${error}`);
-}
-
-export function markdownTable(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
 if (process.argv.includes("--worker")) serveJobs(worker);
