@@ -15,6 +15,8 @@ export interface ClusterMeasures {
   maxSkew: number;
   /** Max − min of all tasks per eligible (ACTIVE, connected) instance. */
   totalSkew: number;
+  /** Eligible instances running no task of a REPLICA service (a DAEMON's task on every instance is not work placed there). */
+  idleInstances: number;
   /** Per zone, max − min of the RUNNING tasks per eligible instance: the load band reached. */
   zoneBands: Record<string, number>;
   /** Per zone, the instances' fixed tasks and each movable service's tasks per instance (for loadOracle). */
@@ -53,6 +55,10 @@ export function measureCluster(sim: EcsSimulator, clusterName: string): ClusterM
       maxSkew = Math.max(maxSkew, skewWithinGroups(eligible, fields.slice(0, fields.indexOf("instanceId")), perInstance));
   }
   const totals = eligibleRecords.map((i) => [...i.tasks].filter((t) => t.lastStatus === "RUNNING").length);
+  const replica = new Set(services.filter((s) => s.schedulingStrategy === "REPLICA").map((s) => s.name));
+  const idleInstances = eligibleRecords.filter(
+    (i) => ![...i.tasks].some((t) => t.lastStatus === "RUNNING" && replica.has(t.serviceName ?? "")),
+  ).length;
   const loadZones = zonesForLoad(eligibleRecords, services);
   return {
     services: services.length,
@@ -62,6 +68,7 @@ export function measureCluster(sim: EcsSimulator, clusterName: string): ClusterM
     maxSkew,
     deploymentChecks,
     totalSkew: totals.length ? Math.max(...totals) - Math.min(...totals) : 0,
+    idleInstances,
     zoneBands: Object.fromEntries(Object.entries(loadZones).map(([zone, z]) => [zone, spreadOf(instanceTotals(z))])),
     loadZones,
   };

@@ -144,6 +144,7 @@ function printTables(output: Output): void {
     "bandAfter",
     "minMoves(band)",
     "minMoves(band 1)",
+    "idle inst",
     "landed",
   ];
   const bands = (b: Record<string, number>) =>
@@ -175,6 +176,8 @@ function printTables(output: Output): void {
       bands(r.zoneBandsAfter),
       r.bandMinMoves ?? "none",
       r.bandOneMinMoves ?? "unreachable",
+      // rows saved before the column existed have no count
+      r.idleInstancesBefore === undefined ? "-" : `${r.idleInstancesBefore} → ${r.idleInstancesAfter}`,
       r.loadMovesPlanned
         ? `${r.loadMovesLanded}/${r.loadMovesPlanned}${r.loadMovesOnAcceptedTie ? ` (+${r.loadMovesOnAcceptedTie} tie)` : ""}${
             r.loadFillers ? `, fillers ${r.loadFillersGivenBack}/${r.loadFillers} given back` : ""

@@ -138,6 +138,9 @@ export interface ScenarioResult {
   baselineForceDeployInvocations: number;
   finalMaxSkew: number;
   finalTotalSkew: number;
+  /** Instances running no REPLICA service's task: what ECS alone leaves, and after ours (the target: none). */
+  idleInstancesBefore: number;
+  idleInstancesAfter: number;
   /** Per zone, max − min tasks per instance: what ECS alone leaves (the rebalancer's start), and after ours. */
   zoneBandsBefore: Record<string, number>;
   zoneBandsAfter: Record<string, number>;
@@ -211,6 +214,8 @@ export function mergeScenario(jobs: Record<RebalancerKind, JobResult>): Scenario
     baselineForceDeployInvocations: jobs.forceNewDeployment.report.invocations,
     finalMaxSkew: after.maxSkew,
     finalTotalSkew: after.totalSkew,
+    idleInstancesBefore: before.idleInstances,
+    idleInstancesAfter: after.idleInstances,
     zoneBandsBefore: before.zoneBands,
     zoneBandsAfter: after.zoneBands,
     bandMinMoves: fewestMovesForBandReached(before, after) ?? null,
