@@ -13,7 +13,7 @@ import { isPlaceholder, ServiceLayout } from "./serviceLayout";
  * 188 looped so). Such a service gets only the moves that land; if none does, one relocation that
  * uses ECS's choice instead (below), or nothing.
  */
-interface Zone {
+export interface Zone {
   count: number;
   /** The fewest tasks of the service on an instance of the zone with room (where ECS would put one). */
   landing: number;
@@ -75,76 +75,77 @@ function landingInOrder(
   loadOf: (instanceArn: string) => number,
   partners: number,
 ): Move[] {
-  let wanted: Move[] = [];
+  const wanted: Move[] = [];
+  const owed = new Map<string, number>();
   let sure: Move[] = [];
   for (const move of moves) {
-    const landing = withPartners([...wanted, move], zones, layout, loadOf, partners);
-    if (!landing) continue;
+    const zone = targetZone(move, layout);
+    if (zone === undefined) continue;
+    owed.set(zone, (owed.get(zone) ?? 0) + 1);
+    const landing = withPartners([...wanted, move], owed, zones, layout, loadOf, partners);
+    if (!landing) {
+      owed.set(zone, owed.get(zone)! - 1);
+      continue;
+    }
     // later moves ride along only if they need no partner beyond the first move's
     if (wanted.length === 0) partners = landing.length - 1;
-    wanted = [...wanted, move];
+    wanted.push(move);
     sure = landing;
   }
   return sure;
 }
 
-/** The moves and a partner in each zone ECS could pick without a move of its own there, if that makes the surge land for sure. */
+/** The moves (owing `owed` per zone) and a partner in each zone ECS could pick without a move of its own there, if that makes the surge land for sure. */
 function withPartners(
   moves: Move[],
+  owed: Map<string, number>,
   zones: Map<string, Zone>,
   layout: ServiceLayout,
   loadOf: (instanceArn: string) => number,
   most: number,
 ): Move[] | undefined {
-  const demand = new Map<string, number>();
-  for (const move of moves) {
-    const zone = targetZone(move, layout);
-    if (zone === undefined) return undefined;
-    demand.set(zone, (demand.get(zone) ?? 0) + 1);
-  }
+  let demand = owed;
   const partners: Move[] = [];
-  // each partner owes one more task to a zone, so this ends within the zones' count
+  // each partner owes one more task to a zone that had none owed, so this ends within the zones' count
   for (;;) {
     const stray = strayZone(zones, demand);
-    if (stray === undefined) return [...moves, ...partners];
+    if (stray === undefined) return partners.length ? [...moves, ...partners] : moves;
     if (partners.length >= most) return undefined;
     const partner = partnerIn(stray, [...moves, ...partners], layout, loadOf);
     if (!partner) return undefined;
     partners.push(partner);
-    demand.set(stray, (demand.get(stray) ?? 0) + 1);
+    demand = new Map(demand).set(stray, (demand.get(stray) ?? 0) + 1);
   }
 }
 
 /**
- * A zone ECS may give one of the surge's tasks to although no move is owed there, trying every
- * order of its picks among tied zones; undefined when every order lands each task where it is owed.
+ * A zone ECS may give one of the surge's tasks to although no move is owed there; undefined when
+ * every order of its picks lands each task where one is owed. Picking the emptiest zone one task at
+ * a time water-fills the zones: with k tasks, every zone below some level L rises to L, and the r
+ * tasks left over go to r of the zones then at L, at random. So the surge lands for sure only when
+ * r is 0 and the moves owe each zone exactly what it rises by.
  */
-function strayZone(zones: Map<string, Zone>, owed: Map<string, number>): string | undefined {
-  const withRoom = [...zones].filter(([, zone]) => zone.landing !== Infinity).map(([key]) => key);
-  const counts = new Map([...zones].map(([key, zone]) => [key, zone.count]));
-  const left = new Map(withRoom.map((key) => [key, owed.get(key) ?? 0]));
-  if ([...owed.keys()].some((key) => !left.has(key))) return [...owed.keys()].find((key) => !left.has(key));
-  const seen = new Set<string>();
-  const search = (remaining: number): string | undefined => {
-    if (remaining === 0) return undefined;
-    const state = withRoom.map((key) => left.get(key)).join(",");
-    if (seen.has(state)) return undefined;
-    seen.add(state);
-    const fewest = Math.min(...withRoom.map((key) => counts.get(key)!));
-    const picks = withRoom.filter((key) => counts.get(key) === fewest);
-    const stray = picks.find((key) => left.get(key) === 0);
-    if (stray !== undefined) return stray;
-    for (const key of picks) {
-      counts.set(key, counts.get(key)! + 1);
-      left.set(key, left.get(key)! - 1);
-      const found = search(remaining - 1);
-      counts.set(key, counts.get(key)! - 1);
-      left.set(key, left.get(key)! + 1);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  };
-  return search([...left.values()].reduce((a, b) => a + b, 0));
+export function strayZone(zones: Map<string, Zone>, owed: Map<string, number>): string | undefined {
+  const counts = new Map<string, number>();
+  for (const [key, zone] of zones) if (zone.landing !== Infinity) counts.set(key, zone.count);
+  for (const key of owed.keys()) if (!counts.has(key)) return key;
+  let tasks = 0;
+  for (const n of owed.values()) tasks += n;
+  if (tasks === 0) return undefined;
+  let level = Math.min(...counts.values());
+  for (;;) {
+    let rising = 0;
+    for (const count of counts.values()) if (count <= level) rising++;
+    if (rising > tasks) break;
+    tasks -= rising;
+    level++;
+  }
+  // `tasks` is now the leftover r, fewer than the zones at `level`: any of those may take one
+  for (const [key, count] of counts) {
+    const most = Math.max(0, level - count) + (tasks > 0 && count <= level ? 1 : 0);
+    if ((owed.get(key) ?? 0) < most) return key;
+  }
+  return undefined;
 }
 
 /**
