@@ -30,6 +30,8 @@ export interface SeedResult {
   /** Whether the oracle finds one task per zone reachable, and whether ours reached it. */
   bandOneReachable: boolean;
   bandOneReached: boolean;
+  /** Per zone, max − min tasks per instance at the end. */
+  bandAfter: Record<string, number>;
   balanced: boolean;
   secondsToBalance: number | null;
 }
@@ -46,6 +48,7 @@ async function worker(job: SeedJob): Promise<SeedResult> {
     bandMinMoves: fewestMovesForBandReached(result.before, result.after) ?? null,
     bandOneReachable: fewestMovesForBandReached(result.before, result.after, 1) !== undefined,
     bandOneReached: Object.values(result.after.zoneBands).every((band) => band <= 1),
+    bandAfter: result.after.zoneBands,
     balanced: result.report.balanced && result.report.surgesLeft.length === 0,
     secondsToBalance: last.steady ? last.seconds : null,
   };
@@ -84,6 +87,7 @@ export function seedSpreadTable(results: SeedResult[]): string {
       spread(runs.filter((r) => r.bandMinMoves).map((r) => Math.round((100 * r.moves) / r.bandMinMoves!) / 100)),
       `${runs.filter(withinMovesTarget).length} of ${runs.length}`,
       `${reachable.filter((r) => r.bandOneReached).length} of ${reachable.length}`,
+      spread(runs.map((r) => Math.max(0, ...Object.values(r.bandAfter)))),
       `${runs.filter((r) => r.balanced).length} of ${runs.length}`,
       spread(runs.filter((r) => r.secondsToBalance !== null).map((r) => r.secondsToBalance!)),
     ];
@@ -97,6 +101,7 @@ export function seedSpreadTable(results: SeedResult[]): string {
       "moves ÷ minMoves",
       "moves ≤ 1.1×min+1",
       "band ≤ 1 where reachable",
+      "widest zone band after",
       "balanced",
       "secToBalance",
     ],

@@ -440,11 +440,14 @@ function partnerMove(state: PassState, zone: string, candidate: LoadCandidate, r
  * A filler for a tied zone where the service has neither a gain nor a swap: the surge's task in
  * this zone is started only so that the surge's other task lands in the zone that gains (one task
  * per tied zone, see emptiestZones), and the completion gives it up again. It names, as its `from`,
- * the service's task on an instance holding one more than its fewest, no busier than any instance
- * ECS may pick: the started task then lands on an instance busier than that source, and the
- * completion stops the started task instead (serviceSpread/surgeEnd.ts, startedInstead). The zone
- * ends as it was; one task is started and stopped. Its instances are kept out of the rest of the
- * plan (`uncertain`), so that no later move changes the loads the completion compares.
+ * the service's task on an instance holding one more than its fewest, the least busy such instance:
+ * where ECS puts the started task on an instance busier than that source, the completion stops the
+ * started task instead (serviceSpread/surgeEnd.ts, startedInstead) and the zone ends as it was; where
+ * the pick is lighter (only when no source is as light as every pick), the named task is stopped,
+ * which evens the zone or at worst swaps two loads. Either way one task is started and stopped and
+ * no instance ends busier than the busiest before. Its instances, its source included, are kept
+ * out of the rest of the plan (`uncertain`), so that no later move changes the loads the completion
+ * compares. (A zone where every instance holds as many of the service's tasks has no such source.)
  */
 function fillerIn(
   state: PassState,
@@ -454,10 +457,9 @@ function fillerIn(
 ): { from: number; to: number; ties: number[]; filler: true } | undefined {
   const tasks = state.ledger.tasks;
   if (fewest.ties.length === 0 || fewest.ties.some((at) => state.uncertain.has(at))) return undefined;
-  const lightest = Math.min(...fewest.ties.map((at) => tasks[at]));
   let best: number | undefined;
   for (const from of there.positions) {
-    if (state.uncertain.has(from) || (candidate.counts.get(from) ?? 0) !== fewest.count + 1 || tasks[from] > lightest) continue;
+    if (state.uncertain.has(from) || (candidate.counts.get(from) ?? 0) !== fewest.count + 1) continue;
     if (best === undefined || tasks[from] < tasks[best]) best = from;
   }
   return best === undefined ? undefined : { from: best, to: fewest.target, ties: fewest.ties, filler: true };
@@ -541,13 +543,14 @@ function zoneTotalsOf(state: PassState, candidate: LoadCandidate): Map<string, n
 function apply(state: PassState, zone: string, move: LoadMove): void {
   const { candidate, from, to, ties } = move;
   for (const at of ties ?? []) state.uncertain.add(at);
-  // a coin flip may be undone (surgeEnd.ts, startedInstead): its source's load is as unknown as theirs
-  if (ties && ties.some((at) => state.ledger.tasks[at] >= state.ledger.tasks[from])) state.uncertain.add(from);
+  // a coin flip may be undone (surgeEnd.ts, startedInstead), and a filler may stop its named task:
+  // the source's load is as unknown as theirs
+  if (move.filler || (ties && ties.some((at) => state.ledger.tasks[at] >= state.ledger.tasks[from]))) state.uncertain.add(from);
   state.refused.delete(`${candidate.serviceArn}\n${zone}`);
   const zones = state.pending.get(candidate) ?? new Set<string>();
   state.pending.set(candidate, zones.add(zone));
-  // a filler moves nothing: every pick is at least as busy as its source, so the coin-flip rule
-  // above already keeps its instances out of the plan, and the zone is as it was once the surge ends
+  // a filler is planned as moving nothing (the zone as it was once the surge ends): its instances
+  // are kept out of the plan above, so whatever ECS picks, no later move counts on their loads
   if (move.filler) return;
   candidate.counts.set(from, candidate.counts.get(from)! - 1);
   candidate.counts.set(to, (candidate.counts.get(to) ?? 0) + 1);

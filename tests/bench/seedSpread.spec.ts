@@ -23,6 +23,7 @@ describe("bench:seeds: the same scenario under other simulator seeds", () => {
       bandMinMoves: 124,
       bandOneReachable: true,
       bandOneReached: reached,
+      bandAfter: { a: reached ? 1 : 3, b: 0 },
       balanced: true,
       secondsToBalance: 100 * seed,
     });
@@ -30,7 +31,7 @@ describe("bench:seeds: the same scenario under other simulator seeds", () => {
     const row = table.split("\n")[2];
     assert.strictEqual(
       row,
-      "| s | 4 | 135 / 137 / 150 | 124 / 124 / 124 | 1.09 / 1.1 / 1.21 | 2 of 4 | 3 of 4 | 4 of 4 | 100 / 200 / 400 |",
+      "| s | 4 | 135 / 137 / 150 | 124 / 124 / 124 | 1.09 / 1.1 / 1.21 | 2 of 4 | 3 of 4 | 1 / 1 / 3 | 4 of 4 | 100 / 200 / 400 |",
     );
   });
 });

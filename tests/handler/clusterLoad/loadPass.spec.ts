@@ -124,6 +124,18 @@ const cases: Case[] = [
     expected: ["web 0→1", "web 3→4 filler"],
   },
   {
+    name: "a filler where no source is as light as every pick: b's only source (load 2) is lighter than one pick (3) and busier than the other (1); ECS's task lands on the 3 (given up) or the 1 (the named task stops: two loads swap), never a loss → 1 move and 1 filler",
+    instances: [
+      { zone: "a", tasks: { fixed: 2, web: 1 } },
+      { zone: "a" },
+      { zone: "b", tasks: { fixed: 1, web: 1 } },
+      { zone: "b", tasks: { fixed: 1 } },
+      { zone: "b", tasks: { fixed: 3 } },
+    ],
+    services: [{ name: "web" }],
+    expected: ["web 0→1", "web 2→3 filler"],
+  },
+  {
     name: "control: a filler names a source no busier than where ECS will put the task: b's loads (2 with the service's task, 1 without) take a swap, not a filler",
     instances: [
       { zone: "a", tasks: { fixed: 2, web: 1 } },
