@@ -344,11 +344,12 @@ describe("cluster load pass against the exact solver (random small clusters)", f
       { numRuns: 3000, seed: 12 },
     );
     assert.ok(t.reachable > 500, `only ${t.reachable} clusters had a reachable band`);
-    // measured with this seed: 1,068 of 1,069 as planned (1,067 of them within the bound) and at
-    // random; 1,058 before fillers, 1,040 (97.3 %) before swaps, coin flips and moves to another zone.
-    // At random, of 2,580 moves 253 were coin flips undone and 483 fillers (1,618 moves and 177
-    // undone before fillers): most of them in clusters where no layout is in band, which the pass
-    // still evens as far as it can
+    // measured with this seed: 1,068 of 1,069 as planned (all 1,068 within the bound) and 1,069 at
+    // random, since a filler may name a source busier than a pick (1,067 and 1,068 before); 1,058
+    // before fillers, 1,040 (97.3 %) before swaps, coin flips and moves to another zone. At random,
+    // of 2,726 moves 269 were coin flips undone and 515 fillers given up (2,580, 253 and 483 before;
+    // 1,618 moves and 177 undone before fillers): most of them in clusters where no layout is in
+    // band, which the pass still evens as far as it can
     assert.ok(
       t.withinBound >= 0.98 * t.reachable,
       `as planned, in band within the bound in ${t.withinBound} of ${t.reachable} reachable clusters`,
