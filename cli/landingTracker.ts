@@ -9,7 +9,8 @@ import { readSurge } from "../handler/surgeTag";
  * load moves (as many as the surge added). When the surge is over (its tag gone), a move landed as
  * planned if its target instance holds one more task of the service than when it was planned; a
  * coin-flip move (`landsOn`) that landed on another of the instances it accepted is counted apart.
- * A filler (`Move.filler`) moves nothing and is counted apart: given back if its named task still runs.
+ * A filler (`Move.filler`) is counted apart: given back if its named task still runs (else ECS put
+ * the started task on a lighter instance and the named task stopped instead).
  */
 export interface LandingCounts {
   planned: number;

@@ -32,7 +32,8 @@ export interface Move {
   /**
    * A load move's filler in a zone tied with it (clusterLoad/loadPass.ts, fillerIn): the surge
    * starts a task there only so that the move's own task lands where planned, and gives it up when
-   * it ends; `from` and `to` say where. It moves no task.
+   * it ends; `from` and `to` say where. Where ECS puts it on an instance lighter than `from`, the
+   * task on `from` stops instead (an evening or a swap of two loads, never a loss).
    */
   filler?: true;
 }

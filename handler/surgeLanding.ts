@@ -48,9 +48,9 @@ function targetZone(move: Move, layout: ServiceLayout): string | undefined {
  *
  * ECS places a surge's tasks one at a time, each in the zone then holding the fewest of the
  * service's tasks, at random among ties. The surge lands only if every zone ECS may pick at each
- * step is still owed a task (landsForSure). A move into zone b while zone a ties with it lands half
+ * step is still owed a task (strayZone). A move into zone b while zone a ties with it lands half
  * the time: the started task goes to a, the completion gives a task back, and the move is planned
- * again (3->6 with 50 services spent five moves so). A partner in a (partnerIn) makes the surge add
+ * again (on 3->6 with 50 services one service surged four times for one move). A partner in a (partnerIn) makes the surge add
  * a task to each zone: one within-zone move there that keeps the service as balanced as it is,
  * from its busiest instance to where ECS puts the task, often a light new instance, so the extra
  * task is work done rather than a coin flip. Moves are taken in order (most valuable first) while
@@ -111,7 +111,7 @@ function withPartners(
     const stray = strayZone(zones, demand);
     if (stray === undefined) return partners.length ? [...moves, ...partners] : moves;
     if (partners.length >= most) return undefined;
-    const partner = partnerIn(stray, [...moves, ...partners], layout, loadOf);
+    const partner = partnerIn(stray, zones.get(stray)?.landing ?? Infinity, [...moves, ...partners], layout, loadOf);
     if (!partner) return undefined;
     partners.push(partner);
     demand = new Map(demand).set(stray, (demand.get(stray) ?? 0) + 1);
@@ -150,18 +150,23 @@ export function strayZone(zones: Map<string, Zone>, owed: Map<string, number>): 
 
 /**
  * A move inside `zone` that keeps the service exactly as balanced (one task from an instance holding
- * one more than the zone's fewest with room, to where ECS puts it: an instance with the fewest), from
+ * one more than `landing`, the zone's fewest with room, to where ECS puts it: an instance with it), from
  * the busiest such instance by load, and only where it is a gain wherever ECS puts the task (the
  * source at least two tasks busier than each instance it may pick): a partner that only swaps two
  * loads costs a task move, as much as the coin flip it replaces. None either when the zone holds a
  * move already, or a level between zone and instance (a custom attribute) would change.
  */
-function partnerIn(zone: string, moves: Move[], layout: ServiceLayout, loadOf: (instanceArn: string) => number): Move | undefined {
+function partnerIn(
+  zone: string,
+  landing: number,
+  moves: Move[],
+  layout: ServiceLayout,
+  loadOf: (instanceArn: string) => number,
+): Move | undefined {
   if (layout.fields.length !== 2 || layout.fields[1] !== "instanceId") return undefined;
   const members = layout.slots.filter((slot) => slot.path[0] === zone);
   const busy = new Set(moves.flatMap((move) => [move.from, move.to ?? ""]));
   if (members.some((slot) => busy.has(slot.id))) return undefined;
-  const landing = Math.min(...members.filter((slot) => slot.capacity > slot.count).map((slot) => slot.count));
   const targets = members.filter((slot) => slot.capacity > slot.count && slot.count === landing);
   // a placeholder stands for many empty instances whose loads it does not tell apart
   if (targets.length === 0 || targets.some(isPlaceholder)) return undefined;

@@ -74,7 +74,8 @@ export interface LoadMove {
   ties?: number[];
   /**
    * A tie filler (fillerIn): the task the surge starts in a tied zone that has no gain of its own,
-   * given up again when the surge ends. It moves nothing; `from` holds the task named in its place.
+   * given up again when the surge ends unless ECS puts it on an instance lighter than `from`, whose
+   * named task then stops instead (an evening or a swap). Planned as moving nothing.
    */
   filler?: true;
 }
@@ -185,8 +186,9 @@ const MAX_SWEEPS = 6;
  * - "gain-with-swap": the same, but a partner may only swap two loads (one extra task move, the
  *   tied zone's band unchanged) so that the surge lands in both zones;
  * - "gain-with-filler": the same, but a tied zone with neither a gain nor a swap gets a filler
- *   (fillerIn): the task the surge starts there is given up when it ends, one task started and
- *   stopped so that the gain lands where planned. Only once no zone has a move without one;
+ *   (fillerIn): the task the surge starts there is given up when it ends (or, on a lighter pick,
+ *   its named task stops instead), one task started and stopped so that the gain lands where
+ *   planned. Only once no zone has a move without one;
  * - "even-chance": at least half of the instances ECS may pick are a gain (see pickOutcome). On
  *   another the move gains less, and where that instance ends busier than the source the surge's
  *   completion gives up the started task instead of the source's (serviceSpread/surgeEnd.ts): the
