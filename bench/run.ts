@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { archivedRebalancer } from "../cli/archivedRebalancer";
 import { measureArchive } from "./archiveSize";
+import { flag } from "./cliFlag";
 import { markdownTable } from "./markdownTable";
 import { measurePlanScale } from "./planScale";
 import { runPool, serveJobs } from "./pool";
@@ -15,7 +16,7 @@ import {
   runJob,
   ScenarioResult,
 } from "./scenarioBench";
-import { benchScenarios } from "./scenarios";
+import { benchScenario, benchScenarios } from "./scenarios";
 
 /**
  * npm run bench [-- --json] [-- --workers N] [-- --only name,name] [-- --no-plan-scale]
@@ -29,15 +30,8 @@ const KINDS: RebalancerKind[] = ["ours", "reference", "forceNewDeployment", "ecs
 const OUT_DIR = path.join(__dirname, "out");
 const RESULTS = path.join(OUT_DIR, "results.jsonl");
 
-function flag(name: string): string | undefined {
-  const index = process.argv.indexOf(name);
-  return index > 0 ? process.argv[index + 1] : undefined;
-}
-
 async function worker(job: BenchJob): Promise<JobResult> {
-  const scenario = benchScenarios().find((s) => s.name === job.scenario);
-  if (!scenario) throw new Error(`no bench scenario named ${job.scenario}`);
-  return runJob(scenario, job.kind, () => archivedRebalancer());
+  return runJob(benchScenario(job.scenario), job.kind, () => archivedRebalancer());
 }
 
 async function main(): Promise<void> {

@@ -167,6 +167,13 @@ export function withAzRebalancing(scenario: Scenario, value: "ENABLED" | "DISABL
 }
 
 /** Every bench scenario, its services DISABLED (as before ECS's AZ rebalancing); jobs may switch it on. */
+/** The bench scenario of that name (a worker's job names one); throws on a name the bench does not have. */
+export function benchScenario(name: string): Scenario {
+  const scenario = benchScenarios().find((s) => s.name === name);
+  if (!scenario) throw new Error(`no bench scenario named ${name}`);
+  return scenario;
+}
+
 export function benchScenarios(): Scenario[] {
   return baseScenarios().map((s) => withAzRebalancing(s, "DISABLED"));
 }

@@ -1,9 +1,10 @@
 import { archivedRebalancer } from "../cli/archivedRebalancer";
+import { flag } from "./cliFlag";
 import { runPool, serveJobs } from "./pool";
 import { fewestMovesForBandReached } from "./clusterMeasures";
 import { markdownTable } from "./markdownTable";
 import { runJob } from "./scenarioBench";
-import { benchScenarios } from "./scenarios";
+import { benchScenario, benchScenarios } from "./scenarios";
 
 /**
  * npm run bench:seeds -- --only name,name [--seeds 1-8] [--workers N] [--json]
@@ -37,9 +38,7 @@ export interface SeedResult {
 }
 
 async function worker(job: SeedJob): Promise<SeedResult> {
-  const base = benchScenarios().find((s) => s.name === job.scenario);
-  if (!base) throw new Error(`no bench scenario named ${job.scenario}`);
-  const result = await runJob({ ...base, seed: job.seed }, "ours", () => archivedRebalancer());
+  const result = await runJob({ ...benchScenario(job.scenario), seed: job.seed }, "ours", () => archivedRebalancer());
   const last = result.report.steps[result.report.steps.length - 1];
   return {
     scenario: job.scenario,
@@ -107,11 +106,6 @@ export function seedSpreadTable(results: SeedResult[]): string {
     ],
     rows,
   );
-}
-
-function flag(name: string): string | undefined {
-  const index = process.argv.indexOf(name);
-  return index > 0 ? process.argv[index + 1] : undefined;
 }
 
 async function main(): Promise<void> {

@@ -5,6 +5,7 @@ import { archivedRebalancer } from "../cli/archivedRebalancer";
 import { Rebalancer, RebalancerFactory, simulate, TickContext } from "../cli/simulation";
 import { EcsSimulator, Scenario, ScenarioService, ScenarioStep } from "../simulator";
 import { dipsBelowEcsAlone, FloorDip, FloorDips, FloorSample, sampleServices } from "../cli/floorDips";
+import { flag } from "./cliFlag";
 import { runPool, serveJobs } from "./pool";
 import { between, seededRandom, ZONE_THEN_INSTANCE } from "./scenarios";
 import { minimumHealthyBase } from "../cli/minimumHealthy";
@@ -681,11 +682,6 @@ function layoutOf(sim: EcsSimulator, clusterName: string, service: string): Reco
     ].filter((t) => t.serviceName === service && t.lastStatus === "RUNNING").length;
   }
   return out;
-}
-
-function flag(name: string): string | undefined {
-  const index = process.argv.indexOf(name);
-  return index > 0 ? process.argv[index + 1] : undefined;
 }
 
 async function main(): Promise<void> {
