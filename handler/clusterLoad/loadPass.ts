@@ -30,8 +30,10 @@ import { LoadReport, reportLoad } from "./loadReport";
  * surest (Reach): every instance ECS could pick carries the same load (the result is the plan);
  * each is a gain (a coin flip whose every outcome evens the zone); at least half are (the
  * completion undoes a wrong pick, serviceSpread/surgeEnd.ts). A coin flip names every instance it
- * may land on (Move.landsOn), and no later move of the plan touches them, nor its source where a
- * pick may be undone. Once no zone has a move of its own left, a service whose emptiest zone is
+ * may land on (Move.landsOn). Until the surge ends their loads, and its source's where a pick may be
+ * undone, are open (PassState.unsure): a later move of the plan is judged with each at its worst,
+ * so that flips run side by side in one wave instead of one per zone and wave, and none counts on
+ * another's pick. Once no zone has a move of its own left, a service whose emptiest zone is
  * another moves its task there (crossZoneMove).
  * The surge's completion stops the planned source's task (surgeTag.ts, give).
  * One move per service and zone per plan: ECS counts the source's task until the surge completes.
@@ -107,8 +109,15 @@ interface PassState {
   zoneTotals: Map<LoadCandidate, Map<string, number>>;
   fewest: Map<LoadCandidate, Map<string, Fewest>>;
   refused: Map<string, Unlandable>;
-  /** Instances a coin-flip move of this plan may land on: their load is unknown until it does. */
-  uncertain: Set<number>;
+  /** A filler's instances, its source included: kept out of the rest of the plan (fillerIn). */
+  heldByFiller: Set<number>;
+  /**
+   * Instances whose load this plan's coin flips leave open: up to `up` tasks above the ledger's (a
+   * tie ECS may pick instead of the planned one, a source whose move the completion may undo) and
+   * `down` below it (the planned instance of a flip ECS may not pick). Later moves are judged
+   * against the worst of that range, so flips run side by side without one counting on another's pick.
+   */
+  unsure: Map<number, { up: number; down: number }>;
   /** Fillers (fillerIn) are a last resort: allowed once no zone has a move without one. */
   fillers: boolean;
 }
@@ -145,7 +154,8 @@ export function planLoadMoves(ledger: Ledger, candidates: LoadCandidate[], args:
     zoneTotals: new Map(),
     fewest: new Map(),
     refused: new Map(),
-    uncertain: new Set(),
+    heldByFiller: new Set(),
+    unsure: new Map(),
     fillers: false,
   };
   // a partner move in one zone changes loads another zone's moves were refused on: sweep again;
@@ -236,7 +246,7 @@ function bestBundle(
   const found: Array<Option | undefined> = REACHES.map(() => undefined);
   for (const from of busiestFirst) {
     if (ledger.tasks[from] - emptiest < 2 || found[0]) break;
-    if (state.uncertain.has(from)) continue;
+    if (state.heldByFiller.has(from)) continue;
     const options: Option[] = [];
     for (const candidate of candidatesAt.get(from) ?? []) {
       if ((candidate.counts.get(from) ?? 0) === 0 || state.pending.get(candidate)?.has(zone)) continue;
@@ -299,10 +309,10 @@ function rate(state: PassState, here: ZoneBand, from: number, candidate: LoadCan
     return undefined;
   }
   state.refused.delete(key);
-  const ties = fewest.allEqual ? undefined : fewest.ties;
+  const ties = isSure(state, from, fewest) ? undefined : fewest.ties;
   const tasks = state.ledger.tasks;
   // what the move is sure to gain: on a coin flip, the gap to the busiest instance ECS may pick
-  const gap = tasks[from] - (ties ? Math.max(...ties.map((at) => tasks[at])) : tasks[to]);
+  const gap = tasks[from] - (ties ? Math.max(...ties.map((at) => mostOf(state, at))) : tasks[to]);
   return {
     move: { candidate, from, to, task, ...(ties ? { ties } : {}) },
     level: Math.max(main, partners),
@@ -339,9 +349,10 @@ function crossZoneMove(state: PassState, here: ZoneBand, from: number, candidate
   if (totals.get(here.zone)! !== totals.get(there.zone)! + 1) return undefined;
   const fewest = fewestIn(state, there.zone, there.positions, candidate);
   const tasks = state.ledger.tasks;
-  if (fewest.ties.length === 0 || fewest.ties.some((at) => state.uncertain.has(at) || tasks[at] + 1 > there.band.high)) return undefined;
+  if (fewest.ties.length === 0 || fewest.ties.some((at) => state.heldByFiller.has(at) || mostOf(state, at) + 1 > there.band.high))
+    return undefined;
   const [task] = candidate.tasksOn(from);
-  return task && { candidate, from, to: fewest.target, task, ...(fewest.allEqual ? {} : { ties: fewest.ties }) };
+  return task && { candidate, from, to: fewest.target, task, ...(isSure(state, from, fewest) ? {} : { ties: fewest.ties }) };
 }
 
 /**
@@ -351,9 +362,9 @@ function crossZoneMove(state: PassState, here: ZoneBand, from: number, candidate
  * - "gain": each is at least 2 tasks lighter than the source, so the move evens the zone whichever
  *   ECS picks; "swap": at least 1, so it at worst swaps two loads; "even-chance": at least half
  *   are 2 lighter, and a pick of another is undone by the completion (see Reach).
- * A coin flip lists them in `ties`: until the surge ends their loads are unknown, so no later move
- * of this plan lands on them or leaves them (`uncertain`). The surge's completion gives up the
- * source's task whichever ECS picks (surgeTag.ts, give).
+ * A coin flip lists them in `ties`: until the surge ends their loads are open (`unsure`), so a later
+ * move of this plan is judged against the worst of them: the source at its lightest, each pick at its
+ * busiest. The surge's completion gives up the source's task whichever ECS picks (surgeTag.ts, give).
  */
 function pickOutcome(
   state: PassState,
@@ -362,18 +373,18 @@ function pickOutcome(
   rule: "certain" | "gain" | "swap" | "even-chance",
   high: number,
 ): { ties?: number[] } | undefined {
-  if (fewest.ties.some((at) => state.uncertain.has(at))) return undefined;
-  if (fewest.allEqual) return {};
+  if (fewest.ties.some((at) => state.heldByFiller.has(at))) return undefined;
+  if (isSure(state, from, fewest)) return {};
   if (rule === "certain") return undefined;
-  const tasks = state.ledger.tasks;
+  const least = leastOf(state, from);
   // a gain that costs no later move: the source gives one and the instance stays within the band's top
-  const gains = (at: number) => tasks[from] - tasks[at] >= 2 && tasks[at] < high;
+  const gains = (at: number) => least - mostOf(state, at) >= 2 && mostOf(state, at) < high;
   const acceptable =
     rule === "even-chance"
       ? 2 * fewest.ties.filter(gains).length >= fewest.ties.length
       : rule === "gain"
         ? fewest.ties.every(gains)
-        : fewest.ties.every((at) => tasks[from] - tasks[at] >= 1);
+        : fewest.ties.every((at) => least - mostOf(state, at) >= 1);
   return acceptable ? { ties: fewest.ties } : undefined;
 }
 
@@ -426,7 +437,7 @@ function partnerMove(state: PassState, zone: string, candidate: LoadCandidate, r
   const tasks = state.ledger.tasks;
   let best: { from: number; to: number; ties?: number[]; filler?: true } | undefined;
   for (const from of there.positions) {
-    if (state.uncertain.has(from)) continue;
+    if (state.heldByFiller.has(from)) continue;
     const to = usefulTarget(state, there, from, candidate);
     const landing =
       to !== undefined ? pickOutcome(state, from, fewest, reach === "certain" ? "certain" : "gain", there.band.high) : undefined;
@@ -448,7 +459,7 @@ function partnerMove(state: PassState, zone: string, candidate: LoadCandidate, r
  * the pick is lighter (only when no source is as light as every pick), the named task is stopped,
  * which evens the zone or at worst swaps two loads. Either way one task is started and stopped and
  * no instance ends busier than the busiest before. Its instances, its source included, are kept
- * out of the rest of the plan (`uncertain`), so that no later move changes the loads the completion
+ * out of the rest of the plan (`heldByFiller`), so that no later move changes the loads the completion
  * compares. (A zone where every instance holds as many of the service's tasks has no such source.)
  */
 function fillerIn(
@@ -458,10 +469,12 @@ function fillerIn(
   fewest: Fewest,
 ): { from: number; to: number; ties: number[]; filler: true } | undefined {
   const tasks = state.ledger.tasks;
-  if (fewest.ties.length === 0 || fewest.ties.some((at) => state.uncertain.has(at))) return undefined;
+  // the completion compares the loads of the filler's instances: none of them may be open
+  const open = (at: number) => state.heldByFiller.has(at) || state.unsure.has(at);
+  if (fewest.ties.length === 0 || fewest.ties.some(open)) return undefined;
   let best: number | undefined;
   for (const from of there.positions) {
-    if (state.uncertain.has(from) || (candidate.counts.get(from) ?? 0) !== fewest.count + 1) continue;
+    if (open(from) || (candidate.counts.get(from) ?? 0) !== fewest.count + 1) continue;
     if (best === undefined || tasks[from] < tasks[best]) best = from;
   }
   return best === undefined ? undefined : { from: best, to: fewest.target, ties: fewest.ties, filler: true };
@@ -477,7 +490,7 @@ function swapIn(
   const tasks = state.ledger.tasks;
   let best: { from: number; to: number; ties?: number[] } | undefined;
   for (const from of there.positions) {
-    if (state.uncertain.has(from) || (candidate.counts.get(from) ?? 0) !== fewest.count + 1) continue;
+    if (state.heldByFiller.has(from) || (candidate.counts.get(from) ?? 0) !== fewest.count + 1) continue;
     if (fewest.ties.length === 0 || !fewest.ties.every((at) => tasks[from] - tasks[at] >= 1)) continue;
     const landing = pickOutcome(state, from, fewest, "swap", there.band.high);
     if (landing && (!best || tasks[from] > tasks[best.from])) best = { from, to: fewest.target, ties: landing.ties };
@@ -544,10 +557,18 @@ function zoneTotalsOf(state: PassState, candidate: LoadCandidate): Map<string, n
 
 function apply(state: PassState, zone: string, move: LoadMove): void {
   const { candidate, from, to, ties } = move;
-  for (const at of ties ?? []) state.uncertain.add(at);
-  // a coin flip may be undone (surgeEnd.ts, startedInstead), and a filler may stop its named task:
-  // the source's load is as unknown as theirs
-  if (move.filler || (ties && ties.some((at) => state.ledger.tasks[at] >= state.ledger.tasks[from]))) state.uncertain.add(from);
+  if (move.filler) {
+    // a filler may stop its named task or the started one: its instances, source included, stay out of the plan
+    for (const at of ties ?? []) state.heldByFiller.add(at);
+    state.heldByFiller.add(from);
+  } else if (ties) {
+    // the ledger records the pick as `to`; ECS may pick another tie, and the completion gives the
+    // started task up where the pick is as busy as the source or busier (surgeEnd.ts, startedInstead)
+    const undone = ties.some((at) => mostOf(state, at) >= leastOf(state, from));
+    for (const at of ties) if (at !== to) widen(state, at, "up");
+    widen(state, to, "down");
+    if (undone) widen(state, from, "up");
+  }
   state.refused.delete(`${candidate.serviceArn}\n${zone}`);
   const zones = state.pending.get(candidate) ?? new Set<string>();
   state.pending.set(candidate, zones.add(zone));
@@ -566,6 +587,30 @@ function apply(state: PassState, zone: string, move: LoadMove): void {
   }
   recordMove(state.ledger, from, to, candidate.needs);
   state.version++;
+}
+
+/**
+ * Whether any pick ECS makes among the ties is the plan: they carry equal loads on the ledger, and
+ * no coin flip of this plan leaves those loads (or the source's) open.
+ */
+function isSure(state: PassState, from: number, fewest: Fewest): boolean {
+  return fewest.allEqual && !state.unsure.has(from) && !fewest.ties.some((at) => state.unsure.has(at));
+}
+
+/** The instance's busiest load once this plan's coin flips are decided. */
+function mostOf(state: PassState, at: number): number {
+  return state.ledger.tasks[at] + (state.unsure.get(at)?.up ?? 0);
+}
+
+/** The instance's lightest load once this plan's coin flips are decided. */
+function leastOf(state: PassState, at: number): number {
+  return state.ledger.tasks[at] - (state.unsure.get(at)?.down ?? 0);
+}
+
+function widen(state: PassState, at: number, side: "up" | "down"): void {
+  const range = state.unsure.get(at) ?? { up: 0, down: 0 };
+  range[side]++;
+  state.unsure.set(at, range);
 }
 
 /** How much closer the two instances' CPU and memory shares get if one task of these needs moves. */
