@@ -40,7 +40,7 @@ export function planText(plan: Plan, snapshot: Snapshot): string {
   const lines = [`Cluster ${plan.clusterArn}`, ""];
   const fillers = plan.moves.filter((m) => m.filler).length;
   lines.push(
-    `Moves: ${plan.moves.length - fillers}${fillers ? ` (and ${fillers} filler${fillers === 1 ? "" : "s"}: started, then given up)` : ""}`,
+    `Moves: ${plan.moves.length - fillers}${fillers ? ` (and ${fillers} filler${fillers === 1 ? "" : "s"}: started only so that a surge lands)` : ""}`,
   );
   lines.push(
     ...table(
@@ -50,7 +50,8 @@ export function planText(plan: Plan, snapshot: Snapshot): string {
         shortId(m.taskArn),
         name(m.from),
         m.filler
-          ? `${(m.landsOn ?? [m.to!]).map(name).join(" or ")} (filler: started, then given up)`
+          ? // the completion gives the filler up, or keeps it and stops the named task where ECS put it on a lighter instance
+            `${(m.landsOn ?? [m.to!]).map(name).join(" or ")} (filler: given up, unless it lands lighter than ${name(m.from)})`
           : m.landsOn
             ? `${m.landsOn.map(name).join(" or ")} (coin flip)`
             : m.to

@@ -45,7 +45,7 @@ describe("plan output: a filler in a tied zone", () => {
   );
   const result = planMoves(snapshot, { now: new Date(0), surgeTimeoutSeconds: 900 });
 
-  it("--json marks the filler; the text counts it apart from the moves and says it is given up", () => {
+  it("--json marks the filler; the text counts it apart from the moves and says when it is given up", () => {
     const moves = planJson(result).moves;
     assert.deepStrictEqual(
       moves.map((m) => [m.from, m.to, m.filler ?? false]),
@@ -55,7 +55,7 @@ describe("plan output: a filler in a tied zone", () => {
       ],
     );
     const text = planText(result, snapshot);
-    assert.match(text, /^Moves: 1 \(and 1 filler: started, then given up\)$/m);
-    assert.match(text, /i-0+3 \(b\) \(filler: started, then given up\)/);
+    assert.match(text, /^Moves: 1 \(and 1 filler: started only so that a surge lands\)$/m);
+    assert.match(text, /i-0+3 \(b\) \(filler: given up, unless it lands lighter than i-0+2 \(b\)\)/);
   });
 });
