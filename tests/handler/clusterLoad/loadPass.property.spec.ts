@@ -327,8 +327,9 @@ describe("cluster load pass against the exact solver (random small clusters)", f
     );
     assert.ok(t.reachable > 500, `only ${t.reachable} clusters had a reachable band`);
     // measured with this seed: 989 of 990 as planned (each within the bound) and at random (960 when
-    // the pass refused coin flips); at random, 654 of the 4,149 moves were coin flips undone (the
-    // price of the zones where nothing surer is left). The one left: a non-improving move must come first
+    // the pass refused coin flips); at random, 664 of the 4,161 moves were coin flips undone (654 of
+    // 4,149 while a flip kept its instances to itself: flips side by side cost about as much). The
+    // price of the zones where nothing surer is left. The one left: a non-improving move must come first
     assert.ok(
       t.withinBound >= 0.97 * t.reachable,
       `as planned, in band within the bound in ${t.withinBound} of ${t.reachable} reachable clusters`,
@@ -347,9 +348,10 @@ describe("cluster load pass against the exact solver (random small clusters)", f
     // measured with this seed: 1,068 of 1,069 as planned (all 1,068 within the bound) and 1,069 at
     // random, since a filler may name a source busier than a pick (1,067 and 1,068 before); 1,058
     // before fillers, 1,040 (97.3 %) before swaps, coin flips and moves to another zone. At random,
-    // of 2,726 moves 269 were coin flips undone and 515 fillers given up (2,580, 253 and 483 before;
-    // 1,618 moves and 177 undone before fillers): most of them in clusters where no layout is in
-    // band, which the pass still evens as far as it can
+    // of 2,714 moves 256 were coin flips undone and 514 fillers given up (2,726, 269 and 515 while a
+    // flip kept its instances to itself; 2,580, 253 and 483 before that; 1,618 moves and 177 undone
+    // before fillers): most of them in clusters where no layout is in band, which the pass still
+    // evens as far as it can
     assert.ok(
       t.withinBound >= 0.98 * t.reachable,
       `as planned, in band within the bound in ${t.withinBound} of ${t.reachable} reachable clusters`,
