@@ -332,6 +332,29 @@ describe("cluster load pass (table)", () => {
     }
   });
 
+  it("control: in a plan where the spread pass moves a task too, a coin flip keeps its picks to itself: the same web and api, and lop (2 | 0) moved to zone b → web's flip only", () => {
+    // lop's move takes one task off instance 2 (4 → 3); web's flip to 1 or 2 still gains from 8;
+    // api's would too, but its picks are web's, kept out of the rest of a plan with spread moves
+    const result = plan(
+      [
+        { zone: "a", tasks: { fixed: 6, web: 1, api: 1 } },
+        { zone: "a" },
+        { zone: "a", tasks: { fixed: 2, lop: 2 } },
+        B({ web: 2, api: 2 }),
+      ],
+      [{ name: "web" }, { name: "api" }, { name: "lop" }],
+    );
+    assert.deepStrictEqual(
+      result.moves.filter((m) => m.pass === "spread").map((m) => m.serviceName),
+      ["lop"],
+    );
+    assert.strictEqual(loadMoves(result).length, 1, `planned ${loadMoves(result)}`);
+    assert.deepStrictEqual(
+      result.moves.find((m) => m.pass === "load")!.landsOn?.map((arn) => Number(arn.slice(-32))),
+      [1, 2],
+    );
+  });
+
   it("a coin flip that may be undone leaves its source's load open: s1's move, whose picks include s0's source, is judged with it at its busiest (an even chance, named as a flip)", () => {
     // one zone, loads 3, 7, 5, 7, 7, 5. s0 moves off 1 by a coin flip among 0 (3), 3 (7) and 5 (5):
     // a pick of 3 (as busy as the source) is undone and 1 keeps its task, so 1 may end at 6 or 7.
