@@ -332,6 +332,22 @@ describe("cluster load pass (table)", () => {
     }
   });
 
+  it("a later flip is judged with an earlier flip's pick at its busiest: api's picks 2 (3) and 4 (4) from a source of 5 are half a gain on the ledger, none once web may land on 2 → api waits", () => {
+    // web flips off 0 (load 6) to 1 (1) or 2 (3), a gain either way; the ledger puts it on 1, but 2 may end at 4
+    const result = plan(
+      [
+        { zone: "a", tasks: { fixed: 4, web: 1, api: 1 } },
+        { zone: "a", tasks: { api: 1 } },
+        { zone: "a", tasks: { fixed: 3 } },
+        { zone: "a", tasks: { fixed: 3, web: 1, api: 1 } },
+        { zone: "a", tasks: { fixed: 3, web: 1 } },
+        B({ web: 4, api: 4 }),
+      ],
+      [{ name: "web" }, { name: "api" }],
+    );
+    assert.deepStrictEqual(loadMoves(result), ["web 0→1"]);
+  });
+
   it("control: in a plan where the spread pass moves a task too, a coin flip keeps its picks to itself: the same web and api, and lop (2 | 0) moved to zone b → web's flip only", () => {
     // lop's move takes one task off instance 2 (4 → 3); web's flip to 1 or 2 still gains from 8;
     // api's would too, but its picks are web's, kept out of the rest of a plan with spread moves
