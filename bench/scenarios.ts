@@ -166,7 +166,6 @@ export function withAzRebalancing(scenario: Scenario, value: "ENABLED" | "DISABL
   };
 }
 
-/** Every bench scenario, its services DISABLED (as before ECS's AZ rebalancing); jobs may switch it on. */
 /** The bench scenario of that name (a worker's job names one); throws on a name the bench does not have. */
 export function benchScenario(name: string): Scenario {
   const scenario = benchScenarios().find((s) => s.name === name);
@@ -174,6 +173,7 @@ export function benchScenario(name: string): Scenario {
   return scenario;
 }
 
+/** Every bench scenario, its services DISABLED (as before ECS's AZ rebalancing); jobs may switch it on. */
 export function benchScenarios(): Scenario[] {
   return baseScenarios().map((s) => withAzRebalancing(s, "DISABLED"));
 }

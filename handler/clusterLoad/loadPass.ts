@@ -392,7 +392,10 @@ function pickOutcome(
   if (rule === "certain") return undefined;
   const least = leastOf(state, from);
   // a gain that costs no later move: the source gives one and the instance stays within the band's top
-  const gains = (at: number) => least - mostOf(state, at) >= 2 && mostOf(state, at) < high;
+  const gains = (at: number) => {
+    const most = mostOf(state, at);
+    return least - most >= 2 && most < high;
+  };
   const acceptable =
     rule === "even-chance"
       ? 2 * fewest.ties.filter(gains).length >= fewest.ties.length
@@ -571,15 +574,16 @@ function zoneTotalsOf(state: PassState, candidate: LoadCandidate): Map<string, n
 
 function apply(state: PassState, zone: string, move: LoadMove): void {
   const { candidate, from, to, ties } = move;
+  // the completion gives the started task up where the pick is as busy as the source or busier
+  // (surgeEnd.ts, startedInstead): the source may then keep its task
+  const undone = ties !== undefined && ties.some((at) => mostOf(state, at) >= leastOf(state, from));
   if (move.filler || (ties && !state.sideBySide)) {
     // a filler may stop its named task or the started one: its instances, source included, stay out
     // of the plan; so do a flip's picks, and its source where the pick may be undone, unless side by side
     for (const at of ties ?? []) state.closed.add(at);
-    if (move.filler || ties!.some((at) => state.ledger.tasks[at] >= state.ledger.tasks[from])) state.closed.add(from);
+    if (move.filler || undone) state.closed.add(from);
   } else if (ties) {
-    // the ledger records the pick as `to`; ECS may pick another tie, and the completion gives the
-    // started task up where the pick is as busy as the source or busier (surgeEnd.ts, startedInstead)
-    const undone = ties.some((at) => mostOf(state, at) >= leastOf(state, from));
+    // the ledger records the pick as `to`; ECS may pick another tie
     for (const at of ties) if (at !== to) widen(state, at, "up");
     widen(state, to, "down");
     if (undone) widen(state, from, "up");
