@@ -1,5 +1,5 @@
 import type { Service, Task } from "@aws-sdk/client-ecs";
-import { Budgets, selectWithinBudgets } from "./budget";
+import { Budgets, selectWithinBudgets, wholeGroupsWithin } from "./budget";
 import { deploymentBounds, stopsWithinFloor } from "./deploymentBounds";
 import { EcsPort } from "./ecsPort";
 import { Logger } from "./log";
@@ -192,7 +192,8 @@ async function startMoves(
     });
     return;
   }
-  const extra = Math.min(moves.length, bounds.surgeable);
+  // whole groups of moves that land together (Move.withNext); a coin flip only where not one fits
+  const extra = wholeGroupsWithin(moves, bounds.surgeable) || Math.min(moves.length, bounds.surgeable);
   report.deferred += moves.length - extra;
   const from = service.desiredCount!;
   report.actions.push({ kind: "surge", ...ids, tasks: [], desiredCount: from + extra });

@@ -65,7 +65,17 @@ export function planClusterLoad(
       ...(filler ? { filler } : {}),
     }),
   );
-  return { moves, report: reportLoad(ledger, result, args, before, held) };
+  return { moves: groupedByService(moves), report: reportLoad(ledger, result, args, before, held) };
+}
+
+/**
+ * A service's load moves are planned to land together (its move, and a partner or filler in each
+ * tied zone, planned knowing the others): `withNext` on each but its last, so that the executor
+ * takes them whole or not at all (budget.ts).
+ */
+function groupedByService(moves: Move[]): Move[] {
+  const last = new Map(moves.map((move, i) => [move.service, i]));
+  return moves.map((move, i) => (last.get(move.service) === i ? move : { ...move, withNext: true }));
 }
 
 export interface LoadMove {

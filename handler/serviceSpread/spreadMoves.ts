@@ -7,7 +7,8 @@ import { ServiceLayout } from "../serviceLayout";
  * Pairs each removal of a balanced distribution with an addition. Removals are ordered so that the
  * instance holding the most of the service's tasks gives first: a partial wave (budgets, deployment
  * bounds) still moves the tasks that matter most. The task that leaves an instance is the first of
- * `layout.tasksOn` (leavingTask.ts decides that order, for every pass).
+ * `layout.tasksOn` (leavingTask.ts decides that order, for every pass). Each removal takes an
+ * addition in its own zone where there is one left.
  */
 export function movesFor(service: Service, layout: ServiceLayout, distribution: Distribution): Move[] {
   const givers = [...distribution.removals].map(([id, count]) => {
@@ -15,8 +16,9 @@ export function movesFor(service: Service, layout: ServiceLayout, distribution: 
     return { id, tasks, remaining: tasks.length, toGive: count };
   });
   const targets = distribution.additions.flatMap((a) => Array.from({ length: a.count }, () => a));
+  const topGroup = new Map(layout.slots.map((slot) => [slot.id, slot.path[0]]));
   const moves: Move[] = [];
-  for (let taken = 0; givers.length > 0; taken++) {
+  while (givers.length > 0) {
     let at = 0;
     for (let i = 1; i < givers.length; i++) {
       const [best, other] = [givers[at], givers[i]];
@@ -26,7 +28,10 @@ export function movesFor(service: Service, layout: ServiceLayout, distribution: 
     const task = giver.tasks[giver.tasks.length - giver.remaining];
     giver.remaining--;
     if (--giver.toGive === 0) givers.splice(at, 1);
-    const target = targets[taken];
+    // a target in the giver's own zone first: a surge that takes only some of the moves (budgets,
+    // or the moves that land, surgeLanding.ts) then leaves the zones' counts as they were
+    const sameZone = targets.findIndex((t) => t.group[0] !== undefined && t.group[0] === topGroup.get(giver.id));
+    const [target] = targets.splice(sameZone >= 0 ? sameZone : 0, 1);
     moves.push({
       service: service.serviceArn!,
       serviceName: service.serviceName!,

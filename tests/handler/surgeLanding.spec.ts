@@ -55,6 +55,9 @@ const cases: Array<[string, InstanceSpec[], number, ServiceSpec[]?]> = [
     2,
     [{ name: "batch", strategy: [{ type: "binpack", field: "memory" }] }],
   ],
+  // 3->6 with 50 services (svc-010): zones tie at 4, a (2,2,0) and b (4,0,0): no one move lands
+  // alone, but a move in each zone does, level by level (waterFilled): 3 moves, none given back
+  ["3->6: (2,2,0 | 4,0,0), zones tied", [zone("a", 2), zone("a", 2), zone("a", 0), zone("b", 4), zone("b", 0), zone("b", 0)], 3],
 ];
 
 function zone(name: string, web: number): InstanceSpec {
@@ -207,4 +210,48 @@ describe("surges that land: the water-fill matches every order of ECS's picks", 
     }
     assert.ok(lands > 300, `only ${lands} layouts land: the generator is too one-sided`);
   });
+});
+
+/**
+ * Moves that land together (surgeLanding.ts, waterFilled): ECS water-fills tied zones, so a surge
+ * whose moves lift each tied zone by one lands, though no single one of them does. Each removal is
+ * paired with an addition in its own zone (spreadMoves.ts), so that a surge of some of the moves
+ * leaves the zones' counts as they were, and the executor keeps a level's moves together (withNext).
+ */
+describe("surges that land: one move per tied zone, together", () => {
+  const plan = (instances: InstanceSpec[]) =>
+    planMoves(buildSnapshot(instances, [{ name: "web" }]), { now: NOW, surgeTimeoutSeconds: 900 }).moves.filter(
+      (m) => m.serviceName === "web",
+    );
+  const zoneOf = (arn: string | null, instances: InstanceSpec[]) =>
+    instances[[...instances.keys()].find((i) => instanceArn(i) === arn) ?? -1]?.zone;
+  const cases: Array<[string, InstanceSpec[], string[]]> = [
+    // svc-010: before, no move was sure (the first alone strays), and the moves went as coin flips
+    [
+      "zones tied at 4: a (2,2,0), b (4,0,0) → b's first move and a's move, together; b's second waits",
+      [zone("a", 2), zone("a", 2), zone("a", 0), zone("b", 4), zone("b", 0), zone("b", 0)],
+      ["b+", "a"],
+    ],
+    [
+      "zones tied at 4: a (4,0,0), b (4,0,0) → two levels, one move in each zone per level",
+      [zone("a", 4), zone("a", 0), zone("a", 0), zone("b", 4), zone("b", 0), zone("b", 0)],
+      ["a+", "b", "a+", "b"],
+    ],
+    [
+      "control: b the one emptiest zone, a (2,1,1) balanced, b (3,0,0) → b's first move lands alone",
+      [zone("a", 2), zone("a", 1), zone("a", 1), zone("b", 3), zone("b", 0), zone("b", 0)],
+      ["b"],
+    ],
+  ];
+  for (const [name, instances, expected] of cases) {
+    it(name, () => {
+      const moves = plan(instances);
+      for (const move of moves)
+        assert.strictEqual(zoneOf(move.from, instances), zoneOf(move.to, instances), "each move inside its own zone");
+      assert.deepStrictEqual(
+        moves.map((m) => zoneOf(m.from, instances) + (m.withNext ? "+" : "")),
+        expected,
+      );
+    });
+  }
 });
