@@ -9,8 +9,9 @@ export function planJson(plan: Plan) {
   return {
     clusterArn: plan.clusterArn,
     // landsOn: a coin-flip load move's instances, every one ECS may put the started task on;
-    // filler: a task started in a tied zone only so that the service's load move lands, given up again
-    moves: plan.moves.map(({ service, serviceName, taskArn, from, to, pass, landsOn, filler }) => ({
+    // filler: a task started in a tied zone only so that the service's load move lands, given up again;
+    // withNext: lands only in one surge with the service's next move (the executor takes them whole)
+    moves: plan.moves.map(({ service, serviceName, taskArn, from, to, pass, landsOn, filler, withNext }) => ({
       service,
       serviceName,
       taskArn,
@@ -19,6 +20,7 @@ export function planJson(plan: Plan) {
       pass,
       ...(landsOn ? { landsOn } : {}),
       ...(filler ? { filler } : {}),
+      ...(withNext ? { withNext } : {}),
     })),
     surges: plan.surges.map((s) => ({
       kind: s.kind,
@@ -57,7 +59,7 @@ export function planText(plan: Plan, snapshot: Snapshot): string {
             : m.to
               ? name(m.to)
               : `ECS chooses in ${m.toGroup.join("/") || "cluster"}`,
-        m.pass,
+        m.withNext ? `${m.pass} (one surge with the next)` : m.pass,
       ]),
     ),
   );

@@ -48,13 +48,15 @@ describe("plan output: a filler in a tied zone", () => {
   it("--json marks the filler; the text counts it apart from the moves and says when it is given up", () => {
     const moves = planJson(result).moves;
     assert.deepStrictEqual(
-      moves.map((m) => [m.from, m.to, m.filler ?? false]),
+      moves.map((m) => [m.from, m.to, m.filler ?? false, m.withNext ?? false]),
       [
-        [instanceArn(0), instanceArn(1), false],
-        [instanceArn(2), instanceArn(3), true],
+        [instanceArn(0), instanceArn(1), false, true],
+        [instanceArn(2), instanceArn(3), true, false],
       ],
     );
     const text = planText(result, snapshot);
+    // the move and its filler are one surge: the text says so of the first
+    assert.match(text, /i-0+1 \(a\)\s+load \(one surge with the next\)/);
     assert.match(text, /^Moves: 1 \(and 1 filler: started only so that a surge lands\)$/m);
     assert.match(text, /i-0+3 \(b\) \(filler: given up, unless it lands lighter than i-0+2 \(b\)\)/);
   });
