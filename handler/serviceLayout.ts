@@ -14,6 +14,8 @@ export interface ServiceLayout {
   allows: (at: number) => boolean;
   /** The service's tasks on an instance, in leaving order (leavingTask.ts): the first one moves. */
   tasksOn: (instanceArn: string) => Task[];
+  /** An available instance's group at each spread level (its slot's path, without looking for the slot). */
+  pathOf: (instanceArn: string) => string[] | undefined;
   needs: TaskNeeds;
 }
 
@@ -112,7 +114,11 @@ export function layoutService(
     if (fields[fields.length - 1] !== "instanceId") slots = positions.map((at) => view.slot(at, view.capacity(at)));
     else slots = sparseSlots(cluster, fields, occupied, view, allowed ? positions : undefined);
     const allows = allowed ? (at: number) => allowed(cluster.available[at]) : () => true;
-    return { slots, fields, allows, tasksOn: tasksOnInstance(tasks, taskPositions, cluster), needs };
+    const pathOf = (arn: string) => {
+      const at = cluster.position.get(arn);
+      return at === undefined ? undefined : paths[at];
+    };
+    return { slots, fields, allows, tasksOn: tasksOnInstance(tasks, taskPositions, cluster), pathOf, needs };
   } finally {
     for (const at of occupied) counts[at] = 0;
   }

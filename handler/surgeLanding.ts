@@ -60,9 +60,10 @@ export function surgesThatLand(moves: Move[], layout: ServiceLayout, loadOf: (in
   const zones = zonesOf(layout);
   // a partner costs a task move of its own: only where no move lands without one
   const sure = waterFilled(moves, zones, layout);
-  if (sure.length > 0) return groupedToLand(sure, zones, layout);
+  if (sure.length > 0) return sure;
+  // no set of the moves lands alone (waterFilled found none): with its partners, only whole
   const partnered = landingInOrder(moves, zones, layout, loadOf, zones.size);
-  if (partnered.length > 0) return groupedToLand(partnered, zones, layout);
+  if (partnered.length > 0) return partnered.map((move, i) => (i < partnered.length - 1 ? { ...move, withNext: true } : move));
   const landing = new Set(landingZones(zones));
   return moves.filter((move) => landing.has(targetZone(move, layout) ?? ""));
 }
@@ -71,8 +72,9 @@ export function surgesThatLand(moves: Move[], layout: ServiceLayout, loadOf: (in
  * The most moves that land for sure without a partner: ECS water-fills the zones (strayZone), so a
  * surge lands only when it owes every zone below some level exactly what lifts it to that level.
  * The level is raised while each zone below it has a move left (a zone's moves in plan order); the
- * moves come level by level, so that each level's moves (one per zone it lifts: several where zones
- * tie) land together and a prefix of whole levels lands too (groupedToLand).
+ * moves come level by level, each level's moves (one per zone it lifts: several where zones tie)
+ * marked to go together (Move.withNext): a prefix of whole levels lands too, so the executor may
+ * take fewer (budgets, maximumPercent), but only whole levels.
  */
 function waterFilled(moves: Move[], zones: Map<string, Zone>, layout: ServiceLayout): Move[] {
   const counts = new Map([...zones].filter(([, zone]) => zone.landing !== Infinity).map(([key, zone]) => [key, zone.count]));
@@ -80,30 +82,19 @@ function waterFilled(moves: Move[], zones: Map<string, Zone>, layout: ServiceLay
   const byZone = new Map<string, Move[]>();
   for (const move of moves) {
     const zone = targetZone(move, layout);
-    if (zone !== undefined && counts.has(zone)) byZone.set(zone, [...(byZone.get(zone) ?? []), move]);
+    if (zone === undefined || !counts.has(zone)) continue;
+    const list = byZone.get(zone);
+    if (list) list.push(move);
+    else byZone.set(zone, [move]);
   }
   const order = new Map(moves.map((move, i) => [move, i]));
   const taken: Move[] = [];
   for (let level = Math.min(...counts.values()) + 1; ; level++) {
     const lifted = [...counts].filter(([, count]) => count < level);
     if (!lifted.every(([zone, count]) => (byZone.get(zone)?.length ?? 0) >= level - count)) return taken;
-    const row = lifted.map(([zone, count]) => byZone.get(zone)![level - count - 1]);
-    taken.push(...row.sort((a, b) => order.get(a)! - order.get(b)!));
+    const row = lifted.map(([zone, count]) => byZone.get(zone)![level - count - 1]).sort((a, b) => order.get(a)! - order.get(b)!);
+    row.forEach((move, i) => taken.push(i < row.length - 1 ? { ...move, withNext: true } : move));
   }
-}
-
-/**
- * The moves with `withNext` on each that does not land together with the moves before it: the
- * executor may then take fewer than all (budgets, maximumPercent), but only where they still land.
- */
-function groupedToLand(moves: Move[], zones: Map<string, Zone>, layout: ServiceLayout): Move[] {
-  const owed = new Map<string, number>();
-  return moves.map((move, i) => {
-    const zone = targetZone(move, layout) ?? "";
-    owed.set(zone, (owed.get(zone) ?? 0) + 1);
-    const landsSoFar = strayZone(zones, owed) === undefined;
-    return landsSoFar || i === moves.length - 1 ? move : { ...move, withNext: true };
-  });
 }
 
 /** The moves, in order, that land together for sure with at most `partners` partner moves (no more than the first needed). */
