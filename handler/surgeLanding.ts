@@ -50,11 +50,11 @@ function targetZone(move: Move, layout: ServiceLayout): string | undefined {
  * service's tasks, at random among ties. The surge lands only if every zone ECS may pick at each
  * step is still owed a task (strayZone). A move into zone b while zone a ties with it lands half
  * the time: the started task goes to a, the completion gives a task back, and the move is planned
- * again (on 3->6 with 50 services one service surged four times for one move). A partner in a (partnerIn) makes the surge add
- * a task to each zone: one within-zone move there that keeps the service as balanced as it is,
- * from its busiest instance to where ECS puts the task, often a light new instance, so the extra
- * task is work done rather than a coin flip. Moves are taken in order (most valuable first) while
- * the set still lands.
+ * again (on 3->6 with 50 services one service surged four times for one move). Where the service
+ * has a move in each tied zone, one of each lands together (waterFilled). Where it has none in a,
+ * a partner there (partnerIn) makes the surge add a task to each zone: one within-zone move that
+ * keeps the service as balanced as it is, from its busiest instance to where ECS puts the task,
+ * often a light new instance, so the extra task is work done rather than a coin flip.
  */
 export function surgesThatLand(moves: Move[], layout: ServiceLayout, loadOf: (instanceArn: string) => number): Move[] {
   const zones = zonesOf(layout);
