@@ -139,6 +139,44 @@ describe("executor: budgets", () => {
   }
 });
 
+/**
+ * Moves that land only together (Move.withNext) under a budget that would split them: api and web
+ * each need a move in both of their tied zones (4 tasks each; api a (3,1,0), web a (1,3,0), both b
+ * (4,0,0)), planned as one surge of two per service. Both b moves come from instance 3; api's a
+ * move from instance 0, web's from instance 1, so a per-move budget would let web's a move go alone.
+ */
+describe("executor: a budget takes moves that land together whole", () => {
+  const tied = (): Snapshot =>
+    buildSnapshot(
+      [
+        { zone: "a", tasks: { api: 3, web: 1 } },
+        { zone: "a", tasks: { api: 1, web: 3 } },
+        { zone: "a" },
+        { zone: "b", tasks: { api: 4, web: 4 } },
+        { zone: "b" },
+        { zone: "b" },
+      ],
+      [{ name: "api" }, { name: "web" }],
+    );
+  const desired = (fake: FakeEcs, name: string) => fake.serviceOf(name).desiredCount;
+
+  it("one stop per instance: the first service's pair surges (+2), the second's waits whole instead of surging +1 into tied zones", async () => {
+    const { fake, plan, report } = await wave(tied(), { maxMovesPerInstance: 1 });
+    const marks = plan.moves.map((m) => `${m.serviceName}${m.withNext ? "+" : ""}`);
+    assert.deepStrictEqual(marks, ["api+", "api", "web+", "web"], "each service's pair, marked");
+    assert.strictEqual(desired(fake, "api"), 10);
+    assert.strictEqual(desired(fake, "web"), 8, "web untouched: its b move's source, instance 3, is at its budget");
+    assert.strictEqual(report.deferred, 2);
+  });
+
+  it("control: with room on instance 3, both pairs surge (+2 each)", async () => {
+    const { fake, report } = await wave(tied(), { maxMovesPerInstance: 2 });
+    assert.strictEqual(desired(fake, "api"), 10);
+    assert.strictEqual(desired(fake, "web"), 10);
+    assert.strictEqual(report.deferred, 0);
+  });
+});
+
 describe("executor: dry run", () => {
   const cases: Array<[string, Snapshot]> = [
     ["direct stops", buildSnapshot(oneZone([4, 0]), [web({ minimumHealthyPercent: 50 })])],
