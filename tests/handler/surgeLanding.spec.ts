@@ -255,3 +255,53 @@ describe("surges that land: one move per tied zone, together", () => {
     });
   }
 });
+
+/**
+ * The groups' promise, over random layouts of one zone-first service at 100 % (every move a
+ * surge): wherever the plan marks moves as landing only together, every prefix that ends a group
+ * lands for sure by ECS's water-fill (strayZone), so a budget or maximumPercent that takes whole
+ * groups never makes a coin flip of a sure surge.
+ */
+describe("surges that land: every whole-group prefix lands (random layouts)", () => {
+  const random = (() => {
+    let state = 20261207;
+    return () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  })();
+  const pick = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+
+  it("200 layouts of 2–3 zones, 2–4 instances each: each group boundary lands, and the marked sets are many", () => {
+    let marked = 0;
+    for (let run = 0; run < 200; run++) {
+      const instances: InstanceSpec[] = [];
+      for (const name of ["a", "b", "c"].slice(0, pick(2, 3))) for (let i = pick(2, 4); i > 0; i--) instances.push(zone(name, pick(0, 4)));
+      if (instances.every((i) => !i.tasks)) continue;
+      const moves = planMoves(buildSnapshot(instances, [{ name: "web" }]), { now: NOW, surgeTimeoutSeconds: 900 }).moves;
+      if (!moves.some((m) => m.withNext)) continue;
+      marked++;
+      const zones = new Map<string, Zone>();
+      instances.forEach((spec) => {
+        const count = spec.tasks?.web ?? 0;
+        const z = zones.get(spec.zone) ?? { count: 0, landing: Infinity };
+        zones.set(spec.zone, { count: z.count + count, landing: Math.min(z.landing, count) });
+      });
+      const zoneOfTarget = (m: (typeof moves)[number]) =>
+        instances[[...instances.keys()].find((i) => instanceArn(i) === m.to)!]?.zone ?? m.toGroup[0];
+      const owed = new Map<string, number>();
+      moves.forEach((move, i) => {
+        owed.set(zoneOfTarget(move), (owed.get(zoneOfTarget(move)) ?? 0) + 1);
+        if (!move.withNext)
+          assert.strictEqual(
+            strayZone(zones, owed),
+            undefined,
+            `run ${run}: the first ${i + 1} of ${moves.length} moves stray (${JSON.stringify([...zones])})`,
+          );
+      });
+    }
+    assert.ok(marked >= 20, `only ${marked} of 200 layouts had moves that land only together`);
+  });
+});
