@@ -21,26 +21,39 @@ export interface Budgets {
 export function selectWithinBudgets(moves: Move[], budgets: Budgets): { selected: Move[]; deferred: Move[] } {
   const selected: Move[] = [];
   const deferred: Move[] = [];
-  const perService = new Map<string, number>();
-  const perInstance = new Map<string, number>();
-  const fits = (group: Move[]) =>
-    selected.length + group.length <= budgets.maxMovesPerRun &&
-    (perService.get(group[0].service) ?? 0) + group.length <= budgets.maxMovesPerService &&
-    [...countBy(group, (m) => m.from)].every(([from, n]) => (perInstance.get(from) ?? 0) + n <= budgets.maxMovesPerInstance);
+  const used: Usage = { run: 0, perService: new Map(), perInstance: new Map() };
+  // a group that would not fit even an empty run
+  const none: Usage = { run: 0, perService: new Map(), perInstance: new Map() };
   for (const whole of landingGroups(moves)) {
-    for (const group of fitsEver(whole, budgets) ? [whole] : whole.map((move) => [move])) {
-      if (!fits(group)) {
+    for (const group of fits(whole, none, budgets) ? [whole] : whole.map((move) => [move])) {
+      if (!fits(group, used, budgets)) {
         deferred.push(...group);
         continue;
       }
       selected.push(...group);
-      perService.set(group[0].service, (perService.get(group[0].service) ?? 0) + group.length);
-      for (const move of group) perInstance.set(move.from, (perInstance.get(move.from) ?? 0) + 1);
+      used.run += group.length;
+      used.perService.set(group[0].service, (used.perService.get(group[0].service) ?? 0) + group.length);
+      for (const move of group) used.perInstance.set(move.from, (used.perInstance.get(move.from) ?? 0) + 1);
     }
   }
-  const order = new Map(moves.map((move, i) => [move, i]));
-  const byPlan = (a: Move, b: Move) => order.get(a)! - order.get(b)!;
-  return { selected: selected.sort(byPlan), deferred: deferred.sort(byPlan) };
+  // in group order: each service's moves keep their plan order, which is all the executor reads
+  return { selected, deferred };
+}
+
+/** What the moves taken so far in a run count against the budgets. */
+interface Usage {
+  run: number;
+  perService: Map<string, number>;
+  perInstance: Map<string, number>;
+}
+
+/** Whether one service's group of moves fits the budgets on top of `used`. */
+function fits(group: Move[], used: Usage, budgets: Budgets): boolean {
+  if (used.run + group.length > budgets.maxMovesPerRun) return false;
+  if ((used.perService.get(group[0].service) ?? 0) + group.length > budgets.maxMovesPerService) return false;
+  const fromEach = new Map<string, number>();
+  for (const move of group) fromEach.set(move.from, (fromEach.get(move.from) ?? 0) + 1);
+  return [...fromEach].every(([from, n]) => (used.perInstance.get(from) ?? 0) + n <= budgets.maxMovesPerInstance);
 }
 
 /**
@@ -65,15 +78,4 @@ export function wholeGroupsWithin(moves: Move[], room: number): number {
   let taken = 0;
   for (let i = 0; i < Math.min(moves.length, room); i++) if (!moves[i].withNext) taken = i + 1;
   return taken;
-}
-
-function fitsEver(group: Move[], budgets: Budgets): boolean {
-  if (group.length > Math.min(budgets.maxMovesPerRun, budgets.maxMovesPerService)) return false;
-  return [...countBy(group, (m) => m.from).values()].every((n) => n <= budgets.maxMovesPerInstance);
-}
-
-function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
-  return counts;
 }

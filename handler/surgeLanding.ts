@@ -38,7 +38,7 @@ function landingZones(zones: Map<string, Zone>): string[] {
 }
 
 function targetZone(move: Move, layout: ServiceLayout): string | undefined {
-  return move.toGroup[0] ?? layout.slots.find((slot) => slot.id === move.to)?.path[0];
+  return move.toGroup[0] ?? (move.to ? layout.pathOf(move.to)?.[0] : undefined);
 }
 
 /**
@@ -62,7 +62,7 @@ export function surgesThatLand(moves: Move[], layout: ServiceLayout, loadOf: (in
   const sure = waterFilled(moves, zones, layout);
   if (sure.length > 0) return sure;
   // no set of the moves lands alone (waterFilled found none): with its partners, only whole
-  const partnered = landingInOrder(moves, zones, layout, loadOf, zones.size);
+  const partnered = withFirstPartners(moves, zones, layout, loadOf);
   if (partnered.length > 0) return partnered.map((move, i) => (i < partnered.length - 1 ? { ...move, withNext: true } : move));
   const landing = new Set(landingZones(zones));
   return moves.filter((move) => landing.has(targetZone(move, layout) ?? ""));
@@ -97,14 +97,14 @@ function waterFilled(moves: Move[], zones: Map<string, Zone>, layout: ServiceLay
   }
 }
 
-/** The moves, in order, that land together for sure with at most `partners` partner moves (no more than the first needed). */
-function landingInOrder(
+/** The moves, in order, that land together for sure with partners: no more than the first move needs. */
+function withFirstPartners(
   moves: Move[],
   zones: Map<string, Zone>,
   layout: ServiceLayout,
   loadOf: (instanceArn: string) => number,
-  partners: number,
 ): Move[] {
+  let partners = zones.size;
   const wanted: Move[] = [];
   const owed = new Map<string, number>();
   let sure: Move[] = [];

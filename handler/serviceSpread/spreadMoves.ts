@@ -1,5 +1,5 @@
 import type { Service } from "@aws-sdk/client-ecs";
-import { Addition, Distribution } from "../balance";
+import { Distribution } from "../balance";
 import type { Move } from "../planner";
 import { ServiceLayout } from "../serviceLayout";
 
@@ -15,7 +15,7 @@ export function movesFor(service: Service, layout: ServiceLayout, distribution: 
     const tasks = layout.tasksOn(id);
     return { id, tasks, remaining: tasks.length, toGive: count };
   });
-  const targets = new ZoneQueues(distribution.additions.flatMap((a) => Array.from({ length: a.count }, () => a)));
+  const targets = distribution.additions.flatMap((a) => Array.from({ length: a.count }, () => a));
   const moves: Move[] = [];
   while (givers.length > 0) {
     let at = 0;
@@ -29,7 +29,9 @@ export function movesFor(service: Service, layout: ServiceLayout, distribution: 
     if (--giver.toGive === 0) givers.splice(at, 1);
     // a target in the giver's own zone first: a surge that takes only some of the moves (budgets,
     // or the moves that land, surgeLanding.ts) then leaves the zones' counts as they were
-    const target = targets.take(layout.pathOf(giver.id)?.[0]);
+    const zone = layout.pathOf(giver.id)?.[0];
+    const inZone = zone === undefined ? -1 : targets.findIndex((t) => (t.group[0] ?? "") === zone);
+    const [target] = targets.splice(Math.max(0, inZone), 1);
     moves.push({
       service: service.serviceArn!,
       serviceName: service.serviceName!,
@@ -41,35 +43,6 @@ export function movesFor(service: Service, layout: ServiceLayout, distribution: 
     });
   }
   return moves;
-}
-
-/** The additions in order, taken first from a given zone (a group's first level) and else the first left. */
-class ZoneQueues {
-  private readonly taken: boolean[];
-  private readonly byZone = new Map<string, number[]>();
-  private next = 0;
-
-  constructor(private readonly targets: Addition[]) {
-    this.taken = targets.map(() => false);
-    targets.forEach((target, i) => {
-      const list = this.byZone.get(target.group[0] ?? "");
-      if (list) list.push(i);
-      else this.byZone.set(target.group[0] ?? "", [i]);
-    });
-  }
-
-  take(zone: string | undefined): Addition | undefined {
-    const list = zone === undefined ? undefined : this.byZone.get(zone);
-    while (list && list.length > 0 && this.taken[list[0]]) list.shift();
-    let at = list && list.length > 0 ? list.shift()! : undefined;
-    if (at === undefined) {
-      while (this.next < this.targets.length && this.taken[this.next]) this.next++;
-      if (this.next === this.targets.length) return undefined;
-      at = this.next;
-    }
-    this.taken[at] = true;
-    return this.targets[at];
-  }
 }
 
 /** Plain code-unit order (not locale order): a plan is the same on every machine and run. */
