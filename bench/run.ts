@@ -222,7 +222,17 @@ function printTables(output: Output): void {
   console.log("");
   console.log(
     markdownTable(
-      ["tasks", "instances", "services", "planMs (validation included)", "validateMs", "parseMs", "plan/parse", "plannedMoves"],
+      [
+        "tasks",
+        "instances",
+        "services",
+        "planMs (validation included)",
+        "validateMs",
+        "parseMs",
+        "plan/parse",
+        "warm-up plan/parse (ms)",
+        "plannedMoves",
+      ],
       output.planScale.map((p) =>
         [
           p.tasks,
@@ -231,7 +241,9 @@ function printTables(output: Output): void {
           p.planMs.toFixed(0),
           p.validateMs.toFixed(0),
           p.parseMs.toFixed(0),
-          (p.planMs / p.parseMs).toFixed(1),
+          (p.planMs / p.parseMs).toFixed(2),
+          // rows saved before the warm-up was split off have none
+          p.coldPlanMs === undefined ? "-" : `${p.coldPlanMs.toFixed(0)} / ${p.coldParseMs.toFixed(0)}`,
           p.plannedMoves,
         ].map(String),
       ),

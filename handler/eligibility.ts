@@ -44,23 +44,22 @@ const FARGATE_PROVIDERS = ["FARGATE", "FARGATE_SPOT"];
  * changed by ECS or by someone else: acting on it now could double a move or fight a deployment.
  */
 export function serviceSkipReason(service: Service, tasks: Task[]): SkipReason | undefined {
-  const checks: Array<[boolean, SkipCode, string]> = [
-    [tagValue(service, IGNORE_TAG) === "true", "ignored-by-tag", `tagged ${IGNORE_TAG}=true`],
-    [service.status !== "ACTIVE", "not-active", `status ${service.status}`],
-    [service.schedulingStrategy === "DAEMON", "not-replica", "DAEMON services run one task per instance"],
+  const checks: Check[] = [
+    [tagValue(service, IGNORE_TAG) === "true", "ignored-by-tag", () => `tagged ${IGNORE_TAG}=true`],
+    [service.status !== "ACTIVE", "not-active", () => `status ${service.status}`],
+    [service.schedulingStrategy === "DAEMON", "not-replica", () => "DAEMON services run one task per instance"],
     [
       (service.deploymentController?.type ?? "ECS") !== "ECS",
       "not-ecs-deployment-controller",
-      `deployment controller ${service.deploymentController?.type}`,
+      () => `deployment controller ${service.deploymentController?.type}`,
     ],
     [
       service.resourceManagementType === "ECS",
       "managed-by-ecs",
-      "resourceManagementType ECS (an Express service): ECS places and scales it",
+      () => "resourceManagementType ECS (an Express service): ECS places and scales it",
     ],
   ];
-  for (const [failed, code, detail] of checks) if (failed) return { code, detail };
-  return capacitySkipReason(service, tasks) ?? countsSkipReason(service, tasks);
+  return firstFailed(checks) ?? capacitySkipReason(service, tasks) ?? countsSkipReason(service, tasks);
 }
 
 /**
@@ -89,29 +88,37 @@ function capacitySkipReason(service: Service, tasks: Task[]): SkipReason | undef
 /** A service that is not steady is being changed by ECS or by someone else. */
 function countsSkipReason(service: Service, tasks: Task[]): SkipReason | undefined {
   const desired = service.desiredCount ?? 0;
-  const checks: Array<[boolean, SkipCode, string]> = [
-    [!hasOneCompletedDeployment(service), "deployment-in-progress", deploymentSummary(service)],
+  const checks: Check[] = [
+    [!hasOneCompletedDeployment(service), "deployment-in-progress", () => deploymentSummary(service)],
     [
       // ECS's AZ rebalancing starts tasks in the emptiest zone before it stops any in the fullest,
       // with no new deployment: more tasks than desired (and no surge of ours) is that, or a scale-in
       isAzRebalancingEnabled(service) && Math.max(service.runningCount ?? 0, tasks.length) > desired,
       "az-rebalancing-in-progress",
-      `AZ rebalancing ENABLED and ${Math.max(service.runningCount ?? 0, tasks.length)} tasks above desired ${desired}: ECS is moving tasks between zones (or scaling in)`,
+      () =>
+        `AZ rebalancing ENABLED and ${Math.max(service.runningCount ?? 0, tasks.length)} tasks above desired ${desired}: ECS is moving tasks between zones (or scaling in)`,
     ],
     [
       service.runningCount !== desired || (service.pendingCount ?? 0) !== 0,
       "not-steady",
-      `running ${service.runningCount}, pending ${service.pendingCount}, desired ${desired}`,
+      () => `running ${service.runningCount}, pending ${service.pendingCount}, desired ${desired}`,
     ],
     [
       tasks.length !== desired || tasks.some((t) => t.lastStatus !== "RUNNING" || t.desiredStatus !== "RUNNING"),
       "tasks-in-transition",
-      `${tasks.filter((t) => t.lastStatus === "RUNNING").length} of ${tasks.length} listed tasks running, desired ${desired}`,
+      () => `${tasks.filter((t) => t.lastStatus === "RUNNING").length} of ${tasks.length} listed tasks running, desired ${desired}`,
     ],
-    [desired < 2, "desired-count-below-2", `desired count ${desired}`],
+    [desired < 2, "desired-count-below-2", () => `desired count ${desired}`],
   ];
-  for (const [failed, code, detail] of checks) if (failed) return { code, detail };
-  return strategySkipReason(service);
+  return firstFailed(checks) ?? strategySkipReason(service);
+}
+
+/** A check: whether it failed, its code, and its detail (built only for the check that fails: every service runs them on every plan). */
+type Check = [failed: boolean, code: SkipCode, detail: () => string];
+
+function firstFailed(checks: Check[]): SkipReason | undefined {
+  for (const [failed, code, detail] of checks) if (failed) return { code, detail: detail() };
+  return undefined;
 }
 
 function strategySkipReason(service: Service): SkipReason | undefined {

@@ -335,10 +335,23 @@ export function readClusterState(containerInstances: ContainerInstance[], tasks:
   };
 }
 
-/** A service's tasks on one instance, in leaving order: read only for the instances that give tasks up. */
+/**
+ * A service's tasks on one instance, in leaving order: sorted only for the instances that give tasks
+ * up. The tasks are grouped by instance once, on the first call: a service of 50 tasks over 15
+ * givers would otherwise scan all its tasks once per giver.
+ */
 function tasksOnInstance(tasks: Task[], positions: number[], cluster: ClusterState): (instanceArn: string) => Task[] {
+  let byPosition: Map<number, Task[]> | undefined;
   return (instanceArn) => {
+    if (!byPosition) {
+      byPosition = new Map();
+      tasks.forEach((task, i) => {
+        const on = byPosition!.get(positions[i]);
+        if (on) on.push(task);
+        else byPosition!.set(positions[i], [task]);
+      });
+    }
     const at = cluster.position.get(instanceArn);
-    return tasksInLeavingOrder(tasks.filter((_, i) => positions[i] === at));
+    return at === undefined ? [] : tasksInLeavingOrder(byPosition.get(at) ?? []);
   };
 }

@@ -77,23 +77,29 @@ export function surgesThatLand(moves: Move[], layout: ServiceLayout, loadOf: (in
  * take fewer (budgets, maximumPercent), but only whole levels.
  */
 function waterFilled(moves: Move[], zones: Map<string, Zone>, layout: ServiceLayout): Move[] {
-  const counts = new Map([...zones].filter(([, zone]) => zone.landing !== Infinity).map(([key, zone]) => [key, zone.count]));
+  const counts = new Map<string, number>();
+  for (const [key, zone] of zones) if (zone.landing !== Infinity) counts.set(key, zone.count);
   if (counts.size === 0) return [];
-  const byZone = new Map<string, Move[]>();
-  for (const move of moves) {
+  // each zone's moves by their place in the plan: a level's moves keep plan order
+  const byZone = new Map<string, number[]>();
+  moves.forEach((move, i) => {
     const zone = targetZone(move, layout);
-    if (zone === undefined || !counts.has(zone)) continue;
+    if (zone === undefined || !counts.has(zone)) return;
     const list = byZone.get(zone);
-    if (list) list.push(move);
-    else byZone.set(zone, [move]);
-  }
-  const order = new Map(moves.map((move, i) => [move, i]));
+    if (list) list.push(i);
+    else byZone.set(zone, [i]);
+  });
   const taken: Move[] = [];
   for (let level = Math.min(...counts.values()) + 1; ; level++) {
-    const lifted = [...counts].filter(([, count]) => count < level);
-    if (!lifted.every(([zone, count]) => (byZone.get(zone)?.length ?? 0) >= level - count)) return taken;
-    const row = lifted.map(([zone, count]) => byZone.get(zone)![level - count - 1]).sort((a, b) => order.get(a)! - order.get(b)!);
-    row.forEach((move, i) => taken.push(i < row.length - 1 ? { ...move, withNext: true } : move));
+    const row: number[] = [];
+    for (const [zone, count] of counts) {
+      if (count >= level) continue;
+      const move = byZone.get(zone)?.[level - count - 1];
+      if (move === undefined) return taken;
+      row.push(move);
+    }
+    row.sort((a, b) => a - b);
+    row.forEach((at, i) => taken.push(i < row.length - 1 ? { ...moves[at], withNext: true } : moves[at]));
   }
 }
 
