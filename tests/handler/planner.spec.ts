@@ -174,6 +174,8 @@ describe("planner: skip reasons", () => {
         result.skipped.map((s) => [s.serviceName, s.reason]),
         [["web", code]],
       );
+      // a string, not the function that builds it (eligibility.ts builds a detail only for the check that fails)
+      assert.strictEqual(typeof result.skipped[0].detail, "string");
       assert.ok(result.skipped[0].detail.length > 0, "a skip says why");
     });
   }
