@@ -343,15 +343,18 @@ export function readClusterState(containerInstances: ContainerInstance[], tasks:
 function tasksOnInstance(tasks: Task[], positions: number[], cluster: ClusterState): (instanceArn: string) => Task[] {
   let byPosition: Map<number, Task[]> | undefined;
   return (instanceArn) => {
-    if (!byPosition) {
-      byPosition = new Map();
-      tasks.forEach((task, i) => {
-        const on = byPosition!.get(positions[i]);
-        if (on) on.push(task);
-        else byPosition!.set(positions[i], [task]);
-      });
-    }
+    byPosition ??= groupedByPosition(tasks, positions);
     const at = cluster.position.get(instanceArn);
     return at === undefined ? [] : tasksInLeavingOrder(byPosition.get(at) ?? []);
   };
+}
+
+function groupedByPosition(tasks: Task[], positions: number[]): Map<number, Task[]> {
+  const byPosition = new Map<number, Task[]>();
+  tasks.forEach((task, i) => {
+    const on = byPosition.get(positions[i]);
+    if (on) on.push(task);
+    else byPosition.set(positions[i], [task]);
+  });
+  return byPosition;
 }
