@@ -1,3 +1,4 @@
+import { landingGroups } from "./landingGroup";
 import { Move } from "./planner";
 
 /** Limits on how much one run may disturb, in the spirit of the descheduler's eviction limits. */
@@ -54,28 +55,4 @@ function fits(group: Move[], used: Usage, budgets: Budgets): boolean {
   const fromEach = new Map<string, number>();
   for (const move of group) fromEach.set(move.from, (fromEach.get(move.from) ?? 0) + 1);
   return [...fromEach].every(([from, n]) => (used.perInstance.get(from) ?? 0) + n <= budgets.maxMovesPerInstance);
-}
-
-/**
- * The plan's moves in groups that land together: a service's move with `withNext` and its next
- * move of the same service, and so on; groups in the order of their first move.
- */
-export function landingGroups(moves: Move[]): Move[][] {
-  const groups: Move[][] = [];
-  const open = new Map<string, Move[]>();
-  for (const move of moves) {
-    let group = open.get(move.service);
-    if (!group) groups.push((group = []));
-    group.push(move);
-    if (move.withNext) open.set(move.service, group);
-    else open.delete(move.service);
-  }
-  return groups;
-}
-
-/** How many of a service's moves, in order, a surge of at most `room` extra tasks takes without cutting a group; 0 if not even the first group fits. */
-export function wholeGroupsWithin(moves: Move[], room: number): number {
-  let taken = 0;
-  for (let i = 0; i < Math.min(moves.length, room); i++) if (!moves[i].withNext) taken = i + 1;
-  return taken;
 }

@@ -1,7 +1,8 @@
 import type { Service, Task } from "@aws-sdk/client-ecs";
-import { Budgets, selectWithinBudgets, wholeGroupsWithin } from "./budget";
+import { Budgets, selectWithinBudgets } from "./budget";
 import { deploymentBounds, stopsWithinFloor } from "./deploymentBounds";
 import { EcsPort } from "./ecsPort";
+import { wholeGroupsWithin } from "./landingGroup";
 import { Logger } from "./log";
 import { Move, Plan, Skip, SurgeAction } from "./planner";
 import { Snapshot } from "./snapshot";

@@ -40,7 +40,7 @@ export interface Move {
    * The service's next move in the plan surges with this one: ECS puts the surge's tasks where
    * planned only for the moves together (zones tied, surgeLanding.ts; a load move's partner or
    * filler, clusterLoad/loadPass.ts). The executor takes such moves whole or leaves them whole
-   * (budget.ts), so that a budget never turns a sure landing into a coin flip.
+   * (landingGroup.ts, budget.ts), so that a budget never turns a sure landing into a coin flip.
    */
   withNext?: true;
 }

@@ -37,12 +37,12 @@ function latestByArn<T extends object>(items: T[], arnOf: (item: T) => string | 
   const arns = new Set<string>();
   for (const item of items) arns.add(arnOf(item) ?? "");
   if (arns.size === items.length) return items;
+  // `version` where ECS keeps one; an entry without it ties, and the later one wins
+  const version = (x: object) => ((x as { version?: unknown }).version as number) ?? 0;
   const kept = new Map<string, T>();
   for (const item of items) {
     const arn = arnOf(item) ?? "";
     const seen = kept.get(arn);
-    // `version` where ECS keeps one; an entry without it ties, and the later one wins
-    const version = (x: object) => ((x as { version?: unknown }).version as number) ?? 0;
     if (seen === undefined || version(item) >= version(seen)) kept.set(arn, item);
   }
   return [...kept.values()];

@@ -1,4 +1,5 @@
 import { distribute } from "./balance";
+import { landingTogether } from "./landingGroup";
 import type { Move } from "./planner";
 import { isPlaceholder, ServiceLayout } from "./serviceLayout";
 
@@ -63,7 +64,7 @@ export function surgesThatLand(moves: Move[], layout: ServiceLayout, loadOf: (in
   if (sure.length > 0) return sure;
   // no set of the moves lands alone (waterFilled found none): with its partners, only whole
   const partnered = withFirstPartners(moves, zones, layout, loadOf);
-  if (partnered.length > 0) return partnered.map((move, i) => (i < partnered.length - 1 ? { ...move, withNext: true } : move));
+  if (partnered.length > 0) return landingTogether(partnered);
   const landing = new Set(landingZones(zones));
   return moves.filter((move) => landing.has(targetZone(move, layout) ?? ""));
 }
@@ -99,7 +100,7 @@ function waterFilled(moves: Move[], zones: Map<string, Zone>, layout: ServiceLay
       row.push(move);
     }
     row.sort((a, b) => a - b);
-    row.forEach((at, i) => taken.push(i < row.length - 1 ? { ...moves[at], withNext: true } : moves[at]));
+    taken.push(...landingTogether(row.map((at) => moves[at])));
   }
 }
 

@@ -71,7 +71,7 @@ export function planClusterLoad(
 /**
  * A service's load moves are planned to land together (its move, and a partner or filler in each
  * tied zone, planned knowing the others): `withNext` on each but its last, so that the executor
- * takes them whole or not at all (budget.ts).
+ * takes them whole or not at all (landingGroup.ts).
  */
 function groupedByService(moves: Move[]): Move[] {
   const last = new Map(moves.map((move, i) => [move.service, i]));

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { Budgets, landingGroups, selectWithinBudgets, wholeGroupsWithin } from "../../handler/budget";
+import { Budgets, selectWithinBudgets } from "../../handler/budget";
+import { landingGroups, wholeGroupsWithin } from "../../handler/landingGroup";
 import { Move } from "../../handler/planner";
 
 const UNLIMITED: Budgets = { maxMovesPerRun: 1000, maxMovesPerService: 1000, maxMovesPerInstance: 1000 };
