@@ -228,7 +228,7 @@ export function mergeScenario(jobs: Record<RebalancerKind, JobResult>): Scenario
     minHealthyHeld: report.minHealthyHeld,
     belowFloor: floorMiss(report.lowestFloorMargin),
     belowFloorEcsAlone: floorMiss(ours.aloneLowestFloorMargin),
-    balanced: report.balanced && report.surgesLeft.length === 0,
+    balanced: report.balanced && report.surgesLeft.length === 0 && report.constraintsChanged.length === 0,
     apiReads: report.apiCalls.read,
     apiReadsPerRun: report.invocations ? report.apiCalls.read / report.invocations : 0,
     // the deployment checks spread over the runs: their total is a lower bound, not each run's share
@@ -251,7 +251,7 @@ function azColumn(job: JobResult): AzColumn {
     maxSkew: job.after.maxSkew,
     totalSkew: job.after.totalSkew,
     // judged as for ours: every spread service's instances within one task of each other in their zone
-    balanced: job.after.maxSkew <= 1 && job.report.surgesLeft.length === 0,
+    balanced: job.after.maxSkew <= 1 && job.report.surgesLeft.length === 0 && job.report.constraintsChanged.length === 0,
     secondsToBalance: last.steady ? last.seconds : null,
     writes: job.report.apiCalls.write,
     reads: job.report.apiCalls.read,

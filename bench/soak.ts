@@ -72,8 +72,9 @@ import { FloorViolation, writeBelowMinimumHealthy } from "./writeFloorCheck";
  *   same service had under ECS alone (sampled the same way), and marked atInstanceLoss when that
  *   deepest sample is the lost-instance tick. A lost instance dips services whoever balanced them,
  *   so dips are reported, not counted as violations; a write that dips a service is caught above.
- * - Not converged (unbalanced or a surge tag left); a surge never restored (surge tag left, or the
- *   desired count at the end differs from ECS alone's); a task-definition revision created; "a move
+ * - Not converged (unbalanced or a surge tag left); a surge never restored (surge tag left, the
+ *   desired count at the end differs from ECS alone's, or a service's placement constraints differ
+ *   from those it was created with: a pin left, surgePin.ts); a task-definition revision created; "a move
  *   from an instance at or under its target", checked from ECS's side, conservatively, at each
  *   StopTask that ECS accepts (see stopFromUnderTarget).
  */
@@ -161,6 +162,8 @@ export interface SoakResult {
   surgesLeft: string[];
   /** Services whose desired count at the end differs from ECS alone's (a surge never lowered). */
   desiredMismatch: string[];
+  /** Services whose placement constraints at the end are not those they were created with (a pin left). */
+  constraintsChanged: string[];
   /** The simulator's own lowest RUNNING count per service (every simulated second), for context. */
   minRunning: Record<string, number>;
   minRunningEcsAlone: Record<string, number>;
@@ -601,6 +604,7 @@ async function soakOne({ seed, noLose, noCut }: SoakJob, ours: RebalancerFactory
     converged: report.balanced && report.surgesLeft.length === 0,
     unbalanced: report.unbalanced,
     surgesLeft: report.surgesLeft,
+    constraintsChanged: report.constraintsChanged,
     desiredMismatch: Object.keys(aloneDesired).filter((n) => oursDesired[n] !== aloneDesired[n]),
     minRunning: report.minRunning,
     minRunningEcsAlone: alone.minRunning,
@@ -753,7 +757,7 @@ async function main(): Promise<void> {
       runs: count((r) => r.updateServicePressure),
       converged: count((r) => r.updateServicePressure && r.converged),
     },
-    surgeNotRestored: count((r) => r.surgesLeft.length > 0 || r.desiredMismatch.length > 0),
+    surgeNotRestored: count((r) => r.surgesLeft.length > 0 || r.desiredMismatch.length > 0 || r.constraintsChanged.length > 0),
     taskDefinitionRegistered: count((r) => r.taskDefinitionsRegistered > 0),
     runsWithUnderTargetStop: count((r) => r.underTargetStops.length > 0),
     cutInvocations: results.reduce((s, r) => s + r.cutInvocations, 0),
@@ -780,6 +784,7 @@ async function main(): Promise<void> {
       instanceLost: r.instanceLost,
       cutInvocations: r.cutInvocations,
       desiredMismatch: r.desiredMismatch,
+      constraintsChanged: r.constraintsChanged,
       surgesLeft: r.surgesLeft,
       firstDip: r.firstDip,
       layoutAtLoss: r.layoutAtLoss,
@@ -816,6 +821,7 @@ function violations(r: SoakResult): string[] {
   for (const round of r.doubledMoveRounds) out.push(`doubled move: ECS's AZ rebalancing round on ${round}`);
   if (r.surgesLeft.length) out.push(`surge tag left on ${r.surgesLeft.join(",")}`);
   if (r.desiredMismatch.length) out.push(`desired count differs from ECS alone on ${r.desiredMismatch.join(",")}`);
+  if (r.constraintsChanged.length) out.push(`placement constraints not restored on ${r.constraintsChanged.join(",")}`);
   if (r.taskDefinitionsRegistered > 0) out.push(`${r.taskDefinitionsRegistered} task-definition revisions`);
   for (const stop of r.underTargetStops) out.push(`under-target stop: ${stop}`);
   return out;

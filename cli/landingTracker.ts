@@ -1,3 +1,4 @@
+import type { ClusterLoadArgs } from "../handler/clusterLoad/args";
 import { Move, Plan, planMoves } from "../handler/planner";
 import { Snapshot } from "../handler/snapshot";
 import { readSurge } from "../handler/surgeTag";
@@ -34,8 +35,12 @@ export class LandingTracker {
   private readonly pending = new Map<string, Pending[]>();
   private last?: { plan: Plan; snapshot: Snapshot };
 
+  /** `clusterLoad`: the load pass's args the rebalancer runs with (the engine's defaults when absent). */
+  constructor(private readonly clusterLoad?: ClusterLoadArgs) {}
+
   before(snapshot: Snapshot): void {
-    this.last = { plan: planMoves(snapshot, { now: new Date(), surgeTimeoutSeconds: 900 }), snapshot };
+    const options = { now: new Date(), surgeTimeoutSeconds: 900, ...(this.clusterLoad ? { clusterLoad: this.clusterLoad } : {}) };
+    this.last = { plan: planMoves(snapshot, options), snapshot };
   }
 
   after(snapshot: Snapshot): void {

@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { MAX_BAND_TASKS } from "../handler/clusterLoad/args";
+import { DEFAULT_CLUSTER_LOAD_ARGS, MAX_BAND_TASKS } from "../handler/clusterLoad/args";
 import { createLogger, silentLogger } from "../handler/log";
 import { planMoves } from "../handler/planner";
 import { rebalance } from "../handler/rebalance";
@@ -15,9 +15,10 @@ const USAGE = `Usage: ecs-rebalance <command> [flags]
 
 Commands:
   snapshot --cluster C [--region R] [--out FILE]     write a cluster's snapshot (JSON)
-  plan --snapshot FILE [--json] [--load-band N]       print the moves that would balance it, and each instance's load
+  plan --snapshot FILE [--json] [--load-band N] [--no-pin]
+                                                      print the moves that would balance it, and each instance's load
   run --cluster C [--region R] [--dry-run] [--json]   execute one wave against a live cluster
-      [--max-moves-per-run N] [--max-moves-per-service N] [--max-moves-per-instance N] [--load-band N] [--verbose]
+      [--max-moves-per-run N] [--max-moves-per-service N] [--max-moves-per-instance N] [--load-band N] [--no-pin] [--verbose]
   simulate --scenario FILE [--json] [--no-rebalancer] run a scenario on the built-in ECS simulator,
       [--throttle-rate R] [--duplicate-events R]      with the serialized Lambda in the loop
   demo                                                the reference walkthrough, without and with the rebalancer
@@ -80,13 +81,18 @@ async function snapshotCommand(argv: string[]): Promise<void> {
 }
 
 async function planCommand(argv: string[]): Promise<void> {
-  const flags = parseFlags("plan", argv, { snapshot: { type: "string" }, json: { type: "boolean" }, "load-band": { type: "string" } });
+  const flags = parseFlags("plan", argv, {
+    snapshot: { type: "string" },
+    json: { type: "boolean" },
+    "load-band": { type: "string" },
+    "no-pin": { type: "boolean" },
+  });
   const bandTasks = loadBandFlag("plan", flags["load-band"]);
   const snapshot = readSnapshotFile(required("plan", "snapshot", flags.snapshot));
   const plan = planMoves(snapshot, {
     now: new Date(),
     surgeTimeoutSeconds: DEFAULT_SETTINGS.surgeTimeoutSeconds,
-    clusterLoad: { bandTasks },
+    clusterLoad: { bandTasks, pinMoves: flags["no-pin"] !== true && DEFAULT_CLUSTER_LOAD_ARGS.pinMoves },
   });
   process.stdout.write(`${flags.json ? JSON.stringify(planJson(plan), null, 2) : planText(plan, snapshot)}\n`);
 }
@@ -102,6 +108,7 @@ async function runCommand(argv: string[]): Promise<void> {
     "max-moves-per-service": { type: "string" },
     "max-moves-per-instance": { type: "string" },
     "load-band": { type: "string" },
+    "no-pin": { type: "boolean" },
   });
   const cluster = required("run", "cluster", flags.cluster);
   const clusterLoadBand = loadBandFlag("run", flags["load-band"]);
@@ -127,6 +134,7 @@ async function runCommand(argv: string[]): Promise<void> {
     ),
     surgeTimeoutSeconds: DEFAULT_SETTINGS.surgeTimeoutSeconds,
     clusterLoadBand,
+    pinLoadMoves: flags["no-pin"] !== true,
     now: new Date(),
     log,
   });

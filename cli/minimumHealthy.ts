@@ -11,8 +11,8 @@ import { createHash } from "crypto";
 
 /**
  * The tag the engine writes while a surge is in flight (handler/surgeTag.ts):
- * `from=N to=M at=ISO [give=ID+ID] proof=HEX`, the proof being the first 16 hex digits of SHA-256
- * over "<service ARN>\n<createdAt in epoch ms>\nfrom=N to=M at=ISO[ give=ID+ID]".
+ * `from=N to=M at=ISO [give=ID+ID] [pin=EC2-ID] proof=HEX`, the proof being the first 16 hex digits of SHA-256
+ * over "<service ARN>\n<createdAt in epoch ms>\nfrom=N to=M at=ISO[ give=ID+ID][ pin=EC2-ID]".
  */
 export const SURGE_TAG = "ecs-rebalancer:surge";
 
@@ -77,7 +77,7 @@ export function healthyCount(tasks: Iterable<TaskStatus>): number {
 export function readSurgeTag(tags: Tag[], identity: ServiceIdentity): { from: number; to: number } | undefined {
   const value = tags.find((t) => t.key === SURGE_TAG)?.value;
   // the optional ` give=ID+ID` (the tasks the surge's moves take away) belongs to the proven fields
-  const match = value === undefined ? null : /^(from=(\d+) to=(\d+) at=(\S+)(?: give=\S+)?) proof=(\S+)$/.exec(value);
+  const match = value === undefined ? null : /^(from=(\d+) to=(\d+) at=(\S+)(?: give=\S+)?(?: pin=\S+)?) proof=(\S+)$/.exec(value);
   if (!match || Number.isNaN(new Date(match[4]).getTime())) return undefined;
   const expected = createHash("sha256").update(`${identity.arn}\n${identity.createdAtMs}\n${match[1]}`).digest("hex").slice(0, 16);
   if (match[5] !== expected) return undefined;

@@ -10,8 +10,9 @@ export function planJson(plan: Plan) {
     clusterArn: plan.clusterArn,
     // landsOn: a coin-flip load move's instances, every one ECS may put the started task on;
     // filler: a task started in a tied zone only so that the service's load move lands, given up again;
-    // withNext: lands only in one surge with the service's next move (the executor takes them whole)
-    moves: plan.moves.map(({ service, serviceName, taskArn, from, to, pass, landsOn, filler, withNext }) => ({
+    // withNext: lands only in one surge with the service's next move (the executor takes them whole);
+    // pin: the EC2 instance ID the started task is pinned to while its surge lasts (surgePin.ts)
+    moves: plan.moves.map(({ service, serviceName, taskArn, from, to, pass, landsOn, filler, withNext, pin }) => ({
       service,
       serviceName,
       taskArn,
@@ -21,12 +22,14 @@ export function planJson(plan: Plan) {
       ...(landsOn ? { landsOn } : {}),
       ...(filler ? { filler } : {}),
       ...(withNext ? { withNext } : {}),
+      ...(pin ? { pin } : {}),
     })),
     surges: plan.surges.map((s) => ({
       kind: s.kind,
       service: s.service,
       serviceName: s.serviceName,
       ...("surge" in s ? { restoreDesiredCount: s.surge.from } : {}),
+      ...(s.restoreConstraints ? { restorePlacementConstraints: s.restoreConstraints } : {}),
       ...(s.kind === "complete" ? { stop: s.stop.map((m) => m.taskArn) } : { detail: s.detail }),
     })),
     skipped: plan.skipped.map(({ service, serviceName, reason, detail }) => ({ service, serviceName, reason, detail })),
@@ -56,9 +59,11 @@ export function planText(plan: Plan, snapshot: Snapshot): string {
             `${(m.landsOn ?? [m.to!]).map(name).join(" or ")} (filler: given up, unless it lands lighter than ${name(m.from)})`
           : m.landsOn
             ? `${m.landsOn.map(name).join(" or ")} (coin flip)`
-            : m.to
-              ? name(m.to)
-              : `ECS chooses in ${m.toGroup.join("/") || "cluster"}`,
+            : m.pin
+              ? `${name(m.to!)} (pinned)`
+              : m.to
+                ? name(m.to)
+                : `ECS chooses in ${m.toGroup.join("/") || "cluster"}`,
         m.withNext ? `${m.pass} (one surge with the next)` : m.pass,
       ]),
     ),
@@ -71,7 +76,8 @@ export function planText(plan: Plan, snapshot: Snapshot): string {
         plan.surges.map((s) => [
           s.serviceName,
           s.kind,
-          s.kind === "complete" ? `stop ${s.stop.length}, restore ${s.surge.from}` : s.detail,
+          (s.kind === "complete" ? `stop ${s.stop.length}, restore ${s.surge.from}` : s.detail) +
+            (s.restoreConstraints ? "; its pin removed" : ""),
         ]),
       ),
     );

@@ -1,3 +1,4 @@
+import type { Service } from "@aws-sdk/client-ecs";
 import { EcsPort } from "../handler/ecsPort";
 import { readSnapshot, Snapshot } from "../handler/snapshot";
 import { SURGE_TAG } from "../handler/surgeTag";
@@ -80,6 +81,8 @@ export interface SimulationReport {
   taskDefinitionsRegistered: number;
   /** Services left with a raised desired count (a surge tag still on them) at the end. */
   surgesLeft: string[];
+  /** Services whose placement constraints at the end differ from those they were created with (a pin left: surgePin.ts). */
+  constraintsChanged: string[];
   /** Every judged service ends spread as its strategy asks (see balanceCheck.ts). */
   balanced: boolean;
   unbalanced: string[];
@@ -127,6 +130,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       invocations: loop.invocations,
       taskDefinitionsRegistered: metrics.taskDefinitionsRegistered,
       surgesLeft: end.services.filter((s) => s.tags?.some((t) => t.key === SURGE_TAG)).map((s) => s.serviceName!),
+      constraintsChanged: constraintsChanged(options.scenario, end.services),
       balanced: unbalanced.length === 0,
       unbalanced,
       instanceNames: instanceNames(end),
@@ -136,6 +140,16 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   } finally {
     await sim.close();
   }
+}
+
+/** The services whose placement constraints are no longer those the scenario created them with. */
+function constraintsChanged(scenario: Scenario, services: Service[]): string[] {
+  const text = (constraints: Service["placementConstraints"]) =>
+    (constraints ?? []).map((c) => `${c.type} ${c.expression ?? ""}`).join("\n");
+  const created = new Map(scenario.services.map((s) => [s.name, text(s.placementConstraints)]));
+  return services
+    .filter((s) => created.has(s.serviceName!) && text(s.placementConstraints) !== created.get(s.serviceName!))
+    .map((s) => s.serviceName!);
 }
 
 /**
@@ -325,6 +339,7 @@ export function inProcessPort(sim: EcsSimulator, own: Record<string, number>): E
     listServiceDeployments: async (cluster, service, status) =>
       call("ListServiceDeployments", { cluster, service, status }).serviceDeployments ?? [],
     updateServiceDesiredCount: unsupported,
+    updateServicePlacementConstraints: unsupported,
     stopTask: unsupported,
     tagResource: unsupported,
     untagResource: unsupported,

@@ -1,4 +1,13 @@
-import type { ContainerInstance, Failure, Service, ServiceDeploymentBrief, Tag, Task, TaskDefinition } from "@aws-sdk/client-ecs";
+import type {
+  ContainerInstance,
+  Failure,
+  PlacementConstraint,
+  Service,
+  ServiceDeploymentBrief,
+  Tag,
+  Task,
+  TaskDefinition,
+} from "@aws-sdk/client-ecs";
 
 /**
  * The ECS operations the engine uses, and nothing else. The SDK adapter (sdkEcsPort.ts) implements
@@ -20,7 +29,15 @@ export interface EcsPort {
   /** The service's deployments whose status is one of `status` (ListServiceDeployments, every page). */
   listServiceDeployments(cluster: string, serviceArn: string, status: string[]): Promise<ServiceDeploymentBrief[]>;
 
-  updateServiceDesiredCount(cluster: string, serviceArn: string, desiredCount: number): Promise<void>;
+  /** With `placementConstraints`, the service's constraints are replaced in the same call (surgePin.ts). */
+  updateServiceDesiredCount(
+    cluster: string,
+    serviceArn: string,
+    desiredCount: number,
+    placementConstraints?: PlacementConstraint[],
+  ): Promise<void>;
+  /** Replaces the service's placement constraints only: a surge's pin removed (surgePin.ts). */
+  updateServicePlacementConstraints(cluster: string, serviceArn: string, placementConstraints: PlacementConstraint[]): Promise<void>;
   stopTask(cluster: string, taskArn: string, reason: string): Promise<void>;
   tagResource(resourceArn: string, tags: Tag[]): Promise<void>;
   untagResource(resourceArn: string, tagKeys: string[]): Promise<void>;

@@ -8,7 +8,8 @@ import { Move, Plan, Skip, SurgeAction } from "./planner";
 import { Snapshot } from "./snapshot";
 import { endSurge } from "./surgeCompletion";
 import { WAVE_DEADLINE } from "./writePacing";
-import { MAX_GIVE, SURGE_TAG, surgeTag, taskId } from "./surgeTag";
+import { pinnedConstraints } from "./surgePin";
+import { MAX_GIVE, Surge, SURGE_TAG, surgeFits, surgeTag, taskId } from "./surgeTag";
 
 /**
  * Plan to ECS writes: one wave, then return. The executor decides how and how much, never what:
@@ -22,7 +23,9 @@ import { MAX_GIVE, SURGE_TAG, surgeTag, taskId } from "./surgeTag";
  *     emptiest zone and instance; a load move (which evens the zone's instances) always surges;
  *   - otherwise surge (start before stop): tag the service with the surge, then raise its desired
  *     count within maximumPercent. ECS places the extra tasks by the same strategy; a later run,
- *     once the service is steady, stops the surplus and restores the count.
+ *     once the service is steady, stops the surplus and restores the count. A pinned load move
+ *     (surgePin.ts) adds its placement constraint in the same UpdateService, and the end of the
+ *     surge removes it in the one that restores the count.
  *
  * An interruption can only leave too many tasks running, never too few. Nothing here registers a
  * task definition or changes one.
@@ -129,7 +132,10 @@ async function finishSurge(
   if (surge.kind === "forget" || overBudget || !service) {
     const detail = surge.kind === "forget" ? surge.detail : `the surge of ${surge.surge.to - surge.surge.from} exceeds the move budgets`;
     report.actions.push({ kind: "forget-surge", ...ids, tasks: [], detail });
-    if (!options.dryRun) await ecs.untagResource(surge.service, [SURGE_TAG]);
+    if (options.dryRun) return;
+    // our pin goes before the tag that names it: an interrupted run leaves the tag for the next
+    if (surge.restoreConstraints) await ecs.updateServicePlacementConstraints(cluster.arn, surge.service, surge.restoreConstraints);
+    await ecs.untagResource(surge.service, [SURGE_TAG]);
     return;
   }
   const serviceTasks = cluster.tasksByGroup.get(`service:${service.serviceName}`) ?? [];
@@ -197,13 +203,33 @@ async function startMoves(
   const extra = wholeGroupsWithin(moves, bounds.surgeable) || Math.min(moves.length, bounds.surgeable);
   report.deferred += moves.length - extra;
   const from = service.desiredCount!;
-  report.actions.push({ kind: "surge", ...ids, tasks: [], desiredCount: from + extra });
-  if (options.dryRun) return;
-  // the tag goes first: if the count change then fails, the next run finds the tag and forgets it
   // the tasks the moves take away, so that the completion stops those (surgeTag.ts, give)
   const give = extra <= MAX_GIVE ? moves.slice(0, extra).map((m) => taskId(m.taskArn)) : undefined;
-  await ecs.tagResource(service.serviceArn!, [surgeTag({ from, to: from + extra, startedAt: options.now, give }, service)]);
-  await ecs.updateServiceDesiredCount(cluster.arn, service.serviceArn!, from + extra);
+  const { surge, constraints } = pinned({ from, to: from + extra, startedAt: options.now, give }, moves.slice(0, extra), service);
+  report.actions.push({
+    kind: "surge",
+    ...ids,
+    tasks: [],
+    desiredCount: from + extra,
+    ...(surge.pin ? { detail: `pinned to ${surge.pin}` } : {}),
+  });
+  if (options.dryRun) return;
+  // the tag goes first: if the count change then fails, the next run finds the tag and forgets it
+  await ecs.tagResource(service.serviceArn!, [surgeTag(surge, service)]);
+  await ecs.updateServiceDesiredCount(cluster.arn, service.serviceArn!, from + extra, constraints);
+}
+
+/**
+ * The surge with its pin (surgePin.ts) and the service's constraints with it added, for a surge of
+ * exactly one pinned move whose tag can record it; otherwise the surge unpinned, placed by ECS's
+ * strategy alone as the plan's other moves are.
+ */
+function pinned(surge: Surge, moves: Move[], service: Service): { surge: Surge; constraints?: Service["placementConstraints"] } {
+  const pin = moves.length === 1 ? moves[0].pin : undefined;
+  if (pin === undefined) return { surge };
+  const withPin = { ...surge, pin };
+  const constraints = surgeFits(withPin, service) ? pinnedConstraints(service, pin) : undefined;
+  return constraints ? { surge: withPin, constraints } : { surge };
 }
 
 /** StopTask is idempotent for our purpose: a task already stopped, or gone with its instance, is done. */

@@ -7,6 +7,7 @@ import { readClusterState } from "./serviceLayout";
 import { planSpread } from "./serviceSpread/spreadPass";
 import { Snapshot } from "./snapshot";
 import { dedupeSnapshot } from "./snapshotDedupe";
+import type { PlacementConstraint } from "@aws-sdk/client-ecs";
 import { Surge } from "./surgeTag";
 
 /** One task to move: stop it on `from` so that ECS starts its replacement on `to`. */
@@ -43,6 +44,12 @@ export interface Move {
    * (landingGroup.ts, budget.ts), so that a budget never turns a sure landing into a coin flip.
    */
   withNext?: true;
+  /**
+   * A load move whose started task is pinned to `to` (this EC2 instance ID) by a placement
+   * constraint while its surge lasts (surgePin.ts): ECS can put it nowhere else, so it is no coin
+   * flip and needs no partner or filler. Always alone in its surge.
+   */
+  pin?: string;
 }
 
 export interface Skip {
@@ -52,11 +59,16 @@ export interface Skip {
   detail: string;
 }
 
-/** What to do with a surge recorded on a service (see serviceSpread/surgeEnd.ts and executor.ts). */
-export type SurgeAction =
+/**
+ * What to do with a surge recorded on a service (see serviceSpread/surgeEnd.ts and executor.ts).
+ * `restoreConstraints`: the service's placement constraints without the surge's pin, where the pin
+ * is still among them (surgePin.ts); ending or forgetting the surge writes them back.
+ */
+export type SurgeAction = (
   | { kind: "complete"; service: string; serviceName: string; surge: Surge; stop: Move[]; keep: string[] }
   | { kind: "rollback"; service: string; serviceName: string; surge: Surge; detail: string; keep: string[] }
-  | { kind: "forget"; service: string; serviceName: string; detail: string };
+  | { kind: "forget"; service: string; serviceName: string; detail: string }
+) & { restoreConstraints?: PlacementConstraint[] };
 
 export interface Plan {
   clusterArn: string;

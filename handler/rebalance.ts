@@ -21,6 +21,8 @@ export interface RebalanceOptions extends Budgets {
   surgeTimeoutSeconds: number;
   /** The cluster load pass's tolerance in tasks (0: off); its default when absent. */
   clusterLoadBand?: number;
+  /** Whether load moves are pinned to their targets (clusterLoad/args.ts, pinMoves); its default when absent. */
+  pinLoadMoves?: boolean;
   now: Date;
   log: Logger;
   /** Task definitions already read (revisions are immutable); kept across runs of a warm Lambda. */
@@ -44,7 +46,10 @@ export interface RebalanceReport {
 export async function rebalance(ecs: EcsPort, cluster: string, options: RebalanceOptions): Promise<RebalanceReport> {
   const { snapshot, failures } = await readSnapshot(ecs, cluster, options.taskDefinitionCache);
   if (failures.length > 0) options.log.warn("describe failures", { failures });
-  const clusterLoad = { bandTasks: options.clusterLoadBand ?? DEFAULT_CLUSTER_LOAD_ARGS.bandTasks };
+  const clusterLoad = {
+    bandTasks: options.clusterLoadBand ?? DEFAULT_CLUSTER_LOAD_ARGS.bandTasks,
+    pinMoves: options.pinLoadMoves ?? DEFAULT_CLUSTER_LOAD_ARGS.pinMoves,
+  };
   const planned = planMoves(snapshot, { now: options.now, surgeTimeoutSeconds: options.surgeTimeoutSeconds, clusterLoad });
   const plan = withoutDeployingServices(planned, await findDeployingServices(ecs, cluster, planned));
   options.log.info("plan", {

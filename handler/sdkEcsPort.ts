@@ -53,8 +53,13 @@ export function createSdkEcsPort(sdk: typeof EcsSdk, client: ECSClient): EcsPort
       } while (nextToken);
       return found;
     },
-    updateServiceDesiredCount: async (cluster, service, desiredCount) => {
-      await client.send(new sdk.UpdateServiceCommand({ cluster, service, desiredCount }));
+    updateServiceDesiredCount: async (cluster, service, desiredCount, placementConstraints) => {
+      await client.send(
+        new sdk.UpdateServiceCommand({ cluster, service, desiredCount, ...(placementConstraints ? { placementConstraints } : {}) }),
+      );
+    },
+    updateServicePlacementConstraints: async (cluster, service, placementConstraints) => {
+      await client.send(new sdk.UpdateServiceCommand({ cluster, service, placementConstraints }));
     },
     stopTask: async (cluster, task, reason) => {
       await client.send(new sdk.StopTaskCommand({ cluster, task, reason }));

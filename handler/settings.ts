@@ -13,6 +13,8 @@ export interface Settings extends Budgets {
   surgeTimeoutSeconds: number;
   /** The cluster load pass's tolerance in tasks (clusterLoad/args.ts); 0: off. */
   clusterLoadBand: number;
+  /** Whether load moves are pinned to their targets while their surge lasts (clusterLoad/args.ts, surgePin.ts). */
+  pinLoadMoves: boolean;
   logLevel: LogLevel;
   /** Writes per second, per kind of write (see writePacing.ts). */
   writeRates: WriteRates;
@@ -26,6 +28,7 @@ export const SETTINGS_ENV = {
   maxMovesPerInstance: "REBALANCER_MAX_MOVES_PER_INSTANCE",
   surgeTimeoutSeconds: "REBALANCER_SURGE_TIMEOUT_SECONDS",
   clusterLoadBand: "REBALANCER_CLUSTER_LOAD_BAND",
+  pinLoadMoves: "REBALANCER_PIN_LOAD_MOVES",
   logLevel: "REBALANCER_LOG_LEVEL",
   updateServicePerSecond: "REBALANCER_UPDATE_SERVICE_PER_SECOND",
   tagResourcePerSecond: "REBALANCER_TAG_RESOURCE_PER_SECOND",
@@ -47,6 +50,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, "watchedClusters"> = {
   maxMovesPerInstance: 3,
   surgeTimeoutSeconds: 900,
   clusterLoadBand: DEFAULT_CLUSTER_LOAD_ARGS.bandTasks,
+  pinLoadMoves: DEFAULT_CLUSTER_LOAD_ARGS.pinMoves,
   logLevel: "info",
   writeRates: DEFAULT_WRITE_RATES,
 };
@@ -70,6 +74,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     maxMovesPerInstance: count(env, "maxMovesPerInstance", 1, 1000),
     surgeTimeoutSeconds: count(env, "surgeTimeoutSeconds", 60, 86400),
     clusterLoadBand: count(env, "clusterLoadBand", 0, MAX_BAND_TASKS),
+    pinLoadMoves: flag(env, "pinLoadMoves"),
     logLevel: level(env),
     writeRates: {
       updateService: rate(env, "updateServicePerSecond", "updateService"),
@@ -92,7 +97,7 @@ function rate(env: Record<string, string | undefined>, key: RateKey, kind: keyof
   return value;
 }
 
-function flag(env: Record<string, string | undefined>, key: "dryRun"): boolean {
+function flag(env: Record<string, string | undefined>, key: "dryRun" | "pinLoadMoves"): boolean {
   const raw = env[SETTINGS_ENV[key]];
   if (raw === undefined || raw === "") return DEFAULT_SETTINGS[key];
   if (raw !== "true" && raw !== "false") throw new Error(`${SETTINGS_ENV[key]}="${raw}": expected true or false`);
@@ -130,6 +135,7 @@ export function settingsEnvironment(settings: Settings): Record<string, string> 
     [SETTINGS_ENV.maxMovesPerInstance]: String(settings.maxMovesPerInstance),
     [SETTINGS_ENV.surgeTimeoutSeconds]: String(settings.surgeTimeoutSeconds),
     [SETTINGS_ENV.clusterLoadBand]: String(settings.clusterLoadBand),
+    [SETTINGS_ENV.pinLoadMoves]: String(settings.pinLoadMoves),
     [SETTINGS_ENV.logLevel]: settings.logLevel,
     [SETTINGS_ENV.updateServicePerSecond]: String(settings.writeRates.updateService),
     [SETTINGS_ENV.tagResourcePerSecond]: String(settings.writeRates.tagResource),

@@ -19,7 +19,8 @@ export const KEEP_PROTECTION_MINUTES = 5;
  *
  * 1. the tasks to give up lose any scale-in protection an earlier surge left on them;
  * 2. the tasks to keep (at most `from`) are scale-in protected (UpdateTaskProtection);
- * 3. the desired count goes back to `from`: ECS's scale-in may only stop unprotected tasks, so it
+ * 3. the desired count goes back to `from`, and a pin's constraint is removed (surgePin.ts): ECS's
+ *    scale-in may only stop unprotected tasks, so it
  *    stops exactly the ones given up, never more than the surge added (to − from), and the service
  *    never runs fewer than `from` tasks, however late the scheduler reacts;
  * 4. the surge tag is removed.
@@ -39,6 +40,8 @@ export async function endSurge(
   for (const batch of chunk(surge.keep, TASK_PROTECTION_BATCH)) {
     await ecs.updateTaskProtection(cluster, batch, true, KEEP_PROTECTION_MINUTES);
   }
-  await ecs.updateServiceDesiredCount(cluster, surge.service, surge.surge.from);
+  // a pinned surge's constraint goes in the same call (surgePin.ts): the count and the constraints
+  // are the service's own again at once
+  await ecs.updateServiceDesiredCount(cluster, surge.service, surge.surge.from, surge.restoreConstraints);
   await ecs.untagResource(surge.service, [SURGE_TAG]);
 }

@@ -33,6 +33,11 @@ export interface Surge {
    * most MAX_GIVE tasks (the value's 256 characters); absent, the completion chooses by the spread.
    */
   give?: string[];
+  /**
+   * The EC2 instance the surge's started task is pinned to (surgePin.ts): a placement constraint the
+   * surge added, which whichever run ends the surge removes.
+   */
+  pin?: string;
 }
 
 export const MAX_GIVE = 4;
@@ -52,10 +57,18 @@ const PROOF_LENGTH = 16;
 export function formatSurge(surge: Surge, service: ServiceIdentity): string {
   // task IDs joined by "+": a comma is outside ECS's tag value pattern
   const give = surge.give?.length ? ` give=${surge.give.join("+")}` : "";
-  const fields = `from=${surge.from} to=${surge.to} at=${surge.startedAt.toISOString()}${give}`;
+  const pin = surge.pin ? ` pin=${surge.pin}` : "";
+  const fields = `from=${surge.from} to=${surge.to} at=${surge.startedAt.toISOString()}${give}${pin}`;
   const value = `${fields} proof=${surgeProof(fields, service)}`;
   // ECS's limit is 256 characters: without `give` the completion chooses by the spread instead
+  // (a pinned surge is only written when it fits whole: surgeFits)
   return value.length <= MAX_TAG_VALUE || !give ? value : formatSurge({ ...surge, give: undefined }, service);
+}
+
+/** Whether the surge's tag keeps every field within ECS's 256 characters. */
+export function surgeFits(surge: Surge, service: ServiceIdentity): boolean {
+  const value = formatSurge(surge, service);
+  return !surge.give?.length || value.includes(" give=");
 }
 
 export function surgeTag(surge: Surge, service: ServiceIdentity): Tag {
@@ -72,17 +85,18 @@ export function readSurge(service: Service): Surge | UnreadableSurge | undefined
   const value = tagValue(service, SURGE_TAG);
   if (value === undefined) return undefined;
   const match =
-    /^(from=(\d{1,10}) to=(\d{1,10}) at=([0-9T:.\-Z]{1,30})(?: give=([0-9A-Za-z-]{1,64}(?:\+[0-9A-Za-z-]{1,64}){0,3}))?) proof=([0-9a-f]+)$/.exec(
+    /^(from=(\d{1,10}) to=(\d{1,10}) at=([0-9T:.\-Z]{1,30})(?: give=([0-9A-Za-z-]{1,64}(?:\+[0-9A-Za-z-]{1,64}){0,3}))?(?: pin=(i-[0-9a-f]{8,17}))?) proof=([0-9a-f]+)$/.exec(
       value,
     );
-  if (!match) return { problem: `the surge tag "${value.slice(0, 80)}" is not in the form from=N to=M at=ISO [give=ID+ID] proof=HEX` };
-  const [, fields, from, to, at, give, proof] = match;
+  if (!match)
+    return { problem: `the surge tag "${value.slice(0, 80)}" is not in the form from=N to=M at=ISO [give=ID+ID] [pin=EC2-ID] proof=HEX` };
+  const [, fields, from, to, at, give, pin, proof] = match;
   if (proof !== surgeProof(fields, service)) {
     return { problem: "the surge tag's proof does not match this service (hand-written, or copied from another service)" };
   }
   const startedAt = new Date(at);
   if (Number.isNaN(startedAt.getTime())) return { problem: `the surge tag's time "${at}" is not a date` };
-  return { from: Number(from), to: Number(to), startedAt, ...(give ? { give: give.split("+") } : {}) };
+  return { from: Number(from), to: Number(to), startedAt, ...(give ? { give: give.split("+") } : {}), ...(pin ? { pin } : {}) };
 }
 
 /** A task's ID: the last part of its ARN (both ARN formats end with it). */

@@ -50,6 +50,7 @@ export interface PacingOptions {
 type WriteKind = keyof WriteRates;
 const KIND_OF: Record<string, WriteKind> = {
   updateServiceDesiredCount: "updateService",
+  updateServicePlacementConstraints: "updateService",
   tagResource: "tagResource",
   untagResource: "tagResource",
   stopTask: "stopTask",

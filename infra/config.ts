@@ -59,6 +59,11 @@ export interface RebalancerConfig {
    * within one task of each other); 0 turns the pass off.
    */
   readonly clusterLoadBand: number;
+  /**
+   * Whether a load move's started task is pinned to its planned instance by a placement constraint
+   * while its surge lasts (handler/surgePin.ts); false leaves every placement to ECS's strategy.
+   */
+  readonly pinLoadMoves: boolean;
   /** An EventBridge schedule expression, or "none" for event-driven runs only. */
   readonly schedule: string;
   readonly surgeTimeoutMinutes: number;
@@ -135,6 +140,7 @@ export const DEFAULTS = {
   maxMovesPerService: 5,
   maxMovesPerInstance: 3,
   clusterLoadBand: 1,
+  pinLoadMoves: true,
   schedule: "rate(15 minutes)",
   surgeTimeoutMinutes: 15,
   reservedConcurrency: 1,
@@ -510,6 +516,7 @@ function parseRebalancer(read: Read, target: StackTarget): RebalancerConfig {
     maxMovesPerService: readInteger(read, "maxMovesPerService", DEFAULTS.maxMovesPerService, 1, 100),
     maxMovesPerInstance: readInteger(read, "maxMovesPerInstance", DEFAULTS.maxMovesPerInstance, 1, 100),
     clusterLoadBand: readTolerance(read, "clusterLoadBand", DEFAULTS.clusterLoadBand),
+    pinLoadMoves: readBoolean(read, "pinLoadMoves", DEFAULTS.pinLoadMoves),
     schedule: readSchedule(read),
     surgeTimeoutMinutes: readInteger(read, "surgeTimeoutMinutes", DEFAULTS.surgeTimeoutMinutes, 1, 180),
     reservedConcurrency: readInteger(read, "reservedConcurrency", DEFAULTS.reservedConcurrency, 1, 10),

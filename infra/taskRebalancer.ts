@@ -102,6 +102,7 @@ export class TaskRebalancer extends pulumi.ComponentResource {
               maxMovesPerService: settings.maxMovesPerService,
               maxMovesPerInstance: settings.maxMovesPerInstance,
               clusterLoadBand: settings.clusterLoadBand,
+              pinLoadMoves: settings.pinLoadMoves,
               surgeTimeoutSeconds: settings.surgeTimeoutMinutes * 60,
               logLevel: "info",
               writeRates: settings.writeRates,

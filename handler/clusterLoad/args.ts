@@ -6,12 +6,19 @@
  * `bandTasks` of the average task count of its zone's instances. The default, 1, means the
  * instances of a zone end within one task of each other; 2 tolerates up to 3 between the fullest
  * and the emptiest, for users who prefer fewer restarts; 0 turns the pass off.
+ *
+ * `pinMoves`: a load move's started task is pinned to its planned instance by a placement
+ * constraint while its surge lasts (surgePin.ts), so that it lands there, not where ECS's coin flip
+ * between tied instances or zones would put it. Off, moves are planned only where ECS's own placement
+ * lands them (coin flips, partners and fillers: loadPass.ts), for users who want no change to their
+ * services' constraints, even a passing one.
  */
 export interface ClusterLoadArgs {
   bandTasks: number;
+  pinMoves: boolean;
 }
 
-export const DEFAULT_CLUSTER_LOAD_ARGS: ClusterLoadArgs = { bandTasks: 1 };
+export const DEFAULT_CLUSTER_LOAD_ARGS: ClusterLoadArgs = { bandTasks: 1, pinMoves: true };
 
 /** A band wider than this is no band: the pass would never move anything on a real cluster. */
 export const MAX_BAND_TASKS = 100;

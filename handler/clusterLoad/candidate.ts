@@ -1,6 +1,7 @@
 import type { Task } from "@aws-sdk/client-ecs";
 import { ZONE_FIELD, TaskNeeds } from "../placement";
 import { ClusterState } from "../serviceLayout";
+import { isEc2InstanceId, MAX_PLACEMENT_CONSTRAINTS } from "../surgePin";
 import type { BalancedService } from "../serviceSpread/spreadPass";
 
 /**
@@ -19,6 +20,8 @@ export interface LoadCandidate {
   allows: (at: number) => boolean;
   /** The service's tasks on the instance at a position, in leaving order (leavingTask.ts). */
   tasksOn: (at: number) => Task[];
+  /** The EC2 instance ID to pin a started task to at a position, where the service may be pinned (surgePin.ts). */
+  pinTo: (at: number) => string | undefined;
 }
 
 /**
@@ -38,6 +41,10 @@ function isZoneThenInstance(fields: string[]): boolean {
 function loadCandidate({ service, tasks, layout }: BalancedService, cluster: ClusterState): LoadCandidate {
   const counts = new Map<number, number>();
   for (const at of tasks.positions) counts.set(at, (counts.get(at) ?? 0) + 1);
+  // one more constraint must stay within ECS's limit, the task definition's counted
+  const definition = cluster.taskDefinitions.get(service.taskDefinition ?? "");
+  const constraints = (service.placementConstraints?.length ?? 0) + (definition?.placementConstraints?.length ?? 0);
+  const pinnable = constraints + 1 <= MAX_PLACEMENT_CONSTRAINTS;
   return {
     serviceArn: service.serviceArn!,
     serviceName: service.serviceName!,
@@ -45,5 +52,9 @@ function loadCandidate({ service, tasks, layout }: BalancedService, cluster: Clu
     counts,
     allows: layout.allows,
     tasksOn: (at) => layout.tasksOn(cluster.availableArns[at]),
+    pinTo: (at) => {
+      const id = cluster.available[at]?.ec2InstanceId;
+      return pinnable && isEc2InstanceId(id) ? id : undefined;
+    },
   };
 }

@@ -53,7 +53,7 @@ export function planClusterLoad(
   // side by side only once the spread pass moves nothing: see PassState.sideBySide
   const result = planLoadMoves(ledger, held ? [] : loadCandidates(spread.balanced, cluster), args, spread.moves.length === 0);
   const moves = result.moves.map(
-    ({ candidate, from, to, task, ties, filler }): Move => ({
+    ({ candidate, from, to, task, ties, filler, pin }): Move => ({
       service: candidate.serviceArn,
       serviceName: candidate.serviceName,
       taskArn: task.taskArn!,
@@ -63,6 +63,7 @@ export function planClusterLoad(
       pass: "load",
       ...(ties ? { landsOn: ties.map((at) => ledger.arns[at]) } : {}),
       ...(filler ? { filler } : {}),
+      ...(pin ? { pin } : {}),
     }),
   );
   return { moves: groupedByService(moves), report: reportLoad(ledger, result, args, before, held) };
@@ -91,6 +92,8 @@ export interface LoadMove {
    * named task then stops instead (an evening or a swap). Planned as moving nothing.
    */
   filler?: true;
+  /** The EC2 instance ID the started task is pinned to (surgePin.ts): it lands on `to`, whatever the ties. */
+  pin?: string;
 }
 
 export interface ZoneBand {
@@ -143,6 +146,8 @@ interface PassState {
   sideBySide: boolean;
   /** Fillers (fillerIn) are a last resort: allowed once no zone has a move without one. */
   fillers: boolean;
+  /** Whether moves are pinned to their targets where the service allows it (ClusterLoadArgs.pinMoves). */
+  pinMoves: boolean;
 }
 
 /** The instances of a zone where ECS would place the candidate's next task, and how many it holds there. */
@@ -181,6 +186,7 @@ export function planLoadMoves(ledger: Ledger, candidates: LoadCandidate[], args:
     unsure: new Map(),
     sideBySide,
     fillers: false,
+    pinMoves: args.pinMoves,
   };
   // a partner move in one zone changes loads another zone's moves were refused on: sweep again;
   // moves to another zone only once no zone has a move of its own left (they use up the service),
@@ -282,7 +288,7 @@ function bestBundle(
   const level = found.findIndex((option) => option !== undefined);
   if (level < 0) return undefined;
   const { move, inZone } = found[level]!;
-  return inZone ? [move, ...partnerMoves(state, zone, move.candidate, REACHES[level])] : [move];
+  return inZone && !move.pin ? [move, ...partnerMoves(state, zone, move.candidate, REACHES[level])] : [move];
 }
 
 /** The source's best option: inside the zone, the widest sure gap, then a certain landing over a coin flip, then the move that evens CPU and memory; else a certain move to another zone, then any. */
@@ -310,6 +316,11 @@ function rate(state: PassState, here: ZoneBand, from: number, candidate: LoadCan
   const fewest = fewestIn(state, here.zone, here.positions, candidate);
   const [task] = candidate.tasksOn(from);
   if (!task) return undefined;
+  const pinned = pinnedMove(state, from, to, candidate, task);
+  if (pinned) {
+    state.refused.delete(key);
+    return pinned;
+  }
   const emptiest = emptiestZones(state, candidate);
   if (!emptiest.includes(here.zone)) {
     state.refused.set(key, "other-zone-emptier");
@@ -340,6 +351,26 @@ function rate(state: PassState, here: ZoneBand, from: number, candidate: LoadCan
   return {
     move: { candidate, from, to, task, ...(ties ? { ties } : {}) },
     level: Math.max(main, partners),
+    inZone: true,
+    gap,
+    evens: shareEvening(state.ledger, from, to, candidate.needs),
+  };
+}
+
+/**
+ * The move pinned to its target (surgePin.ts), where the service may be pinned: ECS can place the
+ * started task only there, so neither the service's tied zones nor its tied instances matter, and
+ * the move is certain. A target or source whose load this plan's coin flips leave open (a service
+ * that may not be pinned flipped onto it) is judged at its worst.
+ */
+function pinnedMove(state: PassState, from: number, to: number, candidate: LoadCandidate, task: Task): Option | undefined {
+  const pin = state.pinMoves ? candidate.pinTo(to) : undefined;
+  if (pin === undefined || state.closed.has(to)) return undefined;
+  const gap = leastOf(state, from) - mostOf(state, to);
+  if (gap < 2) return undefined;
+  return {
+    move: { candidate, from, to, task, pin },
+    level: 0,
     inZone: true,
     gap,
     evens: shareEvening(state.ledger, from, to, candidate.needs),
@@ -601,6 +632,9 @@ function apply(state: PassState, zone: string, move: LoadMove): void {
   state.refused.delete(`${candidate.serviceArn}\n${zone}`);
   const zones = state.pending.get(candidate) ?? new Set<string>();
   state.pending.set(candidate, zones.add(zone));
+  // a pinned move is alone in its surge: with a second pinned task in a tied zone, ECS's pick of
+  // zone for each would be a coin flip between the two pins
+  if (move.pin) for (const z of state.zones.keys()) zones.add(z);
   // a filler is planned as moving nothing (the zone as it was once the surge ends): its instances
   // are kept out of the plan above, so whatever ECS picks, no later move counts on their loads
   if (move.filler) return;

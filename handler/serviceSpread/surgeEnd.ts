@@ -4,6 +4,7 @@ import { SkipReason } from "../eligibility";
 import { pickLeavingTasks } from "../leavingTask";
 import type { Move, SurgeAction } from "../planner";
 import { ClusterState, eligibleLayout, ServiceLayout, ServiceTasks } from "../serviceLayout";
+import { unpinnedConstraints } from "../surgePin";
 import { Surge, surgeMisfit, taskId, UnreadableSurge } from "../surgeTag";
 import { movesFor } from "./spreadMoves";
 
@@ -16,18 +17,25 @@ import { movesFor } from "./spreadMoves";
  * is made fresh from the current state, so it stays right even if ECS placed the extra tasks elsewhere. A surge that
  * is not steady within `surgeTimeoutSeconds` is rolled back; a tag that is not ours, or no longer
  * fits, is forgotten.
+ *
+ * A surge pinned to an instance (surgePin.ts) is planned on the service as it was before the pin,
+ * and every way it ends, forgetting included, carries the constraints to write back: the pin is
+ * ours whenever the tag's proof is (a tag that is not ours never changes a constraint).
  */
 export function planSurgeEnd(
-  service: Service,
+  pinnedService: Service,
   tasks: ServiceTasks,
   surge: Surge | UnreadableSurge,
   cluster: ClusterState,
   options: { now: Date; surgeTimeoutSeconds: number },
 ): SurgeAction | SkipReason {
+  const restore = "pin" in surge && surge.pin ? unpinnedConstraints(pinnedService, surge.pin) : undefined;
+  const service = restore ? { ...pinnedService, placementConstraints: restore } : pinnedService;
   const ids = { service: service.serviceArn!, serviceName: service.serviceName! };
+  const unpin = restore ? { restoreConstraints: restore } : {};
   // a tag that is not ours, or no longer fits the service, is forgotten: never acted on
   const misfit = "problem" in surge ? surge.problem : surgeMisfit(service, surge, options.now);
-  if (misfit !== undefined || "problem" in surge) return { kind: "forget", ...ids, detail: misfit! };
+  if (misfit !== undefined || "problem" in surge) return { kind: "forget", ...ids, ...unpin, detail: misfit! };
   const layout = eligibleLayout(service, tasks, cluster);
   if ("code" in layout) {
     const ageSeconds = (options.now.getTime() - surge.startedAt.getTime()) / 1000;
@@ -38,14 +46,14 @@ export function planSurgeEnd(
       const running = tasks.tasks.filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus === "RUNNING");
       const givenUp = new Set(pickLeavingTasks(running, running.length - surge.from));
       const keep = running.filter((t) => !givenUp.has(t)).map((t) => t.taskArn!);
-      return { kind: "rollback", ...ids, surge, detail: `${layout.code}: ${layout.detail}`, keep };
+      return { kind: "rollback", ...ids, ...unpin, surge, detail: `${layout.code}: ${layout.detail}`, keep };
     }
     return { code: "surge-in-flight", detail: `${layout.code}: ${layout.detail}` };
   }
   // every task not stopped is kept (scale-in protected before the count is lowered)
   const complete = (stop: Move[]): SurgeAction => {
     const stopped = new Set(stop.map((m) => m.taskArn));
-    return { kind: "complete", ...ids, surge, stop, keep: tasks.tasks.map((t) => t.taskArn!).filter((arn) => !stopped.has(arn)) };
+    return { kind: "complete", ...ids, ...unpin, surge, stop, keep: tasks.tasks.map((t) => t.taskArn!).filter((arn) => !stopped.has(arn)) };
   };
   const planned = plannedGiveUps(surge, tasks, layout, ids);
   if (planned) return complete(planned);

@@ -3,6 +3,9 @@ import { LandingTracker } from "../../cli/landingTracker";
 import { formatSurge, IGNORE_TAG, SURGE_TAG } from "../../handler/surgeTag";
 import { buildSnapshot, InstanceSpec, ServiceSpec, WEB_IDENTITY } from "../handler/fixtures";
 
+/** Fillers exist only where moves are not pinned (clusterLoad/args.ts, pinMoves). */
+const UNPINNED = { bandTasks: 1, pinMoves: false };
+
 /**
  * The bench's landing measure (cli/landingTracker.ts) for a load move with a filler: web (1, 0 | 1, 0)
  * with fixed load (2, 0 | 0, 1) plans web 0 → 1 and a filler 2 → 3. The tracker is shown the plan's
@@ -20,7 +23,7 @@ describe("landing tracker: fillers are counted apart from load moves", () => {
   };
 
   function countsAfter(end: number[]) {
-    const tracker = new LandingTracker();
+    const tracker = new LandingTracker(UNPINNED);
     tracker.before(buildSnapshot(layout([1, 0, 1, 0]), [fixed, { name: "web" }]));
     tracker.after(buildSnapshot(layout([1, 1, 1, 1]), [fixed, surging]));
     tracker.after(buildSnapshot(layout(end), [fixed, { name: "web" }]));

@@ -188,6 +188,14 @@ describe("minimum healthy: the surge tag, read independently of the engine", () 
       ),
       { from: 2, to: 4 },
     ],
+    [
+      "as the engine writes a pinned load move (give=ID pin=EC2-ID) → { from 3, to 4 }",
+      formatSurge(
+        { from: 3, to: 4, startedAt: new Date(AT), give: ["0123456789abcdef0123456789abcdef"], pin: "i-0123456789abcdef0" },
+        { serviceArn: IDENTITY.arn, createdAt: new Date(IDENTITY.createdAtMs) },
+      ),
+      { from: 3, to: 4 },
+    ],
     ["no tag → none", undefined, undefined],
     ["to not above from → none", engineTag(3, 3), undefined],
     ["the fields without a proof → none", `from=2 to=3 at=${AT}`, undefined],

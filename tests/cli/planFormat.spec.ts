@@ -4,6 +4,9 @@ import { planMoves } from "../../handler/planner";
 import { IGNORE_TAG } from "../../handler/surgeTag";
 import { buildSnapshot, InstanceSpec, instanceArn, ServiceSpec } from "../handler/fixtures";
 
+/** Coin flips and fillers are planned only where moves are not pinned (clusterLoad/args.ts, pinMoves). */
+const UNPINNED = { bandTasks: 1, pinMoves: false };
+
 /**
  * `ecs-rebalance plan` shows where a load move's started task may land: a coin-flip move names every
  * instance ECS may pick (`landsOn`), a certain one only its target.
@@ -16,7 +19,7 @@ describe("plan output: where a load move lands", () => {
       [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, third, { zone: "b", tasks: { web: 2 } }],
       [fixed, { name: "web" }],
     );
-    return { snapshot, plan: planMoves(snapshot, { now: new Date(0), surgeTimeoutSeconds: 900 }) };
+    return { snapshot, plan: planMoves(snapshot, { now: new Date(0), surgeTimeoutSeconds: 900, clusterLoad: UNPINNED }) };
   };
 
   it("a coin flip between loads 0 and 2: --json lists both instances, the text says it is a coin flip", () => {
@@ -43,7 +46,7 @@ describe("plan output: a filler in a tied zone", () => {
     [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a" }, { zone: "b", tasks: { web: 1 } }, { zone: "b", tasks: { fixed: 1 } }],
     [fixed, { name: "web" }],
   );
-  const result = planMoves(snapshot, { now: new Date(0), surgeTimeoutSeconds: 900 });
+  const result = planMoves(snapshot, { now: new Date(0), surgeTimeoutSeconds: 900, clusterLoad: UNPINNED });
 
   it("--json marks the filler; the text counts it apart from the moves and says when it is given up", () => {
     const moves = planJson(result).moves;

@@ -31,8 +31,10 @@ export function simulatorPort(sim: EcsSimulator): EcsPort {
     describeTaskDefinition: async (taskDefinition) => (await call("DescribeTaskDefinition", { taskDefinition })).taskDefinition,
     listServiceDeployments: async (cluster, service, status) =>
       (await call("ListServiceDeployments", { cluster, service, status })).serviceDeployments,
-    updateServiceDesiredCount: async (cluster, service, desiredCount) =>
-      void (await call("UpdateService", { cluster, service, desiredCount })),
+    updateServiceDesiredCount: async (cluster, service, desiredCount, placementConstraints) =>
+      void (await call("UpdateService", { cluster, service, desiredCount, ...(placementConstraints ? { placementConstraints } : {}) })),
+    updateServicePlacementConstraints: async (cluster, service, placementConstraints) =>
+      void (await call("UpdateService", { cluster, service, placementConstraints })),
     stopTask: async (cluster, task, reason) => void (await call("StopTask", { cluster, task, reason })),
     tagResource: async (resourceArn, tags) => void (await call("TagResource", { resourceArn, tags })),
     untagResource: async (resourceArn, tagKeys) => void (await call("UntagResource", { resourceArn, tagKeys })),

@@ -513,3 +513,72 @@ describe("executor: cluster load moves always start first", () => {
     });
   }
 });
+
+describe("executor: a pinned load move (surgePin.ts)", () => {
+  // the same cluster as above: web's load move from instance 0 to 1 in zone a, pinned to 1
+  const fixed: ServiceSpec = { name: "fixed", tags: { "ecs-rebalancer:ignore": "true" } };
+  const instances: InstanceSpec[] = [
+    { zone: "a", tasks: { fixed: 2, web: 1 } },
+    { zone: "a", tasks: { fixed: 1 } },
+    { zone: "b", tasks: { web: 2 } },
+  ];
+  const target = "i-00000000000000001";
+  const pinCall = (fake: FakeEcs) => fake.calls.filter((c) => c.op === "updateServiceDesiredCount").map((c) => [c.args[2], c.args[3]]);
+
+  it("the surge's one UpdateService raises the count and adds `ec2InstanceId == <target>`; the tag records the pin", async () => {
+    const { fake, plan } = await wave(buildSnapshot(instances, [fixed, web()]));
+    assert.deepStrictEqual(
+      plan.moves.map((m) => [m.pass, m.pin, m.landsOn]),
+      [["load", target, undefined]],
+    );
+    assert.deepStrictEqual(ops(fake), ["tagResource", "updateServiceDesiredCount"]);
+    assert.deepStrictEqual(pinCall(fake), [[4, [{ type: "memberOf", expression: `ec2InstanceId == ${target}` }]]]);
+    const surge = readSurge(fake.serviceOf("web"));
+    assert.ok(surge && "pin" in surge && surge.pin === target, JSON.stringify(surge));
+  });
+
+  it("the completion restores the count and the service's own constraints in one UpdateService, then untags", async () => {
+    const own = { type: "memberOf" as const, expression: "attribute:tier != batch" };
+    const fake = new FakeEcs(buildSnapshot(instances, [fixed, web({ constraints: [own] })]));
+    await run(fake, NOW);
+    assert.deepStrictEqual(fake.serviceOf("web").placementConstraints, [
+      own,
+      { type: "memberOf", expression: `ec2InstanceId == ${target}` },
+    ]);
+    fake.advance(new Date(NOW.getTime() + 10_000));
+    const before = fake.writes().length;
+    await run(fake, new Date(NOW.getTime() + 60_000));
+    const ending = fake.writes().slice(before);
+    assert.deepStrictEqual(
+      ending.map((c) => c.op),
+      ["updateTaskProtection", "updateTaskProtection", "updateServiceDesiredCount", "untagResource"],
+    );
+    assert.deepStrictEqual(ending[2].args.slice(2), [3, [own]]);
+    assert.deepStrictEqual(fake.serviceOf("web").placementConstraints, [own]);
+    assert.strictEqual(readSurge(fake.serviceOf("web")), undefined);
+    assert.strictEqual(
+      fake.runningTasks("web").filter((t) => t.containerInstanceArn === instanceArn(1)).length,
+      1,
+      "the task landed on the pinned instance",
+    );
+  });
+
+  const pinnedTag = (surge: Surge, identity = WEB_IDENTITY) => formatSurge({ ...surge, pin: target }, identity);
+  const pinnedWeb = (tag: string, desiredCount: number) =>
+    web({ desiredCount, tags: { [SURGE_TAG]: tag }, constraints: [{ type: "memberOf", expression: `ec2InstanceId == ${target}` }] });
+
+  it("forgetting our own pinned tag (someone changed the count) removes the pin before the tag, and leaves the count alone", async () => {
+    const tag = pinnedTag({ from: 3, to: 4, startedAt: NOW });
+    const { fake } = await wave(buildSnapshot(instances, [fixed, pinnedWeb(tag, 5)]));
+    assert.deepStrictEqual(ops(fake), ["updateServicePlacementConstraints", "untagResource"]);
+    assert.deepStrictEqual(fake.serviceOf("web").placementConstraints, []);
+    assert.strictEqual(fake.serviceOf("web").desiredCount, 5);
+  });
+
+  it("a pinned tag that is not ours (its proof is another service's) is forgotten without touching any constraint", async () => {
+    const tag = pinnedTag({ from: 3, to: 4, startedAt: NOW }, { serviceArn: serviceArn("api") });
+    const { fake } = await wave(buildSnapshot(instances, [fixed, pinnedWeb(tag, 4)]));
+    assert.deepStrictEqual(ops(fake), ["untagResource"]);
+    assert.strictEqual(fake.serviceOf("web").placementConstraints?.length, 1);
+  });
+});

@@ -1,4 +1,14 @@
-import type { ContainerInstance, Failure, Resource, Service, ServiceDeploymentBrief, Tag, Task, TaskDefinition } from "@aws-sdk/client-ecs";
+import type {
+  ContainerInstance,
+  Failure,
+  PlacementConstraint,
+  Resource,
+  Service,
+  ServiceDeploymentBrief,
+  Tag,
+  Task,
+  TaskDefinition,
+} from "@aws-sdk/client-ecs";
 import { DESCRIBE_LIMITS, Described, EcsPort, TASK_PROTECTION_BATCH } from "../../handler/ecsPort";
 import { Snapshot } from "../../handler/snapshot";
 
@@ -18,6 +28,7 @@ export interface Call {
 
 export const WRITE_OPERATIONS: Operation[] = [
   "updateServiceDesiredCount",
+  "updateServicePlacementConstraints",
   "stopTask",
   "tagResource",
   "untagResource",
@@ -188,12 +199,26 @@ export class FakeEcs implements EcsPort {
     }
   }
 
-  async updateServiceDesiredCount(cluster: string, serviceArn: string, desiredCount: number): Promise<void> {
-    const state = this.enter("updateServiceDesiredCount", [cluster, serviceArn, desiredCount], cluster);
+  async updateServiceDesiredCount(
+    cluster: string,
+    serviceArn: string,
+    desiredCount: number,
+    placementConstraints?: PlacementConstraint[],
+  ): Promise<void> {
+    const args = placementConstraints ? [cluster, serviceArn, desiredCount, placementConstraints] : [cluster, serviceArn, desiredCount];
+    const state = this.enter("updateServiceDesiredCount", args, cluster);
     const service = state.services.find((s) => s.serviceArn === serviceArn);
     if (!service) throw ecsError("ServiceNotFoundException", "Service not found.");
     service.desiredCount = desiredCount;
     for (const deployment of service.deployments ?? []) deployment.desiredCount = desiredCount;
+    if (placementConstraints) service.placementConstraints = placementConstraints.map((c) => ({ ...c }));
+  }
+
+  async updateServicePlacementConstraints(cluster: string, serviceArn: string, placementConstraints: PlacementConstraint[]): Promise<void> {
+    const state = this.enter("updateServicePlacementConstraints", [cluster, serviceArn, placementConstraints], cluster);
+    const service = state.services.find((s) => s.serviceArn === serviceArn);
+    if (!service) throw ecsError("ServiceNotFoundException", "Service not found.");
+    service.placementConstraints = placementConstraints.map((c) => ({ ...c }));
   }
 
   async stopTask(cluster: string, taskArn: string, reason: string): Promise<void> {

@@ -10,7 +10,7 @@ describe("settings: defaults", () => {
     assert.deepStrictEqual(readSettings(env()), { watchedClusters: [CLUSTER_ARN], ...DEFAULT_SETTINGS });
   });
 
-  it("the defaults are the documented ones: live, 10/5/3 moves, 900 s surges, load band 1, info logs, writes well under ECS's buckets", () => {
+  it("the defaults are the documented ones: live, 10/5/3 moves, 900 s surges, load band 1 with pinned moves, info logs, writes well under ECS's buckets", () => {
     assert.deepStrictEqual(DEFAULT_SETTINGS, {
       dryRun: false,
       maxMovesPerRun: 10,
@@ -18,6 +18,7 @@ describe("settings: defaults", () => {
       maxMovesPerInstance: 3,
       surgeTimeoutSeconds: 900,
       clusterLoadBand: 1,
+      pinLoadMoves: true,
       logLevel: "info",
       writeRates: { updateService: 1, tagResource: 2, stopTask: 10, updateTaskProtection: 5 },
     });
@@ -53,6 +54,7 @@ describe("settings: a bad variable is a one-line error naming the variable and t
     [SETTINGS_ENV.clusterLoadBand, "-1", /"-1".*0 to 100/],
     [SETTINGS_ENV.clusterLoadBand, "101", /"101"/],
     [SETTINGS_ENV.clusterLoadBand, "false", /"false"/],
+    [SETTINGS_ENV.pinLoadMoves, "no", /"no".*true or false/],
     [SETTINGS_ENV.logLevel, "verbose", /"verbose".*debug, info, warn or error/],
     [SETTINGS_ENV.updateServicePerSecond, "6", /"6".*0.1 to 5 \(writes per second\)/],
     [SETTINGS_ENV.updateServicePerSecond, "0", /"0".*0.1 to 5/],
@@ -89,6 +91,7 @@ describe("settings: settingsEnvironment round-trips through readSettings", () =>
         maxMovesPerInstance: 7,
         surgeTimeoutSeconds: 60,
         clusterLoadBand: 0,
+        pinLoadMoves: false,
         logLevel: "debug",
         writeRates: { updateService: 0.5, tagResource: 10, stopTask: 40, updateTaskProtection: 0.1 },
       },

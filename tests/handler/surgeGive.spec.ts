@@ -9,10 +9,12 @@ import { buildSnapshot, CLUSTER_ARN, InstanceSpec, instanceArn, ServiceSpec, WEB
 const NOW = new Date("2026-03-01T12:00:00Z");
 const virtualClock = { now: () => 0, sleep: async () => {} };
 
+const UNPINNED = { bandTasks: 1, pinMoves: false };
 /**
  * Ten runs of the rebalancer 30 s apart, with the fake scheduler's step after each (its started
  * tasks stamped 10 s into the gap when `stampCreated`); `afterRun` looks at the fake after each run.
  */
+/** FakeEcs places tasks by the strategy alone, without constraints: these specs run unpinned (pinned surges: tests/e2e/surgePin.spec.ts). */
 async function runTenTimes(fake: FakeEcs, afterRun: () => void, stampCreated = false): Promise<void> {
   for (let i = 0; i < 10; i++) {
     const now = new Date(NOW.getTime() + i * 30_000);
@@ -25,6 +27,7 @@ async function runTenTimes(fake: FakeEcs, afterRun: () => void, stampCreated = f
       clock: virtualClock,
       now,
       surgeTimeoutSeconds: 900,
+      pinLoadMoves: false,
     });
     afterRun();
     fake.advance(stampCreated ? new Date(now.getTime() + 10_000) : undefined);
@@ -89,7 +92,7 @@ describe("surge completion undoes a coin flip that went the wrong way (serviceSp
     const service = snapshot.services.find((s) => s.serviceName === "web")!;
     service.desiredCount = 3;
     service.tags = [{ key: SURGE_TAG, value: formatSurge({ from: 2, to: 3, startedAt, give: [taskId(source.taskArn!)] }, WEB_IDENTITY) }];
-    const plan = planMoves(snapshot, { now: new Date(startedAt.getTime() + 60_000), surgeTimeoutSeconds: 900 });
+    const plan = planMoves(snapshot, { now: new Date(startedAt.getTime() + 60_000), surgeTimeoutSeconds: 900, clusterLoad: UNPINNED });
     const [completion] = plan.surges;
     assert.strictEqual(completion?.kind, "complete");
     return completion.kind === "complete" ? completion.stop.map((m) => Number(m.from.slice(-32))) : [];

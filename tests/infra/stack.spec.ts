@@ -83,6 +83,7 @@ describe("index.ts: the stack", () => {
         dryRun: "true",
         maxMovesPerRun: "4",
         clusterLoadBand: "false",
+        pinLoadMoves: "false",
       });
       assert.equal(session.one("ecs-rebalancer:infra:TaskRebalancer").parent, "");
       for (let i = 0; i < 400 && session.ofType("aws:lambda/function:Function").length === 0; i++) {
@@ -97,6 +98,7 @@ describe("index.ts: the stack", () => {
       assert.equal(env.REBALANCER_DRY_RUN, "true");
       assert.equal(env.REBALANCER_MAX_MOVES_PER_RUN, "4");
       assert.equal(env.REBALANCER_CLUSTER_LOAD_BAND, "0", "clusterLoadBand = false reaches the function as band 0 (off)");
+      assert.equal(env.REBALANCER_PIN_LOAD_MOVES, "false");
       assert.ok(await valueOf(stack.rebalancerFunctionName));
     });
 

@@ -106,7 +106,11 @@ function converge(
   let undone = 0;
   let fillers = 0;
   for (let wave = 0; wave < WAVES; wave++) {
-    const plan = planMoves(snapshotOf(state), { now: new Date(0), surgeTimeoutSeconds: 900, clusterLoad: { bandTasks: tolerance } });
+    const plan = planMoves(snapshotOf(state), {
+      now: new Date(0),
+      surgeTimeoutSeconds: 900,
+      clusterLoad: { bandTasks: tolerance, pinMoves: false },
+    });
     if (plan.moves.length === 0) return { moves, undone, fillers, end: state };
     assertZonesLand(state, plan);
     for (const move of plan.moves) {

@@ -34,7 +34,7 @@ function plan(instances: InstanceSpec[], services: ServiceSpec[], band = 1): Pla
   return planMoves(buildSnapshot(instances, [FIXED, ...services]), {
     now: new Date(0),
     surgeTimeoutSeconds: 900,
-    clusterLoad: { bandTasks: band },
+    clusterLoad: { bandTasks: band, pinMoves: false },
   });
 }
 
@@ -387,7 +387,7 @@ describe("cluster load pass (table)", () => {
         ],
         [FIXED, { name: "s0" }, { name: "s1" }, { name: "s2" }, { name: "s3" }],
       ),
-      { now: new Date(0), surgeTimeoutSeconds: 900 },
+      { now: new Date(0), surgeTimeoutSeconds: 900, clusterLoad: { bandTasks: 1, pinMoves: false } },
     );
     assert.deepStrictEqual(loadMoves(result), ["s0 1→0", "s1 3→2"]);
     assert.deepStrictEqual(
@@ -473,4 +473,55 @@ describe("cluster load pass (table)", () => {
       [youngest.taskArn],
     );
   });
+});
+
+/**
+ * Pinned moves (clusterLoad/args.ts pinMoves, the default; surgePin.ts): the started task can land
+ * only on its target, so the cases above that needed a partner, a filler or a coin flip become one
+ * certain move each, to the lightest instance that keeps the service balanced.
+ */
+describe("cluster load pass, pinned moves (table)", () => {
+  const pinned = (instances: InstanceSpec[], services: ServiceSpec[]) =>
+    planMoves(buildSnapshot(instances, [FIXED, ...services]), { now: new Date(0), surgeTimeoutSeconds: 900 });
+  const described = (result: Plan) =>
+    result.moves
+      .filter((m) => m.pass === "load")
+      .map((m) =>
+        `${m.serviceName} ${Number(m.from.slice(-32))}→${Number(m.to!.slice(-32))} pin ${m.pin} ${m.landsOn ? "flip" : ""}${m.filler ? "filler" : ""}`.trim(),
+      );
+  const tenConstraints = Array.from({ length: 10 }, () => ({ type: "memberOf" as const, expression: "attribute:tier != batch" }));
+  const cases: Array<{ name: string; instances: InstanceSpec[]; services: ServiceSpec[]; expected: string[] }> = [
+    {
+      name: "zones tied, a gain in a only (unpinned: a filler in b) → 1 pinned move, no filler",
+      instances: [
+        { zone: "a", tasks: { fixed: 2, web: 1 } },
+        { zone: "a" },
+        { zone: "b", tasks: { web: 1 } },
+        { zone: "b", tasks: { fixed: 1 } },
+      ],
+      services: [{ name: "web" }],
+      expected: ["web 0→1 pin i-00000000000000001"],
+    },
+    {
+      name: "two instances tie for the service's fewest with loads 0 and 4 (unpinned: a coin flip) → pinned to the 0",
+      instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 4 } }, B({ web: 2 })],
+      services: [{ name: "web" }],
+      expected: ["web 0→1 pin i-00000000000000001"],
+    },
+    {
+      name: "a service in both zones moves once per plan: its second zone waits (a second pin's zone would be a coin flip)",
+      instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a" }, { zone: "b", tasks: { fixed: 2, web: 1 } }, { zone: "b" }],
+      services: [{ name: "web" }],
+      expected: ["web 0→1 pin i-00000000000000001"],
+    },
+    {
+      name: "a service with ECS's 10 constraints already cannot take a pin: planned as before (a coin flip between 1 and 2)",
+      instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 2 })],
+      services: [{ name: "web", constraints: tenConstraints }],
+      expected: ["web 0→1 pin undefined flip"],
+    },
+  ];
+  for (const { name, instances, services, expected } of cases) {
+    it(name, () => assert.deepStrictEqual(described(pinned(instances, services)), expected));
+  }
 });

@@ -186,7 +186,7 @@ function leastMoves(paths: string[][], counts: number[], capacities: number[]): 
 
 /** The service spread pass alone: the cluster load pass has its own property (clusterLoad/). */
 function plan(snapshot: Snapshot): Plan {
-  return planMoves(snapshot, { now: NOW, surgeTimeoutSeconds: 900, clusterLoad: { bandTasks: 0 } });
+  return planMoves(snapshot, { now: NOW, surgeTimeoutSeconds: 900, clusterLoad: { bandTasks: 0, pinMoves: false } });
 }
 
 function check(s: Scenario): void {
