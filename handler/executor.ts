@@ -36,7 +36,7 @@ export interface ExecutionOptions extends Budgets {
   log: Logger;
 }
 
-export type ActionKind = "stop" | "surge" | "complete-surge" | "rollback-surge" | "forget-surge";
+export type ActionKind = "stop" | "surge" | "complete-surge" | "rollback-surge" | "forget-surge" | "unpin-surge";
 
 export interface Action {
   kind: ActionKind;
@@ -126,6 +126,13 @@ async function finishSurge(
   report: WaveReport,
 ): Promise<void> {
   const ids = { service: surge.service, serviceName: surge.serviceName };
+  if (surge.kind === "unpin") {
+    report.actions.push({ kind: "unpin-surge", ...ids, tasks: [], detail: surge.detail });
+    if (!options.dryRun && surge.restoreConstraints) {
+      await ecs.updateServicePlacementConstraints(cluster.arn, surge.service, surge.restoreConstraints);
+    }
+    return;
+  }
   const service = cluster.services.get(surge.service);
   const overBudget =
     surge.kind !== "forget" && surge.surge.to - surge.surge.from > Math.min(options.maxMovesPerService, options.maxMovesPerRun);

@@ -68,6 +68,8 @@ export type SurgeAction = (
   | { kind: "complete"; service: string; serviceName: string; surge: Surge; stop: Move[]; keep: string[] }
   | { kind: "rollback"; service: string; serviceName: string; surge: Surge; detail: string; keep: string[] }
   | { kind: "forget"; service: string; serviceName: string; detail: string }
+  /** A pinned surge on a service being deployed: only the pin goes now (serviceDeployments.ts); the surge waits. */
+  | { kind: "unpin"; service: string; serviceName: string; detail: string }
 ) & { restoreConstraints?: PlacementConstraint[] };
 
 export interface Plan {

@@ -54,7 +54,14 @@ export function withoutDeployingServices(plan: Plan, deploying: Map<string, stri
   return {
     ...plan,
     moves: plan.moves.filter((m) => !deploying.has(m.service)),
-    surges: plan.surges.filter((s) => !deploying.has(s.service)),
+    // a pin never stays while a deployment runs: ECS would place the new revision's tasks on the
+    // pinned instance only (surgePin.ts). The surge itself waits for the deployment, as a move does.
+    surges: plan.surges.flatMap((s): Plan["surges"] => {
+      if (!deploying.has(s.service)) return [s];
+      if (!s.restoreConstraints || s.kind === "unpin") return [];
+      const detail = `${deploying.get(s.service)}: the surge's pin is removed, the surge waits`;
+      return [{ kind: "unpin", service: s.service, serviceName: s.serviceName, detail, restoreConstraints: s.restoreConstraints }];
+    }),
     skipped: [...plan.skipped, ...skipped],
   };
 }

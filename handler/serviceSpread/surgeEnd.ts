@@ -39,14 +39,19 @@ export function planSurgeEnd(
   const layout = eligibleLayout(service, tasks, cluster);
   if ("code" in layout) {
     const ageSeconds = (options.now.getTime() - surge.startedAt.getTime()) / 1000;
-    if (ageSeconds > options.surgeTimeoutSeconds) {
+    // a pin holds every placement of the service to one instance, replacements included: it is
+    // given up sooner, and at once where that instance can take no task
+    const pinLost = restore !== undefined && !cluster.available.some((instance) => instance.ec2InstanceId === surge.pin);
+    const timeout = restore ? Math.min(options.surgeTimeoutSeconds, PIN_TIMEOUT_SECONDS) : options.surgeTimeoutSeconds;
+    if (ageSeconds > timeout || pinLost) {
       // up to `from` running tasks are kept (scale-in protected before the count is lowered), so
       // that ECS's scale-in takes the extra tasks that never started, not a running task; of more
       // than `from` running, the ones that leave first (leavingTask.ts: an UNHEALTHY one) go
       const running = tasks.tasks.filter((t) => t.desiredStatus === "RUNNING" && t.lastStatus === "RUNNING");
       const givenUp = new Set(pickLeavingTasks(running, running.length - surge.from));
       const keep = running.filter((t) => !givenUp.has(t)).map((t) => t.taskArn!);
-      return { kind: "rollback", ...ids, ...unpin, surge, detail: `${layout.code}: ${layout.detail}`, keep };
+      const why = pinLost ? `the pinned instance ${surge.pin} takes no tasks now; ` : "";
+      return { kind: "rollback", ...ids, ...unpin, surge, detail: `${why}${layout.code}: ${layout.detail}`, keep };
     }
     return { code: "surge-in-flight", detail: `${layout.code}: ${layout.detail}` };
   }
@@ -66,6 +71,13 @@ export function planSurgeEnd(
       .map((m) => ({ ...m, to: null })),
   );
 }
+
+/**
+ * How long a pinned surge may wait for its task before it is rolled back, whatever the surge
+ * timeout: while pinned, ECS can place none of the service's tasks elsewhere, not even the
+ * replacement of a task that fails. A task normally starts within a minute or two.
+ */
+export const PIN_TIMEOUT_SECONDS = 180;
 
 /**
  * The removals that are surplus at the first spread level, best first. Where the surge's extra
