@@ -1,6 +1,7 @@
 import type { Task } from "@aws-sdk/client-ecs";
 import { ZONE_FIELD, TaskNeeds } from "../placement";
 import { ClusterState } from "../serviceLayout";
+import { isZoneLevelEcs } from "../azRebalancing";
 import { isEc2InstanceId, MAX_PLACEMENT_CONSTRAINTS } from "../surgePin";
 import type { BalancedService } from "../serviceSpread/spreadPass";
 
@@ -22,6 +23,8 @@ export interface LoadCandidate {
   tasksOn: (at: number) => Task[];
   /** The EC2 instance ID to pin a started task to at a position, where the service may be pinned (surgePin.ts). */
   pinTo: (at: number) => string | undefined;
+  /** Whether ECS's own AZ rebalancing owns the service's zone counts (azRebalancing.ts). */
+  zoneLevelEcs: boolean;
 }
 
 /**
@@ -56,5 +59,6 @@ function loadCandidate({ service, tasks, layout }: BalancedService, cluster: Clu
       const id = cluster.available[at]?.ec2InstanceId;
       return pinnable && isEc2InstanceId(id) ? id : undefined;
     },
+    zoneLevelEcs: isZoneLevelEcs(service),
   };
 }

@@ -361,11 +361,14 @@ function rate(state: PassState, here: ZoneBand, from: number, candidate: LoadCan
  * The move pinned to its target (surgePin.ts), where the service may be pinned: ECS can place the
  * started task only there, so neither the service's tied zones nor its tied instances matter, and
  * the move is certain. A target or source whose load this plan's coin flips leave open (a service
- * that may not be pinned flipped onto it) is judged at its worst.
+ * that may not be pinned flipped onto it) is judged at its worst. Where ECS's AZ rebalancing owns
+ * the service's zones, the move stays in one of its emptiest zones, as an unpinned one does: while
+ * the surge lasts, its zones then differ by at most one task, which is even to ECS.
  */
 function pinnedMove(state: PassState, from: number, to: number, candidate: LoadCandidate, task: Task): Option | undefined {
   const pin = state.pinMoves ? candidate.pinTo(to) : undefined;
   if (pin === undefined || state.closed.has(to)) return undefined;
+  if (candidate.zoneLevelEcs && !emptiestZones(state, candidate).includes(state.ledger.zones[from])) return undefined;
   const gap = leastOf(state, from) - mostOf(state, to);
   if (gap < 2) return undefined;
   return {

@@ -489,6 +489,13 @@ describe("cluster load pass, pinned moves (table)", () => {
       .map((m) =>
         `${m.serviceName} ${Number(m.from.slice(-32))}→${Number(m.to!.slice(-32))} pin ${m.pin} ${m.landsOn ? "flip" : ""}${m.filler ? "filler" : ""}`.trim(),
       );
+  // web (1, 1, 0 | 1) with loads (3, 1, 0 | 1): a's busiest instance gives to its emptiest
+  const oddInZoneA: InstanceSpec[] = [
+    { zone: "a", tasks: { fixed: 2, web: 1 } },
+    { zone: "a", tasks: { web: 1 } },
+    { zone: "a" },
+    B({ web: 1 }),
+  ];
   const tenConstraints = Array.from({ length: 10 }, () => ({ type: "memberOf" as const, expression: "attribute:tier != batch" }));
   const cases: Array<{ name: string; instances: InstanceSpec[]; services: ServiceSpec[]; expected: string[] }> = [
     {
@@ -513,6 +520,18 @@ describe("cluster load pass, pinned moves (table)", () => {
       instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a" }, { zone: "b", tasks: { fixed: 2, web: 1 } }, { zone: "b" }],
       services: [{ name: "web" }],
       expected: ["web 0→1 pin i-00000000000000001"],
+    },
+    {
+      name: "zone a holds web's extra task (2 | 1) and ECS's AZ rebalancing is off: pinned to a's emptiest instance",
+      instances: oddInZoneA,
+      services: [{ name: "web" }],
+      expected: ["web 0→2 pin i-00000000000000002"],
+    },
+    {
+      name: "the same with ECS's AZ rebalancing ENABLED: no pin into a (a surge there would make the zones 3 | 1, uneven to ECS), and no move",
+      instances: oddInZoneA,
+      services: [{ name: "web", patch: { availabilityZoneRebalancing: "ENABLED" } }],
+      expected: [],
     },
     {
       name: "a service with ECS's 10 constraints already cannot take a pin: planned as before (a coin flip between 1 and 2)",
