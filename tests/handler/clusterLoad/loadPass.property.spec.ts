@@ -413,3 +413,67 @@ describe("cluster load pass against the exact solver (random small clusters)", f
     assert.strictEqual(instanceArn(1).slice(-1), "1");
   });
 });
+
+/**
+ * Pinned moves (the default, surgePin.ts): ECS has no choice, so what is planned is what lands.
+ * Every move must name its target's EC2 instance, never a coin flip or a filler; it stays in its
+ * zone and keeps the service balanced (from an instance holding one more than the service's fewest
+ * there, to one holding the fewest). The exact solver's minimum is the one to meet.
+ */
+function convergePinned(start: ExactCluster, tolerance: number): { moves: number; end: ExactCluster } {
+  const state: ExactCluster = { ...start, services: start.services.map((c) => [...c]) };
+  let moves = 0;
+  for (let wave = 0; wave < WAVES; wave++) {
+    const plan = planMoves(snapshotOf(state), {
+      now: new Date(0),
+      surgeTimeoutSeconds: 900,
+      clusterLoad: { bandTasks: tolerance, pinMoves: true },
+    });
+    if (plan.moves.length === 0) return { moves, end: state };
+    for (const move of plan.moves) {
+      const s = Number(move.serviceName.slice(1));
+      const from = indexOf(move.from);
+      const to = indexOf(move.to!);
+      assert.strictEqual(move.pin, `i-${String(to).padStart(17, "0")}`, `s${s}: a load move not pinned to its target`);
+      assert.ok(move.landsOn === undefined && move.filler === undefined, `s${s}: a coin flip or filler although pinned`);
+      assert.strictEqual(state.zones[from], state.zones[to], `s${s}: a pinned move between zones`);
+      const counts = state.zones.flatMap((z, i) => (z === state.zones[to] ? [state.services[s][i]] : []));
+      assert.strictEqual(state.services[s][to], Math.min(...counts), `s${s}: pinned to an instance above its fewest`);
+      assert.strictEqual(state.services[s][from], Math.min(...counts) + 1, `s${s}: moved from an instance not one above its fewest`);
+      state.services[s][from] -= 1;
+      state.services[s][to] += 1;
+      moves++;
+    }
+  }
+  throw new Error(`the load pass did not settle within ${WAVES} waves`);
+}
+
+describe("cluster load pass against the exact solver, moves pinned (random small clusters)", function () {
+  this.timeout(120000);
+  const cases: Array<[string, fc.Arbitrary<Gen>, (exact: number) => number, number]> = [
+    ["one zone: in band with at most 1.1 × the fewest moves", oneZone, (exact) => 1.1 * exact, 0.99],
+    ["two and three zones: in band with at most 1.1 × the fewest moves + 1", severalZones, (exact) => 1.1 * exact + 1, 0.99],
+  ];
+  for (const [name, generator, bound, share] of cases) {
+    it(`${name}, in ≥ ${share * 100} % of the clusters where a layout is; never unbalances a service`, () => {
+      let reachable = 0;
+      let within = 0;
+      fc.assert(
+        fc.property(generator, (g) => {
+          const start = layout(g);
+          const exact = exactLoadMoves(start, g.tolerance);
+          const pinned = convergePinned(start, g.tolerance);
+          assert.ok(isBalancedLike(start, pinned.end), "a service lost its balance");
+          if (exact.moves === undefined) return;
+          reachable++;
+          if (loadsByZone(pinned.end).every((loads) => isZoneInBand(loads, g.tolerance)) && pinned.moves <= bound(exact.moves)) within++;
+        }),
+        { numRuns: 3000, seed: 12 },
+      );
+      assert.ok(reachable > 500, `only ${reachable} clusters had a reachable band`);
+      // measured with this seed: 989 of 990 with one zone (the one left is the unpinned runs' too),
+      // 1,069 of 1,069 with several; unpinned, 1,069 needed 514 fillers and 256 undone flips at random
+      assert.ok(within >= share * reachable, `in band within the bound in ${within} of ${reachable} reachable clusters`);
+    });
+  }
+});
