@@ -471,7 +471,7 @@ describe("cluster load pass against the exact solver, moves pinned (random small
         { numRuns: 3000, seed: 12 },
       );
       assert.ok(reachable > 500, `only ${reachable} clusters had a reachable band`);
-      // measured with this seed: 989 of 990 with one zone (the one left is the unpinned runs' too),
+      // measured with this seed: 989 of 990 with one zone (unpinned, as planned: 989 of 990 too),
       // 1,069 of 1,069 with several; unpinned, 1,069 needed 514 fillers and 256 undone flips at random
       assert.ok(within >= share * reachable, `in band within the bound in ${within} of ${reachable} reachable clusters`);
     });
