@@ -19,8 +19,8 @@ export interface ClusterMeasures {
   idleInstances: number;
   /** Per zone, max − min of the RUNNING tasks per eligible instance: the load band reached. */
   zoneBands: Record<string, number>;
-  /** Per zone, the instances' fixed tasks and each movable service's tasks per instance (for loadOracle). */
-  loadZones: Record<string, { fixed: number[]; services: Record<string, number[]> }>;
+  /** Per zone, the instances (ARNs), their fixed tasks and each movable service's tasks per instance (for loadOracle). */
+  loadZones: Record<string, { instances: string[]; fixed: number[]; services: Record<string, number[]> }>;
   /**
    * The fewest ListServiceDeployments calls the engine must make to balance: one per wave that
    * writes to a service, so one per service that needs a move by stopping, two (start and finish)
@@ -98,6 +98,7 @@ function zonesForLoad(instances: SimInstance[], services: SimService[]): Cluster
     const movable = services.filter(isMovable);
     const movableTasks = list.map((i) => movable.reduce((sum, s) => sum + running(i, s), 0));
     zones[zone] = {
+      instances: list.map((i) => i.arn),
       fixed: list.map((i, n) => running(i) - movableTasks[n]),
       services: Object.fromEntries(movable.map((s) => [s.name, list.map((i) => running(i, s))])),
     };

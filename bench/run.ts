@@ -138,6 +138,8 @@ function printTables(output: Output): void {
     "bandAfter",
     "minMoves(band)",
     "minMoves(band 1)",
+    "minMoves(steps)",
+    "moves ≤ 1.1×max+1",
     "idle inst",
     "landed",
   ];
@@ -170,6 +172,9 @@ function printTables(output: Output): void {
       bands(r.zoneBandsAfter),
       r.bandMinMoves ?? "none",
       r.bandOneMinMoves ?? "unreachable",
+      // rows saved before the column existed have no step bound
+      r.stepsMinMoves ?? "-",
+      movesTarget(r),
       // rows saved before the column existed have no count
       r.idleInstancesBefore === undefined ? "-" : `${r.idleInstancesBefore} → ${r.idleInstancesAfter}`,
       r.loadMovesPlanned
@@ -265,3 +270,14 @@ else
     console.error(error);
     process.exit(1);
   });
+
+/**
+ * The moves target against the larger of the two lower bounds on the fewest moves (the end-state
+ * oracle and the step-by-step one, stepOracle.ts): "yes (limit)" or "NO (limit)".
+ */
+function movesTarget(r: ScenarioResult): string {
+  const bounds = [r.bandMinMoves, r.stepsMinMoves].filter((b): b is number => typeof b === "number");
+  if (bounds.length === 0) return "-";
+  const limit = 1.1 * Math.max(...bounds) + 1;
+  return `${r.moves <= limit ? "yes" : "NO"} (${limit.toFixed(1)})`;
+}

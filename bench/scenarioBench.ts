@@ -4,6 +4,7 @@ import { EcsSimulator, Scenario } from "../simulator";
 import { forceDeployRebalancer, referenceRebalancer } from "./baselines";
 import { withAzRebalancing } from "./scenarios";
 import { ClusterMeasures, fewestMovesForBandReached, measureCluster } from "./clusterMeasures";
+import { fewestMovesOverSteps } from "./stepOracle";
 
 /**
  * The bench is split into jobs, one per (scenario, rebalancer), so that they can run in separate
@@ -45,12 +46,16 @@ export interface JobResult {
   capped: boolean;
   cappedBy: string[];
   wallMs: number;
+  /** Ours only: ECS alone's cluster at the end of the first step, and ours at the end of each step (stepOracle.ts). */
+  aloneFirstStepEnd?: ClusterMeasures;
+  stepEnds?: ClusterMeasures[];
 }
 
 export async function runJob(scenario: Scenario, kind: RebalancerKind, ours: () => Promise<RebalancerFactory>): Promise<JobResult> {
   const started = Date.now();
   const clusterName = scenario.cluster ?? scenario.name;
-  const alone = await run(scenario);
+  const measured = kind === "ours" || kind === "oursAzEnabled";
+  const alone = await run(scenario, undefined, undefined, false, measured ? clusterName : undefined);
   const before = measureCluster(alone.sim, clusterName);
   let factory: RebalancerFactory | undefined;
   let maxStepSeconds: number | undefined;
@@ -66,6 +71,7 @@ export async function runJob(scenario: Scenario, kind: RebalancerKind, ours: () 
     factory,
     maxStepSeconds,
     kind.startsWith("ours"),
+    measured ? clusterName : undefined,
   );
   const after = measureCluster(withIt.sim, clusterName);
   const { instanceNames: _names, ...report } = withIt.report;
@@ -87,6 +93,7 @@ export async function runJob(scenario: Scenario, kind: RebalancerKind, ours: () 
     capped: cappedBy.length > 0,
     cappedBy,
     wallMs: Date.now() - started,
+    ...(measured ? { aloneFirstStepEnd: alone.stepEnds[0], stepEnds: withIt.stepEnds } : {}),
   };
 }
 
@@ -112,12 +119,28 @@ export function capInvocations(
 interface Run {
   report: SimulationReport;
   sim: EcsSimulator;
+  /** With `measureSteps`: the cluster at the end of each step. */
+  stepEnds: ClusterMeasures[];
 }
 
-async function run(scenario: Scenario, rebalancer?: RebalancerFactory, maxStepSeconds?: number, trackLanding = false): Promise<Run> {
+async function run(
+  scenario: Scenario,
+  rebalancer?: RebalancerFactory,
+  maxStepSeconds?: number,
+  trackLanding = false,
+  measureSteps?: string,
+): Promise<Run> {
   let sim: EcsSimulator | undefined;
-  const report = await simulate({ scenario, rebalancer, maxStepSeconds, trackLanding, onTick: (context) => (sim = context.sim) });
-  return { report, sim: sim! };
+  const stepEnds: ClusterMeasures[] = [];
+  const report = await simulate({
+    scenario,
+    rebalancer,
+    maxStepSeconds,
+    trackLanding,
+    onTick: (context) => (sim = context.sim),
+    ...(measureSteps ? { onStepEnd: (context: { sim: EcsSimulator }) => stepEnds.push(measureCluster(context.sim, measureSteps)) } : {}),
+  });
+  return { report, sim: sim!, stepEnds };
 }
 
 export interface ScenarioResult {
@@ -148,6 +171,8 @@ export interface ScenarioResult {
   bandMinMoves: number | null;
   /** The same for a band of one task in every zone (the target); null when the oracle finds it unreachable. */
   bandOneMinMoves: number | null;
+  /** The fewest moves that reach the band after every step, not only the last (stepOracle.ts); null when unknown. */
+  stepsMinMoves: number | null;
   /** Cluster load moves started, and those that landed on their planned instance (landingTracker.ts). */
   loadMovesPlanned: number;
   loadMovesLanded: number;
@@ -220,6 +245,8 @@ export function mergeScenario(jobs: Record<RebalancerKind, JobResult>): Scenario
     zoneBandsAfter: after.zoneBands,
     bandMinMoves: fewestMovesForBandReached(before, after) ?? null,
     bandOneMinMoves: fewestMovesForBandReached(before, after, 1) ?? null,
+    stepsMinMoves:
+      ours.aloneFirstStepEnd && ours.stepEnds?.length ? (fewestMovesOverSteps(ours.aloneFirstStepEnd, ours.stepEnds) ?? null) : null,
     loadMovesPlanned: report.loadMoves?.planned ?? 0,
     loadMovesLanded: report.loadMoves?.landed ?? 0,
     loadMovesOnAcceptedTie: report.loadMoves?.onAcceptedTie ?? 0,

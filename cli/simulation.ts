@@ -37,6 +37,8 @@ export interface SimulationOptions {
   maxStepSeconds?: number;
   /** Called after each tick of each step (soak faults, such as losing an instance midway). */
   onTick?: (context: TickContext) => void;
+  /** Called when each step has settled, before the next step's action (the bench measures each step's end). */
+  onStepEnd?: (context: { sim: EcsSimulator; stepIndex: number }) => void;
   /** While this says so, a step goes on ticking even when steady (a fault is still due in it). */
   holdStep?: (stepIndex: number, elapsedSeconds: number) => boolean;
   /** The function's timeout: each invocation's remaining time counts down from it on the virtual clock. Default: the stack's. */
@@ -114,6 +116,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       Object.assign(current, { step: index, startMs: sim.nowMs });
       applyStep(sim, step, { settle: false });
       steps.push({ name: step.name, ...(await loop.runUntilSteady(index, loaded.clusterName, observer)) });
+      options.onStepEnd?.({ sim, stepIndex: index });
     }
     const end = await observer.snapshot();
     const metrics = sim.metrics();
