@@ -17,6 +17,7 @@ import {
   ScenarioResult,
 } from "./scenarioBench";
 import { benchScenario, benchScenarios } from "./scenarios";
+import { movesLimit } from "./stepOracle";
 
 /**
  * npm run bench [-- --json] [-- --workers N] [-- --only name,name] [-- --no-plan-scale]
@@ -276,8 +277,6 @@ else
  * oracle and the step-by-step one, stepOracle.ts): "yes (limit)" or "NO (limit)".
  */
 function movesTarget(r: ScenarioResult): string {
-  const bounds = [r.bandMinMoves, r.stepsMinMoves].filter((b): b is number => typeof b === "number");
-  if (bounds.length === 0) return "-";
-  const limit = 1.1 * Math.max(...bounds) + 1;
-  return `${r.moves <= limit ? "yes" : "NO"} (${limit.toFixed(1)})`;
+  const limit = movesLimit(r.bandMinMoves, r.stepsMinMoves);
+  return limit === undefined ? "-" : `${r.moves <= limit ? "yes" : "NO"} (${limit.toFixed(1)})`;
 }

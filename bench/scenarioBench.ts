@@ -46,9 +46,8 @@ export interface JobResult {
   capped: boolean;
   cappedBy: string[];
   wallMs: number;
-  /** Ours only: ECS alone's cluster at the end of the first step, and ours at the end of each step (stepOracle.ts). */
-  aloneFirstStepEnd?: ClusterMeasures;
-  stepEnds?: ClusterMeasures[];
+  /** Ours only: the fewest moves that reach the band after every step (stepOracle.ts); null when unknown. */
+  stepsMinMoves?: number | null;
 }
 
 export async function runJob(scenario: Scenario, kind: RebalancerKind, ours: () => Promise<RebalancerFactory>): Promise<JobResult> {
@@ -93,7 +92,15 @@ export async function runJob(scenario: Scenario, kind: RebalancerKind, ours: () 
     capped: cappedBy.length > 0,
     cappedBy,
     wallMs: Date.now() - started,
-    ...(measured ? { aloneFirstStepEnd: alone.stepEnds[0], stepEnds: withIt.stepEnds } : {}),
+    // from the measures of each step's end, kept only as this count (a job line is saved and sent between processes)
+    ...(measured
+      ? {
+          stepsMinMoves:
+            (alone.stepEnds.length > 0 && withIt.stepEnds.length > 0
+              ? fewestMovesOverSteps(alone.stepEnds[0], withIt.stepEnds)
+              : undefined) ?? null,
+        }
+      : {}),
   };
 }
 
@@ -245,8 +252,7 @@ export function mergeScenario(jobs: Record<RebalancerKind, JobResult>): Scenario
     zoneBandsAfter: after.zoneBands,
     bandMinMoves: fewestMovesForBandReached(before, after) ?? null,
     bandOneMinMoves: fewestMovesForBandReached(before, after, 1) ?? null,
-    stepsMinMoves:
-      ours.aloneFirstStepEnd && ours.stepEnds?.length ? (fewestMovesOverSteps(ours.aloneFirstStepEnd, ours.stepEnds) ?? null) : null,
+    stepsMinMoves: ours.stepsMinMoves ?? null,
     loadMovesPlanned: report.loadMoves?.planned ?? 0,
     loadMovesLanded: report.loadMoves?.landed ?? 0,
     loadMovesOnAcceptedTie: report.loadMoves?.onAcceptedTie ?? 0,

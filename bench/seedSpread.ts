@@ -2,7 +2,7 @@ import { archivedRebalancer } from "../cli/archivedRebalancer";
 import { flag } from "./cliFlag";
 import { runPool, serveJobs } from "./pool";
 import { fewestMovesForBandReached } from "./clusterMeasures";
-import { fewestMovesOverSteps } from "./stepOracle";
+import { movesLimit } from "./stepOracle";
 import { markdownTable } from "./markdownTable";
 import { runJob } from "./scenarioBench";
 import { benchScenario, benchScenarios } from "./scenarios";
@@ -48,10 +48,7 @@ async function worker(job: SeedJob): Promise<SeedResult> {
     seed: job.seed,
     moves: result.report.moves,
     bandMinMoves: fewestMovesForBandReached(result.before, result.after) ?? null,
-    stepsMinMoves:
-      result.aloneFirstStepEnd && result.stepEnds?.length
-        ? (fewestMovesOverSteps(result.aloneFirstStepEnd, result.stepEnds) ?? null)
-        : null,
+    stepsMinMoves: result.stepsMinMoves ?? null,
     bandOneReachable: fewestMovesForBandReached(result.before, result.after, 1) !== undefined,
     bandOneReached: Object.values(result.after.zoneBands).every((band) => band <= 1),
     bandAfter: result.after.zoneBands,
@@ -76,8 +73,8 @@ export function parseSeeds(text: string): number[] | undefined {
  * fewest being the larger of the two lower bounds (the end-state oracle's and the step-by-step one).
  */
 export function withinMovesTarget(result: Pick<SeedResult, "moves" | "bandMinMoves"> & { stepsMinMoves?: number | null }): boolean {
-  const bounds = [result.bandMinMoves, result.stepsMinMoves].filter((b): b is number => typeof b === "number");
-  return bounds.length > 0 && result.moves <= 1.1 * Math.max(...bounds) + 1;
+  const limit = movesLimit(result.bandMinMoves, result.stepsMinMoves);
+  return limit !== undefined && result.moves <= limit;
 }
 
 export function seedSpreadTable(results: SeedResult[]): string {

@@ -59,3 +59,12 @@ function sameMovableTotals(previous: ClusterMeasures, end: ClusterMeasures): boo
   const b = totals(end);
   return a.size === b.size && [...a].every(([name, count]) => b.get(name) === count);
 }
+
+/**
+ * The moves target's limit, 1.1 × the fewest moves + 1, the fewest being the larger of the lower
+ * bounds known (the end-state oracle's, this one's); undefined when neither is.
+ */
+export function movesLimit(...bounds: Array<number | null | undefined>): number | undefined {
+  const known = bounds.filter((b): b is number => typeof b === "number");
+  return known.length === 0 ? undefined : 1.1 * Math.max(...known) + 1;
+}

@@ -58,7 +58,7 @@ export function withoutDeployingServices(plan: Plan, deploying: Map<string, stri
     // pinned instance only (surgePin.ts). The surge itself waits for the deployment, as a move does.
     surges: plan.surges.flatMap((s): Plan["surges"] => {
       if (!deploying.has(s.service)) return [s];
-      if (!s.restoreConstraints || s.kind === "unpin") return [];
+      if (!s.restoreConstraints) return [];
       const detail = `${deploying.get(s.service)}: the surge's pin is removed, the surge waits`;
       return [{ kind: "unpin", service: s.service, serviceName: s.serviceName, detail, restoreConstraints: s.restoreConstraints }];
     }),

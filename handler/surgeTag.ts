@@ -55,20 +55,23 @@ const PROOF_LENGTH = 16;
  * so the fields are separated by spaces and the proof is hexadecimal (about 75 characters in all).
  */
 export function formatSurge(surge: Surge, service: ServiceIdentity): string {
-  // task IDs joined by "+": a comma is outside ECS's tag value pattern
-  const give = surge.give?.length ? ` give=${surge.give.join("+")}` : "";
-  const pin = surge.pin ? ` pin=${surge.pin}` : "";
-  const fields = `from=${surge.from} to=${surge.to} at=${surge.startedAt.toISOString()}${give}${pin}`;
-  const value = `${fields} proof=${surgeProof(fields, service)}`;
   // ECS's limit is 256 characters: without `give` the completion chooses by the spread instead
   // (a pinned surge is only written when it fits whole: surgeFits)
-  return value.length <= MAX_TAG_VALUE || !give ? value : formatSurge({ ...surge, give: undefined }, service);
+  return surgeFits(surge, service) ? tagValueOf(surge, service) : tagValueOf({ ...surge, give: undefined }, service);
 }
 
 /** Whether the surge's tag keeps every field within ECS's 256 characters. */
 export function surgeFits(surge: Surge, service: ServiceIdentity): boolean {
-  const value = formatSurge(surge, service);
-  return !surge.give?.length || value.includes(" give=");
+  return tagValueOf(surge, service).length <= MAX_TAG_VALUE;
+}
+
+/** Every field of the surge, and its proof. */
+function tagValueOf(surge: Surge, service: ServiceIdentity): string {
+  // task IDs joined by "+": a comma is outside ECS's tag value pattern
+  const give = surge.give?.length ? ` give=${surge.give.join("+")}` : "";
+  const pin = surge.pin ? ` pin=${surge.pin}` : "";
+  const fields = `from=${surge.from} to=${surge.to} at=${surge.startedAt.toISOString()}${give}${pin}`;
+  return `${fields} proof=${surgeProof(fields, service)}`;
 }
 
 export function surgeTag(surge: Surge, service: ServiceIdentity): Tag {
