@@ -146,7 +146,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
 }
 
 /** The services whose placement constraints are no longer those the scenario created them with. */
-function constraintsChanged(scenario: Scenario, services: Service[]): string[] {
+export function constraintsChanged(scenario: Scenario, services: Service[]): string[] {
   const text = (constraints: Service["placementConstraints"]) =>
     (constraints ?? []).map((c) => `${c.type} ${c.expression ?? ""}`).join("\n");
   const created = new Map(scenario.services.map((s) => [s.name, text(s.placementConstraints)]));

@@ -39,6 +39,22 @@ describe("plan output: where a load move lands", () => {
   });
 });
 
+describe("plan output: a pinned load move", () => {
+  const fixed: ServiceSpec = { name: "fixed", tags: { [IGNORE_TAG]: "true" } };
+  // the coin flip above (loads 0 and 2 tied for web's fewest), planned with the default pins
+  const snapshot = buildSnapshot(
+    [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, { zone: "b", tasks: { web: 2 } }],
+    [fixed, { name: "web" }],
+  );
+  const result = planMoves(snapshot, { now: new Date(0), surgeTimeoutSeconds: 900 });
+
+  it("--json names the EC2 instance the task is pinned to and no coin flip; the text says pinned", () => {
+    const [move] = planJson(result).moves;
+    assert.deepStrictEqual([move.to, move.pin, move.landsOn], [instanceArn(1), "i-00000000000000001", undefined]);
+    assert.match(planText(result, snapshot), /web\s+\S+\s+i-0+ \(a\)\s+i-0+1 \(a\) \(pinned\)\s+load/);
+  });
+});
+
 describe("plan output: a filler in a tied zone", () => {
   // web (1, 0 | 1, 0) with fixed load (2, 0 | 0, 1): the move 0 → 1 in zone a needs a task in zone b too
   const fixed: ServiceSpec = { name: "fixed", tags: { [IGNORE_TAG]: "true" } };

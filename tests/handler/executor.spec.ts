@@ -482,14 +482,16 @@ describe("executor: a burst of 100 events", () => {
   }
 });
 
+// zone a loads (3,1) with web (1,0) there and two web tasks in zone b: one load move of web, 0 → 1
+const fixedLoad: ServiceSpec = { name: "fixed", tags: { "ecs-rebalancer:ignore": "true" } };
+const oneLoadMove: InstanceSpec[] = [
+  { zone: "a", tasks: { fixed: 2, web: 1 } },
+  { zone: "a", tasks: { fixed: 1 } },
+  { zone: "b", tasks: { web: 2 } },
+];
+
 describe("executor: cluster load moves always start first", () => {
-  // zone a loads (3,1) with web (1,0) there and two web tasks in zone b: one load move of web
-  const fixed: ServiceSpec = { name: "fixed", tags: { "ecs-rebalancer:ignore": "true" } };
-  const instances: InstanceSpec[] = [
-    { zone: "a", tasks: { fixed: 2, web: 1 } },
-    { zone: "a", tasks: { fixed: 1 } },
-    { zone: "b", tasks: { web: 2 } },
-  ];
+  const [fixed, instances] = [fixedLoad, oneLoadMove];
   const cases: Array<[string, number, number, string[]]> = [
     [
       "at 50 % minimum healthy, where a spread move would stop first, the load move surges: tag, then desired 3 → 4",
@@ -515,13 +517,8 @@ describe("executor: cluster load moves always start first", () => {
 });
 
 describe("executor: a pinned load move (surgePin.ts)", () => {
-  // the same cluster as above: web's load move from instance 0 to 1 in zone a, pinned to 1
-  const fixed: ServiceSpec = { name: "fixed", tags: { "ecs-rebalancer:ignore": "true" } };
-  const instances: InstanceSpec[] = [
-    { zone: "a", tasks: { fixed: 2, web: 1 } },
-    { zone: "a", tasks: { fixed: 1 } },
-    { zone: "b", tasks: { web: 2 } },
-  ];
+  // the same cluster as above, web's move pinned to instance 1
+  const [fixed, instances] = [fixedLoad, oneLoadMove];
   const target = "i-00000000000000001";
   const pinCall = (fake: FakeEcs) => fake.calls.filter((c) => c.op === "updateServiceDesiredCount").map((c) => [c.args[2], c.args[3]]);
 

@@ -92,6 +92,11 @@ function snapshotOf(cluster: ExactCluster) {
   return buildSnapshot(instances, services);
 }
 
+/** One wave's plan for the cluster as it is now, moves pinned or not. */
+function planWave(state: ExactCluster, tolerance: number, pinMoves: boolean): Plan {
+  return planMoves(snapshotOf(state), { now: new Date(0), surgeTimeoutSeconds: 900, clusterLoad: { bandTasks: tolerance, pinMoves } });
+}
+
 /**
  * Plans and applies waves until a plan moves nothing; returns the moves made (`undone`: coin flips
  * that went the wrong way, each one move spent for nothing) and the final layout.
@@ -106,11 +111,7 @@ function converge(
   let undone = 0;
   let fillers = 0;
   for (let wave = 0; wave < WAVES; wave++) {
-    const plan = planMoves(snapshotOf(state), {
-      now: new Date(0),
-      surgeTimeoutSeconds: 900,
-      clusterLoad: { bandTasks: tolerance, pinMoves: false },
-    });
+    const plan = planWave(state, tolerance, false);
     if (plan.moves.length === 0) return { moves, undone, fillers, end: state };
     assertZonesLand(state, plan);
     for (const move of plan.moves) {
@@ -424,11 +425,7 @@ function convergePinned(start: ExactCluster, tolerance: number): { moves: number
   const state: ExactCluster = { ...start, services: start.services.map((c) => [...c]) };
   let moves = 0;
   for (let wave = 0; wave < WAVES; wave++) {
-    const plan = planMoves(snapshotOf(state), {
-      now: new Date(0),
-      surgeTimeoutSeconds: 900,
-      clusterLoad: { bandTasks: tolerance, pinMoves: true },
-    });
+    const plan = planWave(state, tolerance, true);
     if (plan.moves.length === 0) return { moves, end: state };
     for (const move of plan.moves) {
       const s = Number(move.serviceName.slice(1));

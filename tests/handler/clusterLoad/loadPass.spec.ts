@@ -41,6 +41,29 @@ function plan(instances: InstanceSpec[], services: ServiceSpec[], band = 1): Pla
 const twelveTwoTaskServices: ServiceSpec[] = Array.from({ length: 12 }, (_, i) => ({ name: `svc-${String(i).padStart(2, "0")}` }));
 const oneEach = Object.fromEntries(twelveTwoTaskServices.map((s) => [s.name, 1]));
 
+// clusters planned both unpinned (this table) and pinned (the pinned table below)
+/** web (1, 0 | 1, 0), fixed (2, 0 | 0, 1): zones tied, a gain in a only. */
+const TIED_ZONES_GAIN_IN_A: InstanceSpec[] = [
+  { zone: "a", tasks: { fixed: 2, web: 1 } },
+  { zone: "a" },
+  { zone: "b", tasks: { web: 1 } },
+  { zone: "b", tasks: { fixed: 1 } },
+];
+/** web (1, 0 | 1, 0), fixed (2, 0 | 2, 0): zones tied, a gain in each. */
+const TIED_ZONES_GAIN_IN_EACH: InstanceSpec[] = [
+  { zone: "a", tasks: { fixed: 2, web: 1 } },
+  { zone: "a" },
+  { zone: "b", tasks: { fixed: 2, web: 1 } },
+  { zone: "b" },
+];
+/** web (1, 0, 0 | 2), loads (4, 0, 2): ECS's pick between instances 1 and 2 is a coin flip. */
+const TIES_OF_UNEQUAL_LOAD: InstanceSpec[] = [
+  { zone: "a", tasks: { fixed: 3, web: 1 } },
+  { zone: "a" },
+  { zone: "a", tasks: { fixed: 2 } },
+  B({ web: 2 }),
+];
+
 const cases: Case[] = [
   {
     name: "loads (3,1) in one zone, a service (1,0) → 1 move to the emptier instance",
@@ -102,12 +125,7 @@ const cases: Case[] = [
   },
   {
     name: "zones tied for the service, a sure gain in a only, and no swap in b (its loads are equal, 1 and 1): b takes a filler, given up when the surge ends, so that the surge's task in a lands → 1 move and 1 filler",
-    instances: [
-      { zone: "a", tasks: { fixed: 2, web: 1 } },
-      { zone: "a" },
-      { zone: "b", tasks: { web: 1 } },
-      { zone: "b", tasks: { fixed: 1 } },
-    ],
+    instances: TIED_ZONES_GAIN_IN_A,
     services: [{ name: "web" }],
     expected: ["web 0→1", "web 2→3 filler"],
   },
@@ -148,7 +166,7 @@ const cases: Case[] = [
   },
   {
     name: "zones tied for the service, a gain in each: one move in each, the surge adds one task to each zone",
-    instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a" }, { zone: "b", tasks: { fixed: 2, web: 1 } }, { zone: "b" }],
+    instances: TIED_ZONES_GAIN_IN_EACH,
     services: [{ name: "web" }],
     expected: ["web 0→1", "web 2→3"],
   },
@@ -177,7 +195,7 @@ const cases: Case[] = [
   },
   {
     name: "ECS's pick among equally empty instances is a coin flip: ties of unequal load (0 and 2), each at least 2 below the source (4), gain either way → 1 move",
-    instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 2 })],
+    instances: TIES_OF_UNEQUAL_LOAD,
     services: [{ name: "web" }],
     expected: ["web 0→1"],
   },
@@ -500,12 +518,7 @@ describe("cluster load pass, pinned moves (table)", () => {
   const cases: Array<{ name: string; instances: InstanceSpec[]; services: ServiceSpec[]; expected: string[] }> = [
     {
       name: "zones tied, a gain in a only (unpinned: a filler in b) → 1 pinned move, no filler",
-      instances: [
-        { zone: "a", tasks: { fixed: 2, web: 1 } },
-        { zone: "a" },
-        { zone: "b", tasks: { web: 1 } },
-        { zone: "b", tasks: { fixed: 1 } },
-      ],
+      instances: TIED_ZONES_GAIN_IN_A,
       services: [{ name: "web" }],
       expected: ["web 0→1 pin i-00000000000000001"],
     },
@@ -517,7 +530,7 @@ describe("cluster load pass, pinned moves (table)", () => {
     },
     {
       name: "a service in both zones moves once per plan: its second zone waits (a second pin's zone would be a coin flip)",
-      instances: [{ zone: "a", tasks: { fixed: 2, web: 1 } }, { zone: "a" }, { zone: "b", tasks: { fixed: 2, web: 1 } }, { zone: "b" }],
+      instances: TIED_ZONES_GAIN_IN_EACH,
       services: [{ name: "web" }],
       expected: ["web 0→1 pin i-00000000000000001"],
     },
@@ -535,7 +548,7 @@ describe("cluster load pass, pinned moves (table)", () => {
     },
     {
       name: "a service with ECS's 10 constraints already cannot take a pin: planned as before (a coin flip between 1 and 2)",
-      instances: [{ zone: "a", tasks: { fixed: 3, web: 1 } }, { zone: "a" }, { zone: "a", tasks: { fixed: 2 } }, B({ web: 2 })],
+      instances: TIES_OF_UNEQUAL_LOAD,
       services: [{ name: "web", constraints: tenConstraints }],
       expected: ["web 0→1 pin undefined flip"],
     },
